@@ -1,0 +1,23 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "E-mail Distribution of Invoices",
+    "summary": "Deliver customer invoices by e-mail through a recipient directory "
+    "and track every delivery, bounce and block per invoice",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/account-email-distribution/account_email_distribution",
+    "author": "account_email_distribution contributors",
+    "license": "AGPL-3",
+    "depends": ["account", "mail"],
+    "external_dependencies": {"python": ["openpyxl", "email-validator"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/email_distribution_recipient_security.xml",
+        "views/email_distribution_recipient_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/email_distribution_recipient_import_views.xml",
+        "views/account_email_distribution_menus.xml",
+    ],
+    "installable": True,
+}

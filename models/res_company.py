@@ -1,0 +1,125 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..distribution.addresses import AddressError, parse_addresses
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    email_distribution_enabled = fields.Boolean(
+        string="E-mail Distribution",
+        help="Deliver posted customer invoices and credit notes by e-mail. "
+        "Without it nothing is delivered by e-mail distribution.",
+    )
+    email_distribution_use_document_address = fields.Boolean(
+        string="Send to the E-mail Address in the Document",
+        default=True,
+        help="Deliver to the address(es) carried by the invoice itself.",
+    )
+    email_distribution_use_directory = fields.Boolean(
+        string="Use the Recipient Directory",
+        default=True,
+        help="Deliver to the addresses listed in the recipient directory for the "
+        "customer number shown on the invoice.",
+    )
+    email_distribution_sender_email = fields.Char(
+        string="Sender Address",
+        help="From address of distributed invoices; empty: the company e-mail.",
+    )
+    email_distribution_sender_name = fields.Char(
+        string="Sender Name",
+        help="Display name of the sender; empty: the company name.",
+    )
+    email_distribution_reply_to = fields.Char(
+        string="Reply-To Address",
+        help="Where customers' replies go; empty: the sender address.",
+    )
+    email_distribution_format_invoice = fields.Selection(
+        selection="_selection_email_distribution_format",
+        string="Default Format for Invoices",
+        default="pdf",
+        required=True,
+    )
+    email_distribution_format_other = fields.Selection(
+        selection="_selection_email_distribution_format",
+        string="Default Format for Other Documents",
+        default="pdf",
+        required=True,
+    )
+    email_distribution_retry_max = fields.Integer(
+        string="Soft-Bounce Attempts",
+        default=3,
+        help="How many times a delivery is attempted when the receiving server "
+        "refuses it temporarily (soft bounce), the first attempt included.",
+    )
+    email_distribution_retry_delay = fields.Integer(
+        string="Retry Delay (minutes)",
+        default=60,
+        help="Wait before the first retry; each later retry waits twice as long.",
+    )
+    email_distribution_max_attachment_mb = fields.Float(
+        string="Maximum Attachment Size (MB)",
+        default=10.0,
+        help="A delivery whose attachments are larger fails before sending.",
+    )
+
+    _sql_constraints = [
+        (
+            "email_distribution_retry_max_positive",
+            "CHECK(email_distribution_retry_max >= 1)",
+            "The number of soft-bounce attempts must be at least 1.",
+        ),
+        (
+            "email_distribution_retry_delay_positive",
+            "CHECK(email_distribution_retry_delay >= 0)",
+            "The retry delay cannot be negative.",
+        ),
+        (
+            "email_distribution_max_attachment_mb_positive",
+            "CHECK(email_distribution_max_attachment_mb > 0)",
+            "The maximum attachment size must be positive.",
+        ),
+    ]
+
+    @api.model
+    def _selection_email_distribution_format(self):
+        return self.env["email.distribution.recipient"]._selection_format()
+
+    @api.constrains("email_distribution_sender_email", "email_distribution_reply_to")
+    def _check_email_distribution_addresses(self):
+        for company in self:
+            for field_name in (
+                "email_distribution_sender_email",
+                "email_distribution_reply_to",
+            ):
+                value = company[field_name]
+                if not value:
+                    continue
+                label = self._fields[field_name]._description_string(self.env)
+                try:
+                    addresses = parse_addresses(value)
+                except AddressError as err:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s: %(reason)s",
+                            field=label,
+                            reason=err.message.translate(self.env._),
+                        )
+                    ) from err
+                if len(addresses) != 1:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s must be exactly one e-mail address.",
+                            field=label,
+                        )
+                    )
+
+    def _email_distribution_default_format(self, document_type):
+        """Company default format for *document_type* (``invoice``/``other``)."""
+        self.ensure_one()
+        field_name = f"email_distribution_format_{document_type}"
+        if field_name in self._fields:
+            return self[field_name]
+        return self.email_distribution_format_other

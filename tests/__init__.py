@@ -1,0 +1,4 @@
+from . import test_import_wizard
+from . import test_recipient
+from . import test_security
+from . import test_settings

@@ -1,0 +1,238 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import csv
+import io
+
+from odoo.exceptions import UserError
+
+from .common import EmailDistributionCase, csv_file, xlsx_file
+
+
+class TestImportWizard(EmailDistributionCase):
+    def test_preview_then_import_csv(self):
+        wizard = self.import_wizard(
+            csv_file(
+                "# customer number;addresses;cc\n"
+                "Customer number;E-mail;CC\n"
+                "10023;AP@Example.com billing@example.com;cfo@example.com\n"
+                "\n"
+                "10024;ap@other.example\n"
+            ),
+            "directory.csv",
+        )
+        wizard.action_preview()
+        self.assertEqual(wizard.state, "preview")
+        self.assertEqual(wizard.error_count, 0)
+        self.assertEqual(wizard.row_count, 2)
+        self.assertEqual(
+            (wizard.new_count, wizard.changed_count, wizard.archived_count), (2, 0, 0)
+        )
+        self.assertFalse(self.directory(), "a preview changes nothing")
+        wizard.action_import()
+        self.assertEqual(wizard.state, "done")
+        self.assertEqual(
+            self.directory(),
+            {
+                "10023": ("AP@example.com, billing@example.com", "cfo@example.com"),
+                "10024": ("ap@other.example", ""),
+            },
+        )
+
+    def test_xlsx_numbers_become_customer_numbers(self):
+        wizard = self.import_wizard(
+            xlsx_file(
+                [(10023, "a@example.com"), (10024.0, "b@example.com c@example.com")]
+            ),
+            "directory.xlsx",
+        )
+        wizard.action_import()
+        self.assertEqual(
+            self.directory(),
+            {
+                "10023": ("a@example.com", ""),
+                "10024": ("b@example.com, c@example.com", ""),
+            },
+        )
+
+    def test_update_changes_matching_entries_only(self):
+        self.Recipient.create(
+            [
+                {"customer_number": "1", "email_to": "old@example.com"},
+                {"customer_number": "2", "email_to": "keep@example.com"},
+                {"customer_number": "3", "email_to": "same@example.com"},
+            ]
+        )
+        wizard = self.import_wizard(
+            csv_file("1,new@example.com\n3,same@example.com\n4,four@example.com\n"),
+            "update.csv",
+        )
+        wizard.action_preview()
+        self.assertEqual(
+            (
+                wizard.new_count,
+                wizard.changed_count,
+                wizard.unchanged_count,
+                wizard.archived_count,
+            ),
+            (1, 1, 1, 0),
+        )
+        wizard.action_import()
+        self.assertEqual(
+            self.directory(),
+            {
+                "1": ("new@example.com", ""),
+                "2": ("keep@example.com", ""),
+                "3": ("same@example.com", ""),
+                "4": ("four@example.com", ""),
+            },
+        )
+
+    def test_replace_archives_entries_missing_from_the_file(self):
+        self.Recipient.create(
+            [
+                {"customer_number": "1", "email_to": "one@example.com"},
+                {"customer_number": "2", "email_to": "two@example.com"},
+                {
+                    "customer_number": "2",
+                    "email_to": "other-type@example.com",
+                    "document_type": "other",
+                },
+            ]
+        )
+        wizard = self.import_wizard(
+            csv_file("1,one@example.com\n"), "replace.csv", mode="replace"
+        )
+        wizard.action_preview()
+        self.assertEqual((wizard.unchanged_count, wizard.archived_count), (1, 1))
+        wizard.action_import()
+        self.assertEqual(self.directory(), {"1": ("one@example.com", "")})
+        self.assertEqual(self.directory("other"), {"2": ("other-type@example.com", "")})
+        archived = self.Recipient.with_context(active_test=False).search(
+            [("customer_number", "=", "2"), ("document_type", "=", "invoice")]
+        )
+        self.assertFalse(archived.active)
+
+    def test_document_type_applies_to_the_whole_file(self):
+        wizard = self.import_wizard(
+            csv_file("5,five@example.com\n"), "other.csv", document_type="other"
+        )
+        wizard.action_import()
+        self.assertFalse(self.directory())
+        self.assertEqual(self.directory("other"), {"5": ("five@example.com", "")})
+
+    def test_any_error_imports_nothing_and_lists_every_error(self):
+        self.Recipient.create({"customer_number": "1", "email_to": "old@example.com"})
+        before = self.directory()
+        wizard = self.import_wizard(
+            csv_file(
+                "1,new@example.com\n"
+                ",nobody@example.com\n"
+                "3,x@\n"
+                "4,a@example.com,,b@example.com\n"
+                "1,again@example.com\n"
+                "6,\n"
+            ),
+            "broken.csv",
+            mode="replace",
+        )
+        wizard.action_preview()
+        errors = {(e.row, e.column) for e in wizard.error_ids}
+        self.assertIn((2, "A"), errors)
+        self.assertIn((3, "B"), errors)
+        self.assertIn((5, "A"), errors)
+        self.assertIn((6, "B"), errors)
+        messages = " | ".join(wizard.error_ids.mapped("message"))
+        self.assertIn("x@", messages)
+        self.assertIn("row 1", messages)
+        self.assertEqual(wizard.new_count + wizard.changed_count, 0)
+        with self.assertRaises(UserError) as ctx:
+            wizard.action_import()
+        self.assertIn("nothing was imported", str(ctx.exception))
+        self.assertEqual(self.directory(), before)
+        # The error list downloads as a CSV with row, column and reason.
+        self.assertEqual(wizard.action_download_errors()["type"], "ir.actions.act_url")
+        rows = list(
+            csv.reader(io.StringIO(base64.b64decode(wizard.error_file).decode()))
+        )
+        self.assertGreaterEqual(len(rows), len(wizard.error_ids))
+        self.assertTrue(any("x@" in " ".join(row) for row in rows))
+
+    def test_unreadable_files_get_a_clear_error(self):
+        table = [
+            (base64.b64encode(b"\x00\x01\x02\xff" * 100), "junk.bin"),
+            (base64.b64encode(b"PK\x03\x04 this is no zip"), "broken.xlsx"),
+            (
+                base64.b64encode(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
+                "locked.xlsx",
+            ),
+            (base64.b64encode(b"\n\n  \n"), "blank.csv"),
+        ]
+        for data, filename in table:
+            with self.subTest(filename=filename):
+                wizard = self.import_wizard(data, filename)
+                with self.assertRaises(UserError) as ctx:
+                    wizard.action_preview()
+                self.assertIn(filename, str(ctx.exception))
+        with self.assertRaises(UserError) as ctx:
+            self.import_wizard(False, "nothing.csv").action_preview()
+        self.assertIn("Choose a file", str(ctx.exception))
+
+    def test_size_and_row_limits(self):
+        params = self.env["ir.config_parameter"]
+        params.set_param("account_email_distribution.import_max_rows", "2")
+        wizard = self.import_wizard(
+            csv_file("1,a@example.com\n2,b@example.com\n3,c@example.com\n"), "rows.csv"
+        )
+        with self.assertRaises(UserError):
+            wizard.action_preview()
+        params.set_param("account_email_distribution.import_max_rows", "100")
+        params.set_param("account_email_distribution.import_max_mb", "0.001")
+        big = "".join(f"{n},user{n}@example.com\n" for n in range(100))
+        wizard = self.import_wizard(csv_file(big), "big.csv")
+        with self.assertRaises(UserError) as ctx:
+            wizard.action_preview()
+        self.assertIn("MB", str(ctx.exception))
+        self.assertFalse(self.directory())
+
+    def test_templates_round_trip(self):
+        for template_format in ("xlsx", "csv"):
+            with self.subTest(template_format=template_format):
+                wizard = self.import_wizard(False, False)
+                action = wizard.with_context(
+                    template_format=template_format
+                ).action_download_template()
+                self.assertEqual(action["type"], "ir.actions.act_url")
+                self.assertIn(f".{template_format}", action["url"])
+                upload = self.import_wizard(
+                    wizard.template_file, wizard.template_filename
+                )
+                upload.action_preview()
+                self.assertEqual(upload.error_count, 0)
+                self.assertGreater(upload.new_count, 0)
+                upload.action_import()
+                self.assertEqual(len(self.directory()), upload.new_count)
+                self.Recipient.search([]).unlink()
+
+    def test_import_queries_do_not_grow_per_row(self):
+        def run(count, offset):
+            text = "".join(
+                f"{n},user{n}@example.com\n" for n in range(offset, offset + count)
+            )
+            wizard = self.import_wizard(csv_file(text), f"n{count}.csv")
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            wizard.action_import()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - queries
+
+        small, large = run(200, 0), run(1000, 10_000)
+        self.assertLessEqual(large - small, 10, (small, large))
+        # Rewriting them all changes every row, still without a query per row.
+        text = "".join(f"{n},changed{n}@example.com\n" for n in range(10_000, 11_000))
+        wizard = self.import_wizard(csv_file(text), "rewrite.csv")
+        queries = self.env.cr.sql_log_count
+        wizard.action_import()
+        self.env.flush_all()
+        self.assertEqual(wizard.changed_count, 1000)
+        self.assertLess(self.env.cr.sql_log_count - queries, 100)

@@ -1,0 +1,1 @@
+from . import email_distribution_recipient_import

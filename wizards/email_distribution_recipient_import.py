@@ -1,0 +1,320 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import binascii
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..distribution import recipient_file
+from ..distribution.addresses import format_addresses
+from ..distribution.directory_sync import REPLACE, UPDATE, Existing, plan_import
+from ..models.email_distribution_recipient import split_stored
+
+MB = 1024 * 1024
+
+
+class EmailDistributionRecipientImport(models.TransientModel):
+    """Import the recipient directory from an Excel or CSV file.
+
+    The file is read and validated by ``distribution.recipient_file`` (column A
+    customer number, B address(es), C optional CC).  The wizard first previews
+    what would change; any row error blocks the import entirely, so a file
+    with errors changes nothing.
+    """
+
+    _name = "email.distribution.recipient.import"
+    _description = "Import E-mail Distribution Recipients"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    file = fields.Binary(attachment=False)
+    filename = fields.Char()
+    document_type = fields.Selection(
+        selection=lambda self: self.env[
+            "email.distribution.recipient"
+        ]._selection_document_type(),
+        required=True,
+        default="invoice",
+        help="Every row of the file is for this document type.",
+    )
+    mode = fields.Selection(
+        [
+            (UPDATE, "Update: rows replace the matching entries, others stay"),
+            (
+                REPLACE,
+                "Replace: entries of this type missing from the file are archived",
+            ),
+        ],
+        required=True,
+        default=UPDATE,
+    )
+    state = fields.Selection(
+        [("upload", "Upload"), ("preview", "Preview"), ("done", "Done")],
+        default="upload",
+        required=True,
+    )
+    row_count = fields.Integer(readonly=True)
+    new_count = fields.Integer(string="New", readonly=True)
+    changed_count = fields.Integer(string="Changed", readonly=True)
+    unchanged_count = fields.Integer(string="Unchanged", readonly=True)
+    archived_count = fields.Integer(string="Archived", readonly=True)
+    error_ids = fields.One2many(
+        "email.distribution.recipient.import.error", "wizard_id", readonly=True
+    )
+    error_count = fields.Integer(compute="_compute_error_count")
+    error_file = fields.Binary(readonly=True, attachment=False)
+    error_filename = fields.Char(readonly=True)
+    template_file = fields.Binary(readonly=True, attachment=False)
+    template_filename = fields.Char(readonly=True)
+
+    @api.depends("error_ids")
+    def _compute_error_count(self):
+        for wizard in self:
+            wizard.error_count = len(wizard.error_ids)
+
+    @api.onchange("file", "document_type", "mode", "company_id")
+    def _onchange_reset_preview(self):
+        if self.state == "preview":
+            self.state = "upload"
+
+    def _reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "context": self.env.context,
+        }
+
+    def _limits(self):
+        params = self.env["ir.config_parameter"].sudo()
+        max_rows = int(
+            params.get_param(
+                "account_email_distribution.import_max_rows",
+                recipient_file.DEFAULT_MAX_ROWS,
+            )
+        )
+        max_mb = float(
+            params.get_param(
+                "account_email_distribution.import_max_mb",
+                recipient_file.DEFAULT_MAX_BYTES / MB,
+            )
+        )
+        return max_rows, int(max_mb * MB)
+
+    def _read_file(self):
+        """Validate the uploaded file; returns the core's report.
+
+        Unreadable files raise a UserError naming the reason.
+        """
+        self.ensure_one()
+        if not self.file:
+            raise UserError(self.env._("Choose a file to import."))
+        max_rows, max_bytes = self._limits()
+        # base64 inflates by 4/3: refuse oversized uploads before decoding them.
+        if len(self.file) > (max_bytes * 4) // 3 + 4:
+            raise UserError(
+                self.env._(
+                    "The file is larger than the maximum of %(size)s MB.",
+                    size=round(max_bytes / MB, 1),
+                )
+            )
+        try:
+            data = base64.b64decode(self.file, validate=True)
+        except (binascii.Error, ValueError) as err:
+            raise UserError(self.env._("The uploaded file is damaged.")) from err
+        try:
+            report = recipient_file.check_file(
+                data,
+                self.filename,
+                document_type=self.document_type,
+                max_rows=max_rows,
+                max_bytes=max_bytes,
+            )
+        except recipient_file.FileError as err:
+            raise UserError(
+                self.env._(
+                    "%(file)s cannot be imported: %(reason)s",
+                    file=self.filename or self.env._("The file"),
+                    reason=err.message.translate(self.env._),
+                )
+            ) from err
+        if not report.rows:
+            # An empty file in replace mode would archive the whole directory.
+            raise UserError(
+                self.env._(
+                    "%(file)s has no recipient rows to import.",
+                    file=self.filename or self.env._("The file"),
+                )
+            )
+        return report
+
+    def _existing_entries(self):
+        return self.env["email.distribution.recipient"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("document_type", "=", self.document_type),
+            ]
+        )
+
+    def _plan(self, report):
+        records = self._existing_entries()
+        existing = [
+            Existing(
+                id=record.id,
+                customer_number=record.customer_number,
+                to=split_stored(record.email_to),
+                cc=split_stored(record.email_cc),
+            )
+            for record in records
+        ]
+        return plan_import(report.entries, existing, self.mode)
+
+    def action_preview(self):
+        """Read the file and show what the import would do, or its errors."""
+        self.ensure_one()
+        report = self._read_file()
+        self.error_ids.unlink()
+        values = {
+            "state": "preview",
+            "row_count": report.rows,
+            "error_file": False,
+            "error_filename": False,
+            "new_count": 0,
+            "changed_count": 0,
+            "unchanged_count": 0,
+            "archived_count": 0,
+        }
+        if report.errors:
+            translated = [
+                (error.row, error.column or "", error.message.translate(self.env._))
+                for error in report.errors
+            ]
+            values["error_ids"] = [
+                fields.Command.create({"row": row, "column": column, "message": text})
+                for row, column, text in translated
+            ]
+            values["error_file"] = base64.b64encode(
+                recipient_file.errors_csv(
+                    translated,
+                    header=(
+                        self.env._("Row"),
+                        self.env._("Column"),
+                        self.env._("Message"),
+                    ),
+                )
+            )
+            values["error_filename"] = (
+                "%s-errors.csv" % ((self.filename or "recipients").rsplit(".", 1)[0])
+            )
+        else:
+            values.update(
+                {
+                    f"{key}_count": count
+                    for key, count in self._plan(report).counts().items()
+                }
+            )
+        self.write(values)
+        return self._reopen()
+
+    def action_import(self):
+        """Apply the file: all rows or, if any row has an error, none."""
+        self.ensure_one()
+        report = self._read_file()
+        if report.errors:
+            first = report.errors[0]
+            raise UserError(
+                self.env._(
+                    "The file has %(count)s error(s); nothing was imported. "
+                    "First: row %(row)s, column %(column)s: %(message)s",
+                    count=len(report.errors),
+                    row=first.row,
+                    column=first.column or "-",
+                    message=first.message.translate(self.env._),
+                )
+            )
+        plan = self._plan(report)
+        Recipient = self.env["email.distribution.recipient"]
+        Recipient.create(
+            [
+                {
+                    "company_id": self.company_id.id,
+                    "document_type": self.document_type,
+                    "customer_number": entry.customer_number,
+                    "email_to": format_addresses(entry.to),
+                    "email_cc": format_addresses(entry.cc) or False,
+                }
+                for entry in plan.new
+            ]
+        )
+        changed = Recipient.browse([record_id for record_id, _entry in plan.changed])
+        # Prefetch them together; the ORM batches the UPDATEs at flush time.
+        changed.mapped("email_to")
+        for record, (_record_id, entry) in zip(changed, plan.changed, strict=True):
+            record.write(
+                {
+                    "email_to": format_addresses(entry.to),
+                    "email_cc": format_addresses(entry.cc) or False,
+                }
+            )
+        if plan.archived:
+            Recipient.browse(plan.archived).write({"active": False})
+        counts = plan.counts()
+        self.write(
+            {
+                "state": "done",
+                "row_count": report.rows,
+                **{f"{key}_count": count for key, count in counts.items()},
+            }
+        )
+        return self._reopen()
+
+    def action_back(self):
+        self.ensure_one()
+        self.error_ids.unlink()
+        self.write({"state": "upload", "error_file": False, "error_filename": False})
+        return self._reopen()
+
+    def action_download_template(self):
+        self.ensure_one()
+        kind = self.env.context.get("template_format", "xlsx")
+        if kind == "csv":
+            content = recipient_file.template_csv()
+        else:
+            kind = "xlsx"
+            content = recipient_file.template_xlsx()
+        filename = f"recipient_directory_template.{kind}"
+        self.write(
+            {
+                "template_file": base64.b64encode(content),
+                "template_filename": filename,
+            }
+        )
+        return self._download("template_file", filename)
+
+    def action_download_errors(self):
+        self.ensure_one()
+        return self._download("error_file", self.error_filename)
+
+    def _download(self, field_name, filename):
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self._name}/{self.id}/{field_name}/{filename}"
+            "?download=true",
+            "target": "download",
+        }
+
+
+class EmailDistributionRecipientImportError(models.TransientModel):
+    _name = "email.distribution.recipient.import.error"
+    _description = "Recipient Import Error"
+    _order = "row, id"
+
+    wizard_id = fields.Many2one(
+        "email.distribution.recipient.import", required=True, ondelete="cascade"
+    )
+    row = fields.Integer(readonly=True)
+    column = fields.Char(readonly=True)
+    message = fields.Char(readonly=True)
