@@ -1,0 +1,972 @@
+"""Read and validate recipient directory files (.xlsx or .csv).
+
+The data contract of a directory file (seeds 03 and 04):
+
+* column A: the customer number as printed on the documents;
+* column B: the e-mail address(es), several separated by whitespace, ``;``
+  or ``,``;
+* column C (optional): address(es) in copy (CC), separated the same way;
+* nothing in columns D and beyond: an old template had a column C that had
+  to be deleted before upload, so a stray column is reported rather than
+  ignored;
+* rows whose first cell starts with ``#`` are comments; empty rows are
+  skipped; the first other row may be a header (see :func:`is_header`);
+* one document type per file, chosen by whoever imports it.
+
+:func:`check_file` reads the whole file and returns a :class:`Report` with
+every row error at once, because "nothing is imported if the list has errors"
+and a user fixing a file one error per upload would give up.  Problems that
+make the file unreadable as a whole raise :class:`FileError` instead.
+
+Files come from strangers' spreadsheets, so the reader is defensive: the
+content decides the format (the file name is only a hint for the message),
+legacy and encrypted Office files are recognised by their OLE2 signature,
+and a workbook whose declared unpacked size is absurd is refused before
+openpyxl unpacks anything.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from .addresses import check_addresses, display_address
+from .i18n import CoreMessage, _
+
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+ZIP_RATIO = 20
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_ZIP_ENTRIES = 1000
+MAX_CUSTOMER_NUMBER_LENGTH = 64
+MAX_ADDRESSES_PER_ROW = 50
+DOCUMENT_TYPES = ("invoice", "other")
+DELIMITERS = ("\t", ";", ",")
+# Excel keeps 15 significant digits: a longer number typed in a cell that is
+# not formatted as text has already lost its last digits.
+EXCEL_EXACT_DIGITS_LIMIT = 10**15
+
+MB = 1024 * 1024
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# Control characters that do not occur in text files (tab, line breaks and
+# form feeds do); C1 controls show up when binary data is decoded as latin-1.
+_BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_BINARY_SAMPLE = 4096
+_BINARY_SHARE = 0.05
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_DIGIT = re.compile(r"\d")
+# A formula element in worksheet XML: <f>, <f t="shared" .../>, <x:f>.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+class FileError(Exception):
+    """The file cannot be read at all; ``message`` says why (a CoreMessage)."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one row: file row (1-based), column letter, message."""
+
+    row: int
+    column: str | None
+    message: CoreMessage
+
+    @property
+    def text(self):
+        return str(self.message)
+
+    def to_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.text}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A valid row: normalised To and CC addresses of one customer number."""
+
+    customer_number: str
+    to: tuple
+    cc: tuple
+    row: int
+
+    def to_dict(self):
+        return {
+            "customer_number": self.customer_number,
+            "to": list(self.to),
+            "cc": list(self.cc),
+            "row": self.row,
+        }
+
+
+@dataclass
+class Report:
+    """The outcome of :func:`check_file`.
+
+    ``rows`` counts data rows (header, comments and empty rows excluded);
+    ``entries`` holds the rows without errors, ``errors`` every problem in
+    file order.  ``document_type`` echoes the type the file was checked for.
+    """
+
+    rows: int = 0
+    entries: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    document_type: str = "invoice"
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def to_dict(self):
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "errors": [error.to_dict() for error in self.errors],
+            "entries": [entry.to_dict() for entry in self.entries],
+        }
+
+
+def _megabytes(size):
+    value = size / MB
+    return f"{value:.3g}" if value >= 1 else f"{value:.2g}"
+
+
+def column_letter(index):
+    """Spreadsheet letter of the 0-based column *index* (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------
+# Format detection and decoding
+# --------------------------------------------------------------------------
+
+
+def _has_extension(filename, *extensions):
+    return bool(filename) and filename.lower().endswith(extensions)
+
+
+def _encrypted_error():
+    return FileError(
+        CoreMessage(
+            _(
+                "The workbook is password-protected (encrypted). Remove the "
+                "password in Excel, save it, and upload it again."
+            )
+        )
+    )
+
+
+def _ole2_error(data, filename):
+    """An OLE2 compound file is either an encrypted OOXML file or legacy Office.
+
+    Excel saves a password-protected .xlsx as a compound file holding an
+    ``EncryptedPackage`` stream (its name is stored in UTF-16); without that
+    marker it is most likely an Excel 97-2003 workbook, unless the name says
+    .xlsx, which only an encrypted workbook would produce.
+    """
+    if _ENCRYPTED_STREAM in data or _has_extension(filename, ".xlsx", ".xlsm"):
+        return _encrypted_error()
+    return FileError(
+        CoreMessage(
+            _(
+                "The file is an old Excel 97-2003 workbook (.xls) or another legacy "
+                "Office file. Save it as an Excel workbook (.xlsx) or as CSV."
+            )
+        )
+    )
+
+
+def _not_a_directory_file(filename):
+    if _has_extension(filename, ".xlsx", ".xlsm"):
+        return FileError(
+            CoreMessage(
+                _(
+                    "The file is named like an Excel workbook but is not one; "
+                    "it may be damaged. Save it again as .xlsx or as CSV."
+                )
+            )
+        )
+    return FileError(
+        CoreMessage(
+            _("The file is neither an Excel workbook (.xlsx) nor a CSV text file.")
+        )
+    )
+
+
+def _decode(data):
+    """Decode CSV bytes; returns the text, or None when it is not text.
+
+    A byte-order mark decides (Excel writes UTF-8 with a BOM, its "Unicode
+    text" is UTF-16); otherwise UTF-8, then cp1252 (Excel's "CSV" on Western
+    Windows), then latin-1, which decodes anything and so must be judged by
+    the share of control characters it produces.
+    """
+    text = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            break
+    else:
+        if b"\x00" in data:
+            return None
+        for encoding in ("utf-8", "cp1252", "latin-1"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    sample = text[:_BINARY_SAMPLE]
+    if "\x00" in text or (
+        sample and len(_BINARY.findall(sample)) > _BINARY_SHARE * len(sample)
+    ):
+        return None
+    return text
+
+
+def _detect(data, filename):
+    if not data:
+        raise FileError(CoreMessage(_("The file is empty.")))
+    if data.startswith(_ZIP_MAGIC):
+        return "xlsx", None
+    if data.startswith(_OLE2_MAGIC):
+        raise _ole2_error(data, filename)
+    text = _decode(data)
+    if text is None:
+        raise _not_a_directory_file(filename)
+    return "csv", text
+
+
+def detect_format(data, filename=None):
+    """Return ``"xlsx"`` or ``"csv"`` from the content of *data*.
+
+    A zip archive is taken for a workbook (checked when read); an OLE2
+    compound file raises :class:`FileError` (encrypted workbook or legacy
+    .xls); anything that decodes as text is CSV, whatever its name; the rest
+    raises :class:`FileError`.  *filename* only sharpens the messages.
+    """
+    return _detect(data, filename)[0]
+
+
+# --------------------------------------------------------------------------
+# Raw rows: (row number, cells as stripped strings, problems)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    format: str
+    rows: object  # iterator of (row, cells, problems)
+    delimiter: str | None = None
+
+
+def _float_text(value):
+    if value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def _cell_text(value):
+    """Text of a cell value as the user sees it: ``10023.0`` -> ``10023``."""
+    if value is None:
+        return ""
+    kind = value.__class__
+    if kind is str:
+        return value.strip()
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return _float_text(value)
+    if kind is bool:
+        return "TRUE" if value else "FALSE"
+    return str(value).strip()
+
+
+def _check_zip(data, max_bytes):
+    """Refuse what is not a plain workbook before openpyxl unpacks anything.
+
+    The sizes checked are those the archive declares; Python's zipfile never
+    inflates an entry beyond its declared size (it fails the CRC instead), so
+    the declared total bounds what reading can cost.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as err:
+        raise FileError(
+            CoreMessage(
+                _("The workbook is damaged and cannot be read (%(reason)s)."),
+                reason=str(err),
+            )
+        ) from err
+    limit = min(ZIP_RATIO * max_bytes, MAX_UNCOMPRESSED)
+    total = sum(info.file_size for info in infos)
+    if len(infos) > MAX_ZIP_ENTRIES or total > limit:
+        raise FileError(
+            CoreMessage(
+                _(
+                    "The workbook would unpack to %(size)s MB in %(count)s parts, "
+                    "more than the %(max)s MB allowed; it is refused as a possible "
+                    "zip bomb."
+                ),
+                size=_megabytes(total),
+                count=len(infos),
+                max=_megabytes(limit),
+            )
+        )
+    names = {info.filename for info in infos}
+    if any(info.flag_bits & 0x1 for info in infos):
+        raise _encrypted_error()
+    if "mimetype" in names and archive.read("mimetype").startswith(
+        b"application/vnd.oasis.opendocument"
+    ):
+        raise FileError(
+            CoreMessage(
+                _(
+                    "OpenDocument spreadsheets (.ods) are not supported. Save the "
+                    "file as an Excel workbook (.xlsx) or as CSV."
+                )
+            )
+        )
+    if "[Content_Types].xml" not in names:
+        raise FileError(
+            CoreMessage(_("The file is a zip archive but not an Excel workbook."))
+        )
+    return archive
+
+
+def _has_formulas(archive, path):
+    """Whether the worksheet XML at *path* holds any formula element.
+
+    Streamed in chunks (with an overlap for a tag cut in two); an unknown
+    path answers True, which only costs the second pass.
+    """
+    if not path or path.lstrip("/") not in archive.namelist():
+        return True
+    with archive.open(path.lstrip("/")) as stream:
+        tail = b""
+        while chunk := stream.read(1024 * 1024):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
+
+
+def _damaged(err):
+    return FileError(
+        CoreMessage(
+            _("The workbook is damaged and cannot be read (%(reason)s)."),
+            reason=display_address(str(err) or err.__class__.__name__),
+        )
+    )
+
+
+def _xlsx_source(data, max_bytes):
+    """Open the first worksheet with openpyxl in read-only mode.
+
+    ``data_only=True`` gives the values Excel saved for formulas; a formula
+    cell that was never computed (files written by scripts) reads as empty.
+    To report it instead of silently importing nothing, the worksheet XML is
+    scanned for formula elements first; only when there are some is the
+    sheet read a second time in formula mode, in step with the first, and an
+    empty value whose formula-mode value is a formula is a row problem.
+    The sheet's recorded dimensions are ignored (``reset_dimensions``): some
+    generators write wrong ones, and read-only mode would cut the data.
+    Opening is eager, so an unreadable workbook fails before any row is read.
+    """
+    import openpyxl
+
+    archive = _check_zip(data, max_bytes)
+    books = []
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+        books.append(book)
+        if not book.worksheets:
+            raise FileError(CoreMessage(_("The workbook has no worksheet.")))
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()
+        formulas = None
+        if _has_formulas(archive, getattr(sheet, "_worksheet_path", None)):
+            formula_book = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
+            books.append(formula_book)
+            formula_sheet = formula_book.worksheets[0]
+            formula_sheet.reset_dimensions()
+            formulas = formula_sheet.iter_rows(values_only=True)
+    except FileError:
+        _close(archive, books)
+        raise
+    except Exception as err:
+        _close(archive, books)
+        raise _damaged(err) from err
+    return _Source("xlsx", _xlsx_rows(archive, books, sheet, formulas))
+
+
+def _close(archive, books):
+    for book in books:
+        book.close()
+    archive.close()
+
+
+def _xlsx_rows(archive, books, sheet, formulas):
+    try:
+        for row_number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            formula_row = next(formulas, ()) if formulas is not None else ()
+            row = _xlsx_row(row_number, values, formula_row)
+            if row is not None:
+                yield row
+    except FileError:
+        raise
+    except Exception as err:
+        raise _damaged(err) from err
+    finally:
+        _close(archive, books)
+
+
+def _xlsx_row(row_number, values, formula_row):
+    cells = [_cell_text(value) for value in values]
+    problems = ()
+    if formula_row:
+        for index, value in enumerate(values):
+            if value is None and index < len(formula_row):
+                formula = formula_row[index]
+                if formula is not None:
+                    problems += (
+                        RowError(
+                            row_number,
+                            column_letter(index),
+                            CoreMessage(
+                                _(
+                                    "The formula %(formula)s has no computed value "
+                                    "in the file. Open and save the file in Excel, "
+                                    "or paste the values instead of formulas."
+                                ),
+                                formula=display_address(str(formula)),
+                            ),
+                        ),
+                    )
+    if values and values[0].__class__ in (int, float):
+        if abs(values[0]) >= EXCEL_EXACT_DIGITS_LIMIT:
+            problems += (
+                RowError(
+                    row_number,
+                    "A",
+                    CoreMessage(
+                        _(
+                            "The customer number %(number)s has more digits than "
+                            "Excel keeps in a number cell; format column A as text "
+                            "and type the number again."
+                        ),
+                        number=cells[0],
+                    ),
+                ),
+            )
+    if not problems and not any(cells):
+        return None
+    if len(cells) < 3:
+        cells += [""] * (3 - len(cells))
+    return row_number, cells, problems
+
+
+def _sample_lines(text, limit=50):
+    lines = []
+    for line in text[:65536].splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            lines.append(line)
+            if len(lines) >= limit:
+                break
+    return lines
+
+
+def sniff_delimiter(text):
+    """Pick the CSV delimiter among tab, ``;`` and ``,``.
+
+    Counting characters is not enough: column B may itself hold ``,`` or
+    ``;`` separated addresses (``10023;a@x.fi, b@x.fi``).  So each candidate
+    splits the first data lines, and the one that most often yields an
+    address-free column A followed by a column B holding an ``@`` wins; on a
+    tie (for instance no address anywhere) the candidate found on most lines,
+    then tab before ``;`` before ``,``.
+    """
+    lines = _sample_lines(text)
+    best, best_score = ",", None
+    for rank, delimiter in enumerate(reversed(DELIMITERS)):
+        fitting = present = 0
+        for fields in csv.reader(lines, delimiter=delimiter):
+            if len(fields) >= 2:
+                present += 1
+                if "@" not in fields[0] and "@" in fields[1]:
+                    fitting += 1
+        score = (fitting, present, rank)
+        if best_score is None or score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(text):
+    """Rows of a CSV text, numbered by the physical line they start on.
+
+    Comment lines are blanked before the csv module sees them, but only at
+    a record boundary (not inside a quoted multi-line cell): an unbalanced
+    quote in a comment would otherwise swallow the lines after it.
+    """
+    delimiter = sniff_delimiter(text)
+    state = {"consumed": 0, "boundary": 0}
+
+    def lines():
+        for line in io.StringIO(text, newline=""):
+            at_boundary = state["consumed"] == state["boundary"]
+            state["consumed"] += 1
+            if at_boundary and line.lstrip(" \t").startswith("#"):
+                yield "\n"
+            else:
+                yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+
+    def rows():
+        start = 1
+        try:
+            for fields in reader:
+                state["boundary"] = reader.line_num
+                row_number, start = start, reader.line_num + 1
+                if not fields:
+                    continue
+                cells = [value.strip() for value in fields]
+                if not any(cells):
+                    continue
+                if len(cells) < 3:
+                    cells += [""] * (3 - len(cells))
+                yield row_number, cells, ()
+        except csv.Error as err:
+            raise FileError(
+                CoreMessage(
+                    _("The CSV file cannot be read at line %(line)s: %(reason)s"),
+                    line=reader.line_num,
+                    reason=str(err),
+                )
+            ) from err
+
+    return _Source("csv", rows(), delimiter)
+
+
+def _too_big(size, max_bytes):
+    return FileError(
+        CoreMessage(
+            _("The file is %(size)s MB, more than the maximum of %(max)s MB."),
+            size=_megabytes(size),
+            max=_megabytes(max_bytes),
+        )
+    )
+
+
+def _open(data, filename, max_bytes):
+    if len(data) > max_bytes:
+        raise _too_big(len(data), max_bytes)
+    kind, text = _detect(data, filename)
+    if kind == "xlsx":
+        return _xlsx_source(data, max_bytes)
+    return _csv_rows(text)
+
+
+def is_header(cells):
+    """Whether the first data row of a file is a header row, not data.
+
+    A header names the columns ("Customer number", "E-mail", "CC") in any
+    language, so the rule is structural: no cell holds an ``@``, column A
+    holds no digit (customer numbers nearly always do), and column B is not
+    empty and holds no ``.`` (a mistyped address nearly always does).  A
+    first row that fails the rule is validated as data, so a broken first
+    row is reported, never skipped.
+    """
+    return (
+        not any("@" in cell for cell in cells)
+        and not _DIGIT.search(cells[0])
+        and bool(cells[1])
+        and "." not in cells[1]
+    )
+
+
+def _data_rows(source_rows, max_rows):
+    """Skip comments, empty rows and the header row; enforce *max_rows*."""
+    count = 0
+    first = True
+    for row_number, cells, problems in source_rows:
+        if cells[0].startswith("#"):
+            continue
+        if first:
+            first = False
+            if not problems and is_header(cells):
+                continue
+        count += 1
+        if count > max_rows:
+            raise FileError(
+                CoreMessage(
+                    _(
+                        "The file has more than %(max)s rows. Split it into "
+                        "several files."
+                    ),
+                    max=max_rows,
+                )
+            )
+        yield row_number, cells, problems
+
+
+def iter_rows(
+    data, filename=None, *, max_rows=DEFAULT_MAX_ROWS, max_bytes=DEFAULT_MAX_BYTES
+):
+    """Iterate over the data rows of a directory file, unvalidated.
+
+    Yields ``(row_number, (a, b, c))``: the file row (1-based) and the text of
+    columns A to C, stripped, numbers as typed (``10023.0`` -> ``"10023"``).
+    Comment lines, empty rows and the header row are skipped.  Unreadable
+    files raise :class:`FileError` at once; too many rows or a file damaged
+    further on raise it while iterating.  Formulas without a value and values
+    beyond column C are not visible here: :func:`check_file` reports them.
+    """
+    source = _open(data, filename, max_bytes)
+
+    def rows():
+        for row_number, cells, _problems in _data_rows(source.rows, max_rows):
+            yield row_number, (cells[0], cells[1], cells[2])
+
+    return rows()
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+def _column_key(error):
+    column = error.column or ""
+    return (len(column), column)
+
+
+def _check_customer_number(row_number, number):
+    if not number:
+        return [
+            RowError(row_number, "A", CoreMessage(_("The customer number is missing.")))
+        ]
+    errors = []
+    if len(number) > MAX_CUSTOMER_NUMBER_LENGTH:
+        errors.append(
+            RowError(
+                row_number,
+                "A",
+                CoreMessage(
+                    _(
+                        "The customer number is too long: %(length)s characters, "
+                        "at most %(max)s."
+                    ),
+                    length=len(number),
+                    max=MAX_CUSTOMER_NUMBER_LENGTH,
+                ),
+            )
+        )
+    if _CONTROL.search(number):
+        errors.append(
+            RowError(
+                row_number,
+                "A",
+                CoreMessage(
+                    _(
+                        "The customer number %(number)s contains a line break or "
+                        "another control character."
+                    ),
+                    number=display_address(number),
+                ),
+            )
+        )
+    return errors
+
+
+def _check_address_cell(row_number, column, text, errors):
+    addresses, problems = check_addresses(text)
+    errors.extend(RowError(row_number, column, problem.message) for problem in problems)
+    return tuple(addresses)
+
+
+def _extra_cell_error(row_number, index, value, delimiter):
+    column = column_letter(index)
+    value = display_address(value)
+    if delimiter == ",":
+        message = CoreMessage(
+            _(
+                "Unexpected value in column %(column)s: %(value)s. Only columns A "
+                "to C are read. In this comma-separated file, separate several "
+                "addresses with spaces or put the cell in quotes."
+            ),
+            column=column,
+            value=value,
+        )
+    else:
+        message = CoreMessage(
+            _(
+                "Unexpected value in column %(column)s: %(value)s. Only columns A "
+                "(customer number), B (e-mail) and C (copy) are read; delete the "
+                "other columns."
+            ),
+            column=column,
+            value=value,
+        )
+    return RowError(row_number, column, message)
+
+
+def check_file(
+    data,
+    filename=None,
+    *,
+    document_type="invoice",
+    max_rows=DEFAULT_MAX_ROWS,
+    max_bytes=DEFAULT_MAX_BYTES,
+):
+    """Read and validate a whole directory file.
+
+    Raises :class:`FileError` when the file cannot be read (wrong type,
+    damaged, encrypted, legacy .xls, too big, too many rows, zip bomb) or
+    *document_type* is unknown.  Otherwise returns a :class:`Report` listing
+    every row error: customer number missing, too long or with control
+    characters, or already on an earlier row; no address in column B; each
+    invalid address or empty list element in B and C; more than
+    ``MAX_ADDRESSES_PER_ROW`` addresses; any value beyond column C; formulas
+    without a value.  Customer numbers are compared as typed (trimmed, case
+    kept); one address may serve several customer numbers.
+    """
+    if document_type not in DOCUMENT_TYPES:
+        raise FileError(
+            CoreMessage(
+                _("Unknown document type %(type)s; use one of: %(types)s."),
+                type=display_address(str(document_type)),
+                types=", ".join(DOCUMENT_TYPES),
+            )
+        )
+    source = _open(data, filename, max_bytes)
+    report = Report(document_type=document_type)
+    first_rows = {}
+    for row_number, cells, problems in _data_rows(source.rows, max_rows):
+        report.rows += 1
+        errors = list(problems)
+        skip = {error.column for error in problems} if problems else ()
+        number = cells[0]
+        if "A" not in skip:
+            errors += _check_customer_number(row_number, number)
+            if number:
+                first = first_rows.setdefault(number, row_number)
+                if first != row_number:
+                    errors.append(
+                        RowError(
+                            row_number,
+                            "A",
+                            CoreMessage(
+                                _(
+                                    "The customer number %(number)s is already "
+                                    "on row %(row)s."
+                                ),
+                                number=display_address(number),
+                                row=first,
+                            ),
+                        )
+                    )
+        to = cc = ()
+        if "B" not in skip:
+            to = _check_address_cell(row_number, "B", cells[1], errors)
+            if not to and not cells[1]:
+                errors.append(
+                    RowError(
+                        row_number,
+                        "B",
+                        CoreMessage(_("No e-mail address in column B.")),
+                    )
+                )
+            elif not to and not any(error.column == "B" for error in errors):
+                errors.append(
+                    RowError(
+                        row_number,
+                        "B",
+                        CoreMessage(
+                            _("No e-mail address in column B, only separators.")
+                        ),
+                    )
+                )
+        if "C" not in skip and cells[2]:
+            cc = _check_address_cell(row_number, "C", cells[2], errors)
+        if len(to) + len(cc) > MAX_ADDRESSES_PER_ROW:
+            errors.append(
+                RowError(
+                    row_number,
+                    "B" if len(to) > MAX_ADDRESSES_PER_ROW or not cc else "C",
+                    CoreMessage(
+                        _(
+                            "Too many addresses: %(count)s, at most %(max)s per "
+                            "customer number."
+                        ),
+                        count=len(to) + len(cc),
+                        max=MAX_ADDRESSES_PER_ROW,
+                    ),
+                )
+            )
+        for index in range(3, len(cells)):
+            if cells[index] and column_letter(index) not in skip:
+                errors.append(
+                    _extra_cell_error(row_number, index, cells[index], source.delimiter)
+                )
+        if errors:
+            errors.sort(key=_column_key)
+            report.errors.extend(errors)
+        else:
+            report.entries.append(Entry(number, to, cc, row_number))
+    return report
+
+
+# --------------------------------------------------------------------------
+# Templates, error list, command line
+# --------------------------------------------------------------------------
+
+_TEMPLATE_COMMENTS = (
+    "# Recipient directory for e-mail distribution. Lines starting with # are "
+    "comments.",
+    "# Column A: the customer number exactly as it appears on the documents.",
+    "# Column B: the e-mail address. Separate several addresses with a space "
+    "(or a semicolon or a comma).",
+    "# Column C (optional): addresses in copy (CC) separated the same way.",
+    "# One row per customer number. One address may serve several customer " "numbers.",
+)
+_TEMPLATE_HEADER = ("Customer number", "E-mail", "CC")
+_TEMPLATE_ROWS = (
+    ("10023", "invoices@example.com", ""),
+    ("10024", "ap@example.com billing@example.com", "controller@example.com"),
+    ("10025", "invoices@example.com", ""),
+)
+
+
+def template_csv():
+    """The CSV template: UTF-8 with a BOM (so Excel reads it right), ``;``.
+
+    ``;`` is the list separator of Excel in the Nordic and French locales the
+    seeds come from; the comments avoid it so that they stay in one cell.
+    """
+    buffer = io.StringIO()
+    for comment in _TEMPLATE_COMMENTS:
+        buffer.write(comment + "\r\n")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(_TEMPLATE_HEADER)
+    writer.writerows(_TEMPLATE_ROWS)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx():
+    """The Excel template: comments, a bold header, examples; A is text.
+
+    Column A is formatted as text so that customer numbers typed into it keep
+    their leading zeros and every digit.
+    """
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Recipients"
+    for comment in _TEMPLATE_COMMENTS:
+        sheet.append([comment])
+    sheet.append(list(_TEMPLATE_HEADER))
+    header_row = sheet.max_row
+    for row in _TEMPLATE_ROWS:
+        sheet.append([value or None for value in row])
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=header_row + 1, max_col=1):
+        for cell in row:
+            cell.number_format = "@"
+    sheet.column_dimensions["A"].number_format = "@"
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 45
+    sheet.column_dimensions["C"].width = 30
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def errors_csv(errors, header=None):
+    """The error list as a CSV download: row, column, message.
+
+    *errors* is a :class:`Report`, :class:`RowError` objects, or
+    ``(row, column, message)`` tuples (callers that translated the messages
+    pass those); *header* replaces the English column titles.  UTF-8 with a
+    BOM, so that Excel shows accented letters right.
+    """
+    if isinstance(errors, Report):
+        errors = errors.errors
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header or (_("Row"), _("Column"), _("Message")))
+    for error in errors:
+        if isinstance(error, RowError):
+            writer.writerow((error.row, error.column or "", error.text))
+        else:
+            writer.writerow(error)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _print_json(stdout, value):
+    stdout.write(json.dumps(value) + "\n")
+
+
+def cli_check(args, stdout):
+    """``check-recipients``: print the JSON report; exit 0, 1 (errors) or 2.
+
+    2 means the file could not be read at all (missing, unreadable, or a
+    :class:`FileError`); the output is then ``{"ok": false, "error": ...}``.
+    """
+    max_rows = DEFAULT_MAX_ROWS if args.max_rows is None else args.max_rows
+    max_bytes = DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes
+    try:
+        with open(args.file, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(max_bytes + 1) if size <= max_bytes else None
+    except OSError as err:
+        message = CoreMessage(
+            _("Cannot read %(file)s: %(reason)s"),
+            file=args.file,
+            reason=err.strerror or str(err),
+        )
+        _print_json(stdout, {"ok": False, "error": str(message)})
+        return 2
+    try:
+        if data is None:
+            raise _too_big(size, max_bytes)
+        report = check_file(
+            data,
+            os.path.basename(args.file),
+            document_type=args.document_type,
+            max_rows=max_rows,
+            max_bytes=max_bytes,
+        )
+    except FileError as err:
+        _print_json(stdout, {"ok": False, "error": str(err)})
+        return 2
+    _print_json(stdout, report.to_dict())
+    return 0 if report.ok else 1
