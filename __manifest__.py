@@ -13,7 +13,13 @@
     "data": [
         "security/ir.model.access.csv",
         "security/email_distribution_recipient_security.xml",
+        "security/email_distribution_delivery_security.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "views/email_distribution_recipient_views.xml",
+        "views/email_distribution_attempt_views.xml",
+        "views/email_distribution_run_views.xml",
+        "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/email_distribution_recipient_import_views.xml",

@@ -1,4 +1,5 @@
 from . import test_import_wizard
 from . import test_recipient
 from . import test_security
+from . import test_sending
 from . import test_settings

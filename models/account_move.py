@@ -1,0 +1,229 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..distribution.addresses import AddressError, format_addresses, parse_addresses
+from ..distribution.routing import RoutingSettings, route_document
+from .email_distribution_delivery import DELIVERY_STATES
+
+DISTRIBUTED_TYPES = ("out_invoice", "out_refund")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    email_distribution_address = fields.Char(
+        string="Distribution Address",
+        compute="_compute_email_distribution_address",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="Where e-mail distribution delivers this invoice when 'Send to the "
+        "e-mail address in the document' is on; several separated by ';'. "
+        "Defaults to the invoice address's e-mail.",
+    )
+    email_distribution_delivery_ids = fields.One2many(
+        "email.distribution.delivery", "move_id", string="E-mail Deliveries"
+    )
+    email_distribution_state = fields.Selection(
+        [("not_applicable", "Not applicable"), *DELIVERY_STATES],
+        string="E-mail Delivery",
+        compute="_compute_email_distribution_state",
+        store=True,
+        index=True,
+        copy=False,
+    )
+    email_distribution_message = fields.Text(
+        string="E-mail Delivery Message",
+        compute="_compute_email_distribution_state",
+        store=True,
+        copy=False,
+    )
+    email_distribution_attempt_count = fields.Integer(
+        compute="_compute_email_distribution_attempt_count"
+    )
+
+    @api.depends("partner_id.email", "move_type")
+    def _compute_email_distribution_address(self):
+        for move in self:
+            if move.move_type in DISTRIBUTED_TYPES and move.partner_id.email:
+                try:
+                    move.email_distribution_address = "; ".join(
+                        parse_addresses(move.partner_id.email)
+                    )
+                except AddressError:
+                    move.email_distribution_address = False
+            elif not move.email_distribution_address:
+                move.email_distribution_address = False
+
+    @api.depends(
+        "email_distribution_delivery_ids.state",
+        "email_distribution_delivery_ids.message",
+    )
+    def _compute_email_distribution_state(self):
+        for move in self:
+            last = move.email_distribution_delivery_ids.sorted("id")[-1:]
+            move.email_distribution_state = last.state or "not_applicable"
+            move.email_distribution_message = last.message or False
+
+    def _compute_email_distribution_attempt_count(self):
+        groups = self.env["email.distribution.attempt"]._read_group(
+            [("move_id", "in", self.ids)], ["move_id"], ["__count"]
+        )
+        counts = {move.id: count for move, count in groups}
+        for move in self:
+            move.email_distribution_attempt_count = counts.get(move.id, 0)
+
+    @api.constrains("email_distribution_address")
+    def _check_email_distribution_address(self):
+        for move in self.filtered("email_distribution_address"):
+            try:
+                parse_addresses(move.email_distribution_address)
+            except AddressError as err:
+                raise UserError(
+                    self.env._(
+                        "Distribution address of %(move)s: %(reason)s",
+                        move=move.display_name,
+                        reason=err.message.translate(self.env._),
+                    )
+                ) from err
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._email_distribution_route()
+        return posted
+
+    def _email_distribution_route(self):
+        """Route posted customer invoices and queue their deliveries.
+
+        Constant number of queries for the batch: one directory read, one read
+        of held addresses, one create.  Nothing is rendered or sent here.
+        """
+        moves = self.filtered(
+            lambda m: m.move_type in DISTRIBUTED_TYPES
+            and m.company_id.email_distribution_enabled
+        )
+        if not moves:
+            return self.env["email.distribution.delivery"]
+        directory = self.env["email.distribution.recipient"]._directory_for(
+            moves.company_id,
+            {m.commercial_partner_id.ref for m in moves if m.commercial_partner_id.ref},
+            "invoice",
+        )
+        held = self.env["email.distribution.recipient"]._held_addresses(
+            moves.company_id
+        )
+        vals_list = []
+        for move in moves:
+            company = move.company_id
+            settings = RoutingSettings(
+                enabled=True,
+                use_document_address=company.email_distribution_use_document_address,
+                use_directory=company.email_distribution_use_directory,
+            )
+            number = move.commercial_partner_id.ref
+            entry = directory.get((company.id, number))
+            route = route_document(
+                settings,
+                move.email_distribution_address,
+                number,
+                entry,
+                held.get(company.id, {}),
+            )
+            vals = {"move_id": move.id}
+            if route.ok:
+                vals.update(
+                    state="queued",
+                    route_source=route.source,
+                    email_to=format_addresses(route.to),
+                    email_cc=format_addresses(route.cc) or False,
+                    format=route.format
+                    or company._email_distribution_default_format("invoice"),
+                    message=False,
+                )
+                if route.held:
+                    vals["message"] = self.env._(
+                        "Skipped: %(held)s",
+                        held="; ".join(f"{a} ({why})" for a, why in route.held),
+                    )
+            else:
+                vals.update(
+                    state="no_route",
+                    message=route.reason.translate(self.env._),
+                    remedy=self.env._(
+                        "Add the customer's address to the invoice or to the "
+                        "recipient directory, then resend."
+                    ),
+                )
+            vals_list.append(vals)
+        deliveries = self.env["email.distribution.delivery"].sudo().create(vals_list)
+        lines = []
+        for delivery in deliveries:
+            if delivery.state == "queued":
+                lines += [
+                    {
+                        "delivery_id": delivery.id,
+                        "attempt_number": 1,
+                        "email": address,
+                        "recipient_type": kind,
+                        "state": "queued",
+                        "date_queued": delivery.create_date,
+                    }
+                    for address, kind in delivery._pending_recipients()
+                ]
+            else:
+                lines.append(
+                    {
+                        "delivery_id": delivery.id,
+                        "attempt_number": 0,
+                        "state": "no_route",
+                        "message": delivery.message,
+                        "remedy": delivery.remedy,
+                        "date_queued": delivery.create_date,
+                        "date_done": delivery.create_date,
+                    }
+                )
+        self.env["email.distribution.attempt"].sudo().create(lines)
+        for delivery in deliveries.filtered(lambda d: d.state == "no_route"):
+            delivery._notify_responsible(delivery.message, delivery.remedy)
+        return deliveries
+
+    def action_email_distribution_resend(self):
+        """Queue a new delivery for each invoice (after an address was fixed)."""
+        moves = self.filtered(lambda m: m.state == "posted")
+        if not moves:
+            raise UserError(self.env._("Only posted invoices can be sent."))
+        active = moves.email_distribution_delivery_ids.filtered(
+            lambda d: d.state in ("queued", "soft_bounce")
+        )
+        if active:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s still has a delivery in progress: cancel it "
+                    "first in the sending list.",
+                    invoices=", ".join(active.move_id.mapped("name")),
+                )
+            )
+        return moves._email_distribution_route()
+
+    def action_email_distribution_send_now(self):
+        """Managers: process the queue now instead of waiting for the cron."""
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise UserError(self.env._("Only accounting managers can send now."))
+        run = self.env["email.distribution.run"].sudo()._start("manual")
+        run._process()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "email.distribution.run",
+            "res_id": run.id,
+            "view_mode": "form",
+        }
+
+    def action_view_email_distribution_attempts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_email_distribution.email_distribution_attempt_action"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {}
+        return action

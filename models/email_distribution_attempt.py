@@ -1,0 +1,49 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+from .email_distribution_delivery import DELIVERY_STATES
+
+
+class EmailDistributionAttempt(models.Model):
+    """A line of the sending list: one attempt to one recipient.
+
+    ``message`` keeps the exact reason (the relay's reply, a bounce's
+    diagnostic, or an internal failure) and ``remedy`` what to do about it.
+    """
+
+    _name = "email.distribution.attempt"
+    _description = "E-mail Distribution Sending List Line"
+    _order = "id desc"
+
+    delivery_id = fields.Many2one(
+        "email.distribution.delivery", required=True, index=True, ondelete="cascade"
+    )
+    move_id = fields.Many2one(
+        related="delivery_id.move_id", store=True, index=True, string="Invoice"
+    )
+    invoice_number = fields.Char(related="move_id.name", string="Invoice Number")
+    partner_id = fields.Many2one(
+        related="delivery_id.partner_id", store=True, string="Customer"
+    )
+    company_id = fields.Many2one(
+        related="delivery_id.company_id", store=True, index=True
+    )
+    run_id = fields.Many2one("email.distribution.run", readonly=True, index=True)
+    attempt_number = fields.Integer(readonly=True, default=1)
+    email = fields.Char(string="Address", readonly=True)
+    recipient_type = fields.Selection(
+        [("to", "To"), ("cc", "CC")], default="to", readonly=True
+    )
+    state = fields.Selection(DELIVERY_STATES, required=True, readonly=True, index=True)
+    message = fields.Text(readonly=True)
+    remedy = fields.Text(string="What to Do", readonly=True)
+    status_code = fields.Char(string="Status", readonly=True, help="e.g. 5.1.1")
+    reply_code = fields.Char(readonly=True, help="e.g. 550")
+    date_queued = fields.Datetime(string="Queued On", readonly=True)
+    date_done = fields.Datetime(string="Done On", readonly=True)
+
+    def action_cancel(self):
+        return self.delivery_id.action_cancel()
+
+    def action_resend(self):
+        return self.delivery_id.move_id.action_email_distribution_resend()

@@ -1,0 +1,520 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+import threading
+from datetime import timedelta
+from email.utils import formataddr
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import config
+
+from ..distribution.smtp_outcome import classify_smtp_reply
+from .email_distribution_recipient import split_stored
+
+_logger = logging.getLogger(__name__)
+
+DELIVERY_STATES = [
+    ("no_route", "No route"),
+    ("queued", "Queued"),
+    ("sent", "Sent"),
+    ("soft_bounce", "Soft bounce"),
+    ("hard_bounce", "Hard bounce"),
+    ("blocked", "Blocked"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+# Most severe first: the state a delivery takes from its recipients' outcomes.
+SEVERITY = ["blocked", "hard_bounce", "failed", "soft_bounce", "queued", "sent"]
+DONE_STATES = {"sent", "hard_bounce", "blocked", "failed", "cancelled", "no_route"}
+
+
+class EmailDistributionDelivery(models.Model):
+    """One delivery of one posted invoice to its routed recipients.
+
+    State lives here, not on ``mail.mail`` (invoice mails are auto-deleted once
+    sent).  Every attempt and recipient has a line in the sending list
+    (``email.distribution.attempt``).
+    """
+
+    _name = "email.distribution.delivery"
+    _description = "E-mail Distribution Delivery"
+    _order = "id desc"
+    _check_company_auto = True
+
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(
+        related="move_id.company_id", store=True, index=True, precompute=True
+    )
+    partner_id = fields.Many2one(
+        related="move_id.commercial_partner_id", store=True, string="Customer"
+    )
+    name = fields.Char(related="move_id.name", string="Invoice Number", store=True)
+    state = fields.Selection(
+        DELIVERY_STATES, required=True, default="queued", index=True, readonly=True
+    )
+    route_source = fields.Selection(
+        [("document", "Address in the document"), ("directory", "Recipient directory")],
+        readonly=True,
+    )
+    email_to = fields.Char(string="To", readonly=True)
+    email_cc = fields.Char(string="CC", readonly=True)
+    format = fields.Selection(
+        selection=lambda self: self.env[
+            "email.distribution.recipient"
+        ]._selection_format(),
+        readonly=True,
+    )
+    message = fields.Text(
+        readonly=True, help="The last server or internal reason, as received."
+    )
+    remedy = fields.Text(string="What to Do", readonly=True)
+    attempt_count = fields.Integer(readonly=True)
+    next_attempt_date = fields.Datetime(readonly=True, index=True)
+    sent_date = fields.Datetime(readonly=True)
+    mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null")
+    mail_message_id = fields.Char(
+        string="Message-Id", readonly=True, index=True, copy=False
+    )
+    run_id = fields.Many2one("email.distribution.run", readonly=True, index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        compute="_compute_user_id",
+        store=True,
+        readonly=False,
+    )
+    attempt_ids = fields.One2many("email.distribution.attempt", "delivery_id")
+    notified = fields.Boolean(
+        readonly=True, help="The responsible user has been given a to-do activity."
+    )
+
+    @api.depends("move_id")
+    def _compute_user_id(self):
+        for delivery in self:
+            delivery.user_id = (
+                delivery.move_id.invoice_user_id or delivery.move_id.create_uid
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_cancel(self):
+        """Cancel deliveries not yet accepted by the mail server."""
+        cancellable = self.filtered(lambda d: d.state in ("queued", "soft_bounce"))
+        if not cancellable:
+            raise UserError(self.env._("Only queued deliveries can be cancelled."))
+        mails = cancellable.mail_id.sudo().filtered(lambda m: m.state == "outgoing")
+        mails.cancel()
+        cancellable.write({"state": "cancelled", "next_attempt_date": False})
+        cancellable.attempt_ids.filtered(lambda a: a.state == "queued").write(
+            {
+                "state": "cancelled",
+                "message": self.env._(
+                    "Cancelled by %(user)s.", user=self.env.user.name
+                ),
+                "date_done": fields.Datetime.now(),
+            }
+        )
+        for delivery in cancellable:
+            delivery.move_id._message_log(
+                body=self.env._(
+                    "E-mail delivery to %(to)s cancelled.", to=delivery.email_to or "-"
+                )
+            )
+        return True
+
+    def action_resend(self):
+        """Route the invoices again and queue new deliveries."""
+        moves = self.move_id
+        return moves.action_email_distribution_resend()
+
+    def action_open_invoice(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------
+    # Queue processing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_process_queue(self, limit=200):
+        """Sending cron: hand due deliveries to Odoo's mail queue, run by run."""
+        if not self._lock_due(1):
+            return self.env["email.distribution.run"]
+        run = self.env["email.distribution.run"].sudo()._start("cron")
+        return run._process(limit=limit, auto_commit=self._can_commit())
+
+    @api.model
+    def _can_commit(self):
+        # As mail.mail.process_email_queue: never commit inside a test.
+        return not getattr(threading.current_thread(), "testing", False)
+
+    @api.model
+    def _lock_due(self, limit):
+        """Ids of due deliveries, locked so that two workers never share one.
+
+        Deliveries of a stopped run wait until the run is restarted.
+        """
+        self.env["email.distribution.delivery"].flush_model()
+        self.env["email.distribution.run"].flush_model(["state"])
+        self.env.cr.execute(
+            """
+            SELECT d.id FROM email_distribution_delivery d
+              LEFT JOIN email_distribution_run r ON r.id = d.run_id
+             WHERE d.state IN ('queued', 'soft_bounce')
+               AND d.mail_id IS NULL
+               AND (d.next_attempt_date IS NULL OR d.next_attempt_date <= %s)
+               AND (r.id IS NULL OR r.state != 'stopped')
+             ORDER BY d.id
+             LIMIT %s
+               FOR UPDATE OF d SKIP LOCKED
+            """,
+            [fields.Datetime.now(), limit],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _prepare_documents(self):
+        """Render each invoice's PDF once; returns {move: attachments} or raises.
+
+        Uses the invoice sending engine of ``account`` so that the stored PDF
+        (``invoice_pdf_report_id``) is reused and structured formats can hook in.
+        """
+        Send = self.env["account.move.send"]
+        result = {}
+        errors = {}
+        for delivery in self:
+            move = delivery.move_id.sudo()
+            if move in result or move in errors:
+                continue
+            invoice_data = {
+                "pdf_report": Send._get_default_pdf_report_id(move),
+                "sending_methods": set(),
+                "extra_edis": set(),
+                "invoice_edi_format": delivery._edi_format(),
+                "author_user_id": self.env.user.id,
+                "author_partner_id": self.env.user.partner_id.id,
+            }
+            try:
+                with self.env.cr.savepoint():
+                    Send._generate_invoice_documents({move: invoice_data})
+                    if invoice_data.get("error"):
+                        raise UserError(Send._format_error_text(invoice_data["error"]))
+            except UserError as err:
+                errors[move] = str(err.args[0])
+                continue
+            result[move] = delivery._collect_attachments(move, invoice_data)
+        return result, errors
+
+    def _edi_format(self):
+        """The ``invoice_edi_format`` for the account engine; None means PDF."""
+        return None
+
+    def _collect_attachments(self, move, invoice_data):
+        return move.invoice_pdf_report_id
+
+    def _check_before_send(self, attachments, template):
+        """Internal reasons not to send, as a message, or None."""
+        self.ensure_one()
+        if not template:
+            return self.env._(
+                "The e-mail template of e-mail distribution is missing; "
+                "reinstall or update the module."
+            )
+        if not attachments:
+            return self.env._("The invoice PDF could not be rendered.")
+        limit = self.company_id.email_distribution_max_attachment_mb
+        size = sum(attachments.sudo().mapped("file_size"))
+        if limit and size > limit * 1024 * 1024:
+            return self.env._(
+                "The attachments are %(size).1f MB, more than the maximum of "
+                "%(limit).1f MB set in the settings.",
+                size=size / 1024 / 1024,
+                limit=limit,
+            )
+        if not self.env["ir.mail_server"].sudo().search_count([]) and not config.get(
+            "smtp_server"
+        ):
+            return self.env._("No outgoing mail server is configured.")
+        return None
+
+    def _email_from(self):
+        company = self.company_id
+        address = company.email_distribution_sender_email or company.email
+        if not address:
+            return False
+        return formataddr(
+            (company.email_distribution_sender_name or company.name, address)
+        )
+
+    def _hand_to_mail_queue(self, run, documents, doc_errors):
+        """Create the mail of each delivery, or fail it with the reason."""
+        template = self.env.ref(
+            "account_email_distribution.mail_template_invoice", raise_if_not_found=False
+        )
+        Mail = self.env["mail.mail"].sudo()
+        queued = failed = 0
+        for delivery in self:
+            move = delivery.move_id
+            attempt_no = delivery.attempt_count + 1
+            recipients = delivery._pending_recipients()
+            reason = doc_errors.get(move.sudo()) or delivery._check_before_send(
+                documents.get(move.sudo()), template
+            )
+            if not reason and not delivery._email_from():
+                reason = self.env._(
+                    "No sender address: set the company e-mail or the sender "
+                    "address in the settings."
+                )
+            if reason:
+                delivery._fail_internal(reason, attempt_no, recipients, run)
+                failed += 1
+                continue
+            rendered = template._generate_template(
+                [move.id], ["subject", "body_html", "lang"]
+            )[move.id]
+            to = [address for address, kind in recipients if kind == "to"]
+            cc = [address for address, kind in recipients if kind == "cc"]
+            attachments = documents[move.sudo()]
+            note = move.sudo().message_post(
+                body=self.env._(
+                    "Invoice handed to the mail queue for %(to)s%(cc)s "
+                    "(attempt %(n)s).",
+                    to=", ".join(to),
+                    cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
+                    n=attempt_no,
+                ),
+                subtype_xmlid="mail.mt_note",
+                message_type="comment",
+            )
+            mail = Mail.create(
+                {
+                    "model": "account.move",
+                    "res_id": move.id,
+                    "subject": rendered.get("subject"),
+                    "body_html": rendered.get("body_html"),
+                    "email_from": delivery._email_from(),
+                    "reply_to": delivery.company_id.email_distribution_reply_to
+                    or delivery._email_from(),
+                    "email_to": ", ".join(to),
+                    "email_cc": ", ".join(cc),
+                    "attachment_ids": [Command.set(attachments.ids)],
+                    "auto_delete": True,
+                    "message_type": "email_outgoing",
+                    "parent_id": note.id,
+                }
+            )
+            now = fields.Datetime.now()
+            delivery.write(
+                {
+                    "mail_id": mail.id,
+                    "mail_message_id": mail.message_id,
+                    "attempt_count": attempt_no,
+                    "state": "queued",
+                    "run_id": run.id,
+                    "next_attempt_date": False,
+                }
+            )
+            delivery._new_attempt_lines(attempt_no, recipients, run, now)
+            queued += 1
+        return queued, failed
+
+    def _pending_recipients(self):
+        """(address, 'to'|'cc') that still need this invoice.
+
+        The first attempt goes to every routed address; a retry only to those
+        whose last attempt ended in a soft bounce.
+        """
+        self.ensure_one()
+        if not self.attempt_count:
+            return [(a, "to") for a in split_stored(self.email_to)] + [
+                (a, "cc") for a in split_stored(self.email_cc)
+            ]
+        last = self.attempt_ids.filtered(
+            lambda line: line.attempt_number == self.attempt_count
+        )
+        return [
+            (line.email, line.recipient_type)
+            for line in last
+            if line.state in ("soft_bounce", "queued")
+        ]
+
+    def _new_attempt_lines(self, attempt_no, recipients, run, now):
+        self.ensure_one()
+        lines = self.attempt_ids.filtered(
+            lambda line: line.attempt_number == attempt_no and line.state == "queued"
+        )
+        by_email = {line.email: line for line in lines}
+        vals_list = []
+        for address, kind in recipients:
+            if address in by_email:
+                by_email[address].write({"run_id": run.id, "date_queued": now})
+                continue
+            vals_list.append(
+                {
+                    "delivery_id": self.id,
+                    "attempt_number": attempt_no,
+                    "email": address,
+                    "recipient_type": kind,
+                    "state": "queued",
+                    "run_id": run.id,
+                    "date_queued": now,
+                }
+            )
+        self.env["email.distribution.attempt"].create(vals_list)
+
+    def _fail_internal(self, reason, attempt_no, recipients, run):
+        """An internal failure before sending: nothing goes out."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        remedy = self._internal_remedy()
+        self.write(
+            {
+                "state": "failed",
+                "message": reason,
+                "remedy": remedy,
+                "attempt_count": attempt_no,
+                "run_id": run.id,
+                "next_attempt_date": False,
+            }
+        )
+        self._new_attempt_lines(attempt_no, recipients, run, now)
+        self.attempt_ids.filtered(
+            lambda line: line.attempt_number == attempt_no and line.state == "queued"
+        ).write(
+            {"state": "failed", "message": reason, "remedy": remedy, "date_done": now}
+        )
+        self._notify_responsible(reason, remedy)
+
+    # ------------------------------------------------------------------
+    # SMTP outcome
+    # ------------------------------------------------------------------
+
+    def _record_smtp_outcome(self, refused=None, error=None, failure=None):
+        """Write what happened to each recipient of the last attempt.
+
+        *refused* maps addresses to (code, text) as smtplib reports them;
+        *error* is an SMTP or connection error that hit every recipient;
+        *failure* is an internal reason (no SMTP answer) that failed them all.
+        """
+        now = fields.Datetime.now()
+        refused = {address.lower(): reply for address, reply in (refused or {}).items()}
+        for delivery in self:
+            lines = delivery.attempt_ids.filtered(
+                lambda line, d=delivery: line.attempt_number == d.attempt_count
+                and line.state == "queued"
+            )
+            for line in lines:
+                reply = refused.get(line.email.lower())
+                if failure:
+                    line.write(
+                        {
+                            "state": "failed",
+                            "message": failure,
+                            "remedy": self._internal_remedy(),
+                            "date_done": now,
+                        }
+                    )
+                    continue
+                if error is not None:
+                    outcome = classify_smtp_reply(None, error)
+                elif reply:
+                    outcome = classify_smtp_reply(*reply)
+                else:
+                    line.write({"state": "sent", "message": False, "date_done": now})
+                    continue
+                line.write(
+                    {
+                        "state": outcome.state,
+                        "message": outcome.message,
+                        "status_code": outcome.status,
+                        "reply_code": outcome.reply_code,
+                        "remedy": outcome.remedy.translate(self.env._),
+                        "date_done": now,
+                    }
+                )
+            delivery._settle()
+
+    def _internal_remedy(self):
+        return self.env._(
+            "Fix the cause, then resend the invoice from the invoice or the "
+            "sending list."
+        )
+
+    def _settle(self):
+        """Derive the delivery state from its last attempt's lines."""
+        self.ensure_one()
+        lines = self.attempt_ids.filtered(
+            lambda line: line.attempt_number == self.attempt_count
+        )
+        states = set(lines.mapped("state"))
+        if not states or states & {"queued"}:
+            return
+        worst = next(state for state in SEVERITY if state in states)
+        worst_line = lines.filtered(lambda line: line.state == worst)[:1]
+        vals = {
+            "mail_id": False,
+            "message": worst_line.message or False,
+            "remedy": worst_line.remedy or False,
+        }
+        if worst == "sent":
+            vals.update(state="sent", sent_date=fields.Datetime.now())
+        elif worst == "soft_bounce":
+            company = self.company_id
+            if self.attempt_count < company.email_distribution_retry_max:
+                delay = company.email_distribution_retry_delay * 2 ** (
+                    self.attempt_count - 1
+                )
+                vals.update(
+                    state="soft_bounce",
+                    next_attempt_date=fields.Datetime.now() + timedelta(minutes=delay),
+                )
+            else:
+                vals.update(state="failed")
+                vals["message"] = self.env._(
+                    "Soft bounce after %(count)s attempts: %(message)s",
+                    count=self.attempt_count,
+                    message=worst_line.message,
+                )
+        else:
+            vals["state"] = worst
+        self.write(vals)
+        if self.state in ("hard_bounce", "blocked", "failed"):
+            self._notify_responsible(self.message, self.remedy)
+        self.run_id._finish()
+
+    def _notify_responsible(self, reason, remedy):
+        """One to-do activity on the invoice per delivery, plus a chatter note."""
+        self.ensure_one()
+        move = self.move_id.sudo()
+        summary = self.env._("E-mail delivery failed")
+        note = self.env._(
+            "%(invoice)s could not be delivered to %(to)s: %(reason)s\n"
+            "What to do: %(remedy)s",
+            invoice=move.name,
+            to=self.email_to or "-",
+            reason=reason,
+            remedy=remedy or "-",
+        )
+        if not self.notified:
+            user = self.user_id or move.invoice_user_id or self.env.user
+            move.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
+            self.notified = True
+        move._message_log(body=note)

@@ -1,0 +1,150 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+
+class EmailDistributionRun(models.Model):
+    """A sending run: one batch of deliveries handed to the mail queue.
+
+    A manager may stop a run: deliveries it has not handed over yet stay
+    queued and are not sent, and mails still waiting in Odoo's queue are
+    cancelled (already sent ones cannot be recalled).  Restarting sends them.
+    """
+
+    _name = "email.distribution.run"
+    _description = "E-mail Distribution Sending Run"
+    _order = "id desc"
+
+    name = fields.Char(required=True, readonly=True, default="/")
+    trigger = fields.Selection(
+        [("cron", "Scheduled"), ("manual", "Manual")], required=True, readonly=True
+    )
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("done", "Succeeded"),
+            ("failed", "Had failures"),
+            ("stopped", "Stopped"),
+        ],
+        default="running",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", readonly=True, default=lambda self: self.env.user
+    )
+    date_start = fields.Datetime(readonly=True, default=fields.Datetime.now)
+    date_end = fields.Datetime(readonly=True)
+    delivery_ids = fields.One2many("email.distribution.delivery", "run_id")
+    attempt_ids = fields.One2many("email.distribution.attempt", "run_id")
+    queued_count = fields.Integer(string="Handed to Mail Queue", readonly=True)
+    failed_count = fields.Integer(string="Failed", compute="_compute_counts")
+    sent_count = fields.Integer(string="Sent", compute="_compute_counts")
+    pending_count = fields.Integer(string="Waiting", compute="_compute_counts")
+
+    @api.depends("attempt_ids.state")
+    def _compute_counts(self):
+        groups = self.env["email.distribution.attempt"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        )
+        counts = {}
+        for run, state, count in groups:
+            counts.setdefault(run.id, {})[state] = count
+        for run in self:
+            by_state = counts.get(run.id, {})
+            run.sent_count = by_state.get("sent", 0)
+            run.pending_count = by_state.get("queued", 0)
+            run.failed_count = sum(
+                count
+                for state, count in by_state.items()
+                if state in ("failed", "hard_bounce", "blocked", "soft_bounce")
+            )
+
+    @api.model
+    def _start(self, trigger):
+        run = self.create({"trigger": trigger})
+        run.name = self.env._("Run %(id)s", id=run.id)
+        return run
+
+    def _process(self, limit=200, auto_commit=False):
+        """Hand due deliveries to the mail queue in batches until none is left."""
+        self.ensure_one()
+        Delivery = self.env["email.distribution.delivery"]
+        batch_size = 50
+        handed = 0
+        while handed < limit:
+            self.invalidate_recordset(["state"])
+            if self.state == "stopped":
+                break
+            ids = Delivery._lock_due(min(batch_size, limit - handed))
+            if not ids:
+                break
+            deliveries = Delivery.browse(ids)
+            documents, errors = deliveries._prepare_documents()
+            queued, failed = deliveries._hand_to_mail_queue(self, documents, errors)
+            self.queued_count += queued
+            handed += len(ids)
+            if auto_commit:
+                # Cron only: keep each finished batch even if a later one fails.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._finish()
+        return self
+
+    def _finish(self):
+        """Close runs whose deliveries are all settled; others keep running."""
+        for run in self.filtered(lambda r: r.state == "running"):
+            run.invalidate_recordset(["pending_count", "failed_count", "sent_count"])
+            if run.pending_count:
+                continue
+            run.write(
+                {
+                    "state": "failed" if run.failed_count else "done",
+                    "date_end": fields.Datetime.now(),
+                }
+            )
+
+    def action_stop(self):
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise UserError(self.env._("Only accounting managers can stop a run."))
+        for run in self:
+            deliveries = run.delivery_ids.filtered(
+                lambda d: d.state == "queued" and d.mail_id
+            )
+            waiting = deliveries.mail_id.sudo().filtered(
+                lambda m: m.state == "outgoing"
+            )
+            waiting.cancel()
+            stopped = deliveries.filtered(lambda d, w=waiting: d.mail_id in w)
+            for delivery in stopped:
+                # The attempt did not happen: its queued lines are reused on restart.
+                delivery.write(
+                    {
+                        "attempt_count": delivery.attempt_count - 1,
+                        "mail_id": False,
+                        "mail_message_id": False,
+                    }
+                )
+        self.write({"state": "stopped", "date_end": fields.Datetime.now()})
+        return True
+
+    def action_restart(self):
+        if not self.env.user.has_group("account.group_account_manager"):
+            raise UserError(self.env._("Only accounting managers can restart a run."))
+        for run in self.filtered(lambda r: r.state in ("stopped", "failed")):
+            run.write({"state": "running", "date_end": False})
+            run._process()
+        return True
+
+    def action_view_attempts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_email_distribution.email_distribution_attempt_action"
+        )
+        action["domain"] = [("run_id", "=", self.id)]
+        action["context"] = {}
+        return action

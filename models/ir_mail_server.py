@@ -1,0 +1,62 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import smtplib
+
+from odoo import models
+
+
+class _RecordingSession:
+    """Delegates to an SMTP session and keeps what ``send_message`` returned.
+
+    Odoo ignores the refused-recipients dict that smtplib returns when the
+    relay accepts some recipients and refuses others; e-mail distribution
+    needs it to tell each recipient's outcome.
+    """
+
+    def __init__(self, session):
+        self._session = session
+        self.refused = {}
+        self.error = None
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+    def send_message(self, *args, **kwargs):
+        try:
+            self.refused = self._session.send_message(*args, **kwargs) or {}
+        except smtplib.SMTPRecipientsRefused as exc:
+            self.refused = dict(exc.recipients)
+            raise
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            self.error = exc
+            raise
+        return self.refused
+
+
+class IrMailServer(models.Model):
+    _inherit = "ir.mail_server"
+
+    def send_email(self, message, *args, smtp_session=None, **kwargs):
+        delivery = self.env["email.distribution.delivery"]
+        if smtp_session is not None and message["Message-Id"]:
+            delivery = delivery.sudo().search(
+                [
+                    ("mail_message_id", "=", message["Message-Id"].strip()),
+                    ("state", "=", "queued"),
+                ],
+                limit=1,
+            )
+        if not delivery:
+            return super().send_email(
+                message, *args, smtp_session=smtp_session, **kwargs
+            )
+        session = _RecordingSession(smtp_session)
+        try:
+            result = super().send_email(message, *args, smtp_session=session, **kwargs)
+        except Exception:
+            if session.refused or session.error:
+                delivery._record_smtp_outcome(
+                    refused=session.refused, error=session.error
+                )
+            raise
+        delivery._record_smtp_outcome(refused=session.refused)
+        return result

@@ -1,0 +1,33 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+
+
+class MailMail(models.Model):
+    _inherit = "mail.mail"
+
+    def _postprocess_sent_message(
+        self, success_pids, failure_reason=False, failure_type=None
+    ):
+        """Settle the deliveries of these mails before Odoo may delete them.
+
+        Per-recipient refusals were already recorded while sending (see
+        ``ir.mail_server.send_email``); what is left here is the mail-level
+        outcome: accepted, a connection problem (soft, retried), or an internal
+        error (failed).
+        """
+        deliveries = (
+            self.env["email.distribution.delivery"]
+            .sudo()
+            .search([("mail_id", "in", self.ids), ("state", "=", "queued")])
+        )
+        for delivery in deliveries:
+            reason = failure_reason or delivery.mail_id.failure_reason or failure_type
+            if not failure_type:
+                delivery._record_smtp_outcome()
+            elif failure_type == "mail_smtp":
+                delivery._record_smtp_outcome(error=ConnectionError(reason))
+            else:
+                delivery._record_smtp_outcome(failure=reason)
+        return super()._postprocess_sent_message(
+            success_pids, failure_reason=failure_reason, failure_type=failure_type
+        )
