@@ -2,9 +2,11 @@ from . import email_distribution_recipient
 from . import email_distribution_delivery
 from . import email_distribution_attempt
 from . import email_distribution_run
+from . import email_distribution_address
 from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
 from . import mail_mail
 from . import ir_mail_server
+from . import mail_thread

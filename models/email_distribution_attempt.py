@@ -39,6 +39,12 @@ class EmailDistributionAttempt(models.Model):
     remedy = fields.Text(string="What to Do", readonly=True)
     status_code = fields.Char(string="Status", readonly=True, help="e.g. 5.1.1")
     reply_code = fields.Char(readonly=True, help="e.g. 550")
+    mail_message_id = fields.Char(
+        string="Message-Id", readonly=True, index=True, help="Of the mail sent."
+    )
+    bounce_message_id = fields.Char(
+        readonly=True, index=True, help="Message-Id of the bounce that settled it."
+    )
     date_queued = fields.Datetime(string="Queued On", readonly=True)
     date_done = fields.Datetime(string="Done On", readonly=True)
 

@@ -8,7 +8,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import config
 
-from ..distribution.smtp_outcome import classify_smtp_reply
+from ..distribution.bounces import classify_message, remedy
+from ..distribution.smtp_outcome import STATE_BY_CATEGORY, classify_smtp_reply
 from .email_distribution_recipient import split_stored
 
 _logger = logging.getLogger(__name__)
@@ -328,6 +329,9 @@ class EmailDistributionDelivery(models.Model):
                 }
             )
             delivery._new_attempt_lines(attempt_no, recipients, run, now)
+            delivery.attempt_ids.filtered(
+                lambda line, n=attempt_no: line.attempt_number == n
+            ).mail_message_id = mail.message_id
             queued += 1
         return queued, failed
 
@@ -446,6 +450,97 @@ class EmailDistributionDelivery(models.Model):
                     }
                 )
             delivery._settle()
+
+    @api.model
+    def _process_bounce(self, email_message, message_dict):
+        """Apply a bounce that came through the mail gateway to its delivery.
+
+        The delivery is found by the Message-Id of the mail we sent, as the
+        bounce quotes it; a bounce naming no mail of ours (unrelated or forged)
+        changes nothing, and the same bounce received twice is applied once.
+        """
+        result = classify_message(email_message.as_bytes())
+        quoted = set(message_dict.get("bounced_msg_ids") or [])
+        if result.original_message_id:
+            quoted.add(result.original_message_id)
+        Attempt = self.env["email.distribution.attempt"].sudo()
+        lines = (
+            Attempt.search([("mail_message_id", "in", list(quoted))])
+            if quoted
+            else Attempt
+        )
+        if not lines:
+            _logger.info(
+                "Bounce %s names no e-mail distribution mail; ignored",
+                message_dict.get("message_id"),
+            )
+            return False
+        bounce_id = message_dict.get("message_id") or False
+        if bounce_id and Attempt.search_count([("bounce_message_id", "=", bounce_id)]):
+            _logger.info("Bounce %s already applied; ignored", bounce_id)
+            return False
+        if result.kind == "delay":
+            for move in lines.move_id:
+                move._message_log(
+                    body=self.env._(
+                        "E-mail delivery delayed, the receiving server keeps "
+                        "trying: %(diagnostic)s",
+                        diagnostic=result.diagnostic or "-",
+                    )
+                )
+            return False
+        if not result.is_bounce:
+            return False
+        now = fields.Datetime.now()
+        by_address = {failure.address: failure for failure in result.recipients}
+        if not by_address and result.unattributed and len(lines) == 1:
+            by_address[lines.email] = result.unattributed
+        touched = Attempt
+        for line in lines:
+            failure = by_address.get((line.email or "").lower())
+            if not failure:
+                continue
+            state = STATE_BY_CATEGORY[failure.category]
+            message = failure.diagnostic or ""
+            prefix = " ".join(
+                code
+                for code in (failure.reply_code, failure.status)
+                if code and code not in message
+            )
+            message = f"{prefix} {message}".strip()
+            line.write(
+                {
+                    "state": state,
+                    "message": message,
+                    "status_code": failure.status,
+                    "reply_code": failure.reply_code,
+                    "remedy": remedy(
+                        failure.category,
+                        failure.status,
+                        failure.reply_code,
+                        failure.diagnostic,
+                    ).translate(self.env._),
+                    "bounce_message_id": bounce_id,
+                    "date_done": now,
+                }
+            )
+            touched |= line
+        for delivery in touched.delivery_id:
+            mine = touched.filtered(lambda line, d=delivery: line.delivery_id == d)
+            for line in mine.filtered(
+                lambda line: line.state in ("hard_bounce", "blocked")
+            ):
+                self.env["email.distribution.address"]._flag(
+                    delivery.company_id,
+                    line.email,
+                    line.state,
+                    line.message,
+                    line.status_code,
+                    delivery,
+                )
+            if delivery.attempt_count in mine.mapped("attempt_number"):
+                delivery._settle()
+        return bool(touched)
 
     def _internal_remedy(self):
         return self.env._(

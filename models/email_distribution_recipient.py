@@ -59,6 +59,12 @@ class EmailDistributionRecipient(models.Model):
         compute="_compute_effective_format",
     )
     active = fields.Boolean(default=True)
+    hold_message = fields.Text(
+        string="Held Addresses",
+        compute="_compute_hold_message",
+        help="Addresses of this entry that bounced permanently or are blocked, "
+        "with the last reason; deliveries skip them until cleared.",
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -106,6 +112,21 @@ class EmailDistributionRecipient(models.Model):
                 )
                 if entry.company_id
                 else entry.format
+            )
+
+    @api.depends("email_to", "email_cc", "company_id")
+    def _compute_hold_message(self):
+        held = self.env["email.distribution.address"]._held_map(self.company_id)
+        for entry in self:
+            company_held = held.get(entry.company_id.id, {})
+            entry.hold_message = (
+                "\n".join(
+                    f"{address}: {company_held[address.lower()]}"
+                    for address in split_stored(entry.email_to)
+                    + split_stored(entry.email_cc)
+                    if address.lower() in company_held
+                )
+                or False
             )
 
     @api.depends("customer_number", "company_id")
@@ -187,7 +208,14 @@ class EmailDistributionRecipient(models.Model):
 
     def write(self, vals):
         self._normalize_address_vals(vals)
-        return super().write(vals)
+        result = super().write(vals)
+        edited = [vals[name] for name in ADDRESS_FIELDS if vals.get(name)]
+        # The import wizard clears them once for its whole batch.
+        if edited and not self.env.context.get("email_distribution_batch_edit"):
+            self.env["email.distribution.address"]._clear_hard_bounces(
+                self.company_id, [a for value in edited for a in split_stored(value)]
+            )
+        return result
 
     @api.model
     def _normalize_address_vals(self, vals):
@@ -262,7 +290,7 @@ class EmailDistributionRecipient(models.Model):
     @api.model
     def _held_addresses(self, companies):
         """{company id: {address: reason}} of addresses not to deliver to."""
-        return {}
+        return self.env["email.distribution.address"]._held_map(companies)
 
 
 def split_stored(value):

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..distribution.recipient_file import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
 
@@ -40,6 +40,12 @@ class ResConfigSettings(models.TransientModel):
     email_distribution_max_attachment_mb = fields.Float(
         related="company_id.email_distribution_max_attachment_mb", readonly=False
     )
+    email_distribution_bounce_address = fields.Char(
+        related="company_id.bounce_email", string="Bounce Address"
+    )
+    email_distribution_bounce_warning = fields.Char(
+        compute="_compute_email_distribution_bounce_warning"
+    )
     email_distribution_import_max_rows = fields.Integer(
         string="Import: Maximum Rows",
         config_parameter="account_email_distribution.import_max_rows",
@@ -50,3 +56,24 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="account_email_distribution.import_max_mb",
         default=DEFAULT_MAX_BYTES // (1024 * 1024),
     )
+
+    @api.depends("company_id")
+    def _compute_email_distribution_bounce_warning(self):
+        servers = (
+            self.env["fetchmail.server"].sudo().search_count([("state", "=", "done")])
+        )
+        for settings in self:
+            if not settings.company_id.bounce_email:
+                settings.email_distribution_bounce_warning = self.env._(
+                    "No bounce address: set an alias domain (Settings > General "
+                    "Settings > Emails) so that mails carry a Return-Path that "
+                    "brings bounces back to Odoo."
+                )
+            elif not servers:
+                settings.email_distribution_bounce_warning = self.env._(
+                    "No incoming mail server is confirmed: bounces reach Odoo only "
+                    "if the bounce mailbox is fetched by an incoming mail server "
+                    "or piped to the mail gateway script."
+                )
+            else:
+                settings.email_distribution_bounce_warning = False

@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import email_split
+
+from .email_distribution_recipient import split_stored
 
 RELINK_FIELDS = {"ref", "company_id", "parent_id", "active"}
 
@@ -114,6 +117,22 @@ class ResPartner(models.Model):
                                 to=entry.email_to,
                             )
                         )
+        held = (
+            self.env["email.distribution.address"]
+            ._held_map(company)
+            .get(company.id, {})
+        )
+        watched = set(email_split(self.commercial_partner_id.email or ""))
+        for entry in self.commercial_partner_id.email_distribution_recipient_ids:
+            watched.update(split_stored(entry.email_to) + split_stored(entry.email_cc))
+        for address in sorted(a for a in watched if a.lower() in held):
+            lines.append(
+                _(
+                    "Held: %(address)s, %(reason)s.",
+                    address=address,
+                    reason=held[address.lower()],
+                )
+            )
         if not lines:
             lines.append(
                 _("Neither routing is enabled: invoices are not delivered by e-mail.")
@@ -129,6 +148,10 @@ class ResPartner(models.Model):
         return partners
 
     def write(self, vals):
+        if vals.get("email"):
+            self.env["email.distribution.address"]._clear_hard_bounces(
+                self.env.companies, email_split(vals["email"])
+            )
         relink = RELINK_FIELDS & vals.keys()
         old_refs = set(self.mapped("ref")) if relink else set()
         result = super().write(vals)

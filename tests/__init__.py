@@ -1,3 +1,4 @@
+from . import test_bounces
 from . import test_import_wizard
 from . import test_recipient
 from . import test_security

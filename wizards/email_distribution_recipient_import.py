@@ -249,7 +249,9 @@ class EmailDistributionRecipientImport(models.TransientModel):
                 for entry in plan.new
             ]
         )
-        changed = Recipient.browse([record_id for record_id, _entry in plan.changed])
+        changed = Recipient.browse(
+            [record_id for record_id, _entry in plan.changed]
+        ).with_context(email_distribution_batch_edit=True)
         # Prefetch them together; the ORM batches the UPDATEs at flush time.
         changed.mapped("email_to")
         for record, (_record_id, entry) in zip(changed, plan.changed, strict=True):
@@ -259,6 +261,10 @@ class EmailDistributionRecipientImport(models.TransientModel):
                     "email_cc": format_addresses(entry.cc) or False,
                 }
             )
+        self.env["email.distribution.address"]._clear_hard_bounces(
+            self.company_id,
+            [address for _id, entry in plan.changed for address in entry.to + entry.cc],
+        )
         if plan.archived:
             Recipient.browse(plan.archived).write({"active": False})
         counts = plan.counts()
