@@ -17,11 +17,13 @@ Speed: a directory file of 100 000 rows is checked in one request, and
 ``validate_email`` costs some 70 µs per address, mostly spent splitting the
 address character by character (to find display names and quoted local parts,
 both refused here beforehand) and validating the domain through IDNA.  For
-plain ASCII addresses the two halves are therefore handed directly to
-email-validator's own local-part and domain validators, the domain result
-being cached since domains repeat.  Everything else (non-ASCII, anything the
-fast path does not accept outright) goes through the full ``validate_email``,
-which stays the only judge of syntax and the author of every error reason.
+plain ASCII addresses the two halves are therefore checked directly with
+email-validator's own rules: its dot-atom expression for the local part and
+its domain validator, cached since domains repeat.  Everything else
+(non-ASCII, anything the fast path does not accept outright) goes through the
+full ``validate_email``, which stays the judge of syntax and the author of
+every syntax error reason.  Whole verdicts are cached too (addresses repeat
+across rows, imports and routing).
 """
 
 import functools
@@ -42,6 +44,7 @@ except ImportError:  # pragma: no cover - another email-validator layout
     CASE_INSENSITIVE_MAILBOX_NAMES = ()
 
 _CASE_INSENSITIVE = frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
+_CASE_INSENSITIVE_LONGEST = max(map(len, _CASE_INSENSITIVE), default=0)
 _FAST_PATH = DOT_ATOM_TEXT is not None
 
 MAX_ADDRESS_LENGTH = 254
@@ -172,7 +175,9 @@ def _fast_syntax(address):
     if not _FAST_PATH or not address.isascii() or len(address) > MAX_ADDRESS_LENGTH:
         return None
     local, at, domain = address.partition("@")
-    if not at or not DOT_ATOM_TEXT.match(local) or local.lower() in _CASE_INSENSITIVE:
+    if not at or not DOT_ATOM_TEXT.match(local):
+        return None
+    if len(local) <= _CASE_INSENSITIVE_LONGEST and local.lower() in _CASE_INSENSITIVE:
         return None
     normalized_domain = _domain(domain)
     if normalized_domain is None or not normalized_domain.isascii():
@@ -182,10 +187,17 @@ def _fast_syntax(address):
 
 @functools.lru_cache(maxsize=65536)
 def _syntax(address):
-    """Return ``(normalised, None)`` or ``(None, reason)`` for a bare address."""
+    """Return ``(normalised, None)`` or ``(None, reason)`` for a bare address.
+
+    The refusals of this module come before email-validator's verdict, but
+    after the fast path: nothing it accepts can hold a control character,
+    a bracket or a quote (none is allowed in a dot-atom or a host name).
+    """
     normalized = _fast_syntax(address)
     if normalized is not None:
         return normalized, None
+    if _UNSAFE.search(address):
+        return None, _unsafe_reason(address)
     try:
         info = validate_email(
             address,
@@ -200,18 +212,14 @@ def _syntax(address):
     return info.normalized, None
 
 
-def _unsafe(text):
+def _unsafe_reason(text):
     if _CONTROL.search(text):
-        reason = CoreMessage(
-            _("it contains a line break or another control character.")
-        )
-    elif '"' in text:
-        reason = CoreMessage(_("quotation marks are not allowed."))
-    else:
-        reason = CoreMessage(
-            _("angle brackets and names are not allowed, write only the address.")
-        )
-    return _invalid(text, reason)
+        return CoreMessage(_("it contains a line break or another control character."))
+    if '"' in text:
+        return CoreMessage(_("quotation marks are not allowed."))
+    return CoreMessage(
+        _("angle brackets and names are not allowed, write only the address.")
+    )
 
 
 def normalize_address(address):
@@ -227,8 +235,6 @@ def normalize_address(address):
     text = address.strip(" \t")
     if not text:
         raise AddressError(address, CoreMessage(_("The address is empty.")))
-    if _UNSAFE.search(text):
-        raise _unsafe(text)
     normalized, reason = _syntax(text)
     if reason is not None:
         raise _invalid(text, reason)
@@ -245,22 +251,21 @@ def check_addresses(text):
     files) use this; :func:`parse_addresses` stops at the first.
     """
     elements, errors = _split(text)
-    if len(elements) == 1 and not errors:
-        try:
-            return [normalize_address(elements[0])], []
-        except AddressError as err:
-            return [], [err]
-    addresses, seen = [], set()
+    addresses, seen = [], None
     for element in elements:
-        try:
-            normalized = normalize_address(element)
-        except AddressError as err:
-            errors.append(err)
+        # Elements hold no whitespace: what normalize_address strips is gone.
+        normalized, reason = _syntax(element)
+        if reason is not None:
+            errors.append(_invalid(element, reason))
             continue
-        key = normalized.lower()
-        if key not in seen:
+        if addresses:
+            if seen is None:
+                seen = {address.lower() for address in addresses}
+            key = normalized.lower()
+            if key in seen:
+                continue
             seen.add(key)
-            addresses.append(normalized)
+        addresses.append(normalized)
     return addresses, errors
 
 

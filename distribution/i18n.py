@@ -19,7 +19,7 @@ class CoreMessage:
     ``params`` fills it.  ``str()`` gives the English text.
     """
 
-    __slots__ = ("template", "params")
+    __slots__ = ("params", "template")
 
     def __init__(self, template, **params):
         self.template = template

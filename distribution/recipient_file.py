@@ -139,8 +139,12 @@ class Report:
 
 
 def _megabytes(size):
+    """``20``, ``2.5``, ``3840``, ``0.001``: a size in MB as people write it."""
     value = size / MB
-    return f"{value:.3g}" if value >= 1 else f"{value:.2g}"
+    if value >= 1:
+        text = f"{value:.1f}"
+        return text[:-2] if text.endswith(".0") else text
+    return f"{value:.2g}"
 
 
 def column_letter(index):
@@ -236,9 +240,8 @@ def _decode(data):
             except UnicodeDecodeError:
                 continue
     sample = text[:_BINARY_SAMPLE]
-    if "\x00" in text or (
-        sample and len(_BINARY.findall(sample)) > _BINARY_SHARE * len(sample)
-    ):
+    controls = len(_BINARY.findall(sample))
+    if "\x00" in text or (controls > 4 and controls > _BINARY_SHARE * len(sample)):
         return None
     return text
 
@@ -305,19 +308,16 @@ def _check_zip(data, max_bytes):
     """Refuse what is not a plain workbook before openpyxl unpacks anything.
 
     The sizes checked are those the archive declares; Python's zipfile never
-    inflates an entry beyond its declared size (it fails the CRC instead), so
-    the declared total bounds what reading can cost.
+    inflates a deflated entry beyond its declared size (it fails the CRC
+    instead), so the declared total bounds what reading can cost.  Other
+    compression methods (never used by Excel) are refused, since zipfile does
+    not bound their output the same way.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as err:
-        raise FileError(
-            CoreMessage(
-                _("The workbook is damaged and cannot be read (%(reason)s)."),
-                reason=str(err),
-            )
-        ) from err
+        raise _damaged(err) from err
     limit = min(ZIP_RATIO * max_bytes, MAX_UNCOMPRESSED)
     total = sum(info.file_size for info in infos)
     if len(infos) > MAX_ZIP_ENTRIES or total > limit:
@@ -336,8 +336,19 @@ def _check_zip(data, max_bytes):
     names = {info.filename for info in infos}
     if any(info.flag_bits & 0x1 for info in infos):
         raise _encrypted_error()
-    if "mimetype" in names and archive.read("mimetype").startswith(
-        b"application/vnd.oasis.opendocument"
+    if any(
+        info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+        for info in infos
+    ):
+        raise FileError(
+            CoreMessage(
+                _("The file is a zip archive but not an Excel workbook."),
+            )
+        )
+    if (
+        "mimetype" in names
+        and archive.getinfo("mimetype").file_size < 256
+        and archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
     ):
         raise FileError(
             CoreMessage(
@@ -446,7 +457,10 @@ def _xlsx_rows(archive, books, sheet, formulas):
 
 
 def _xlsx_row(row_number, values, formula_row):
-    cells = [_cell_text(value) for value in values]
+    cells = [
+        value.strip() if value.__class__ is str else _cell_text(value)
+        for value in values
+    ]
     problems = ()
     if formula_row:
         for index, value in enumerate(values):
@@ -479,7 +493,7 @@ def _xlsx_row(row_number, values, formula_row):
                             "Excel keeps in a number cell; format column A as text "
                             "and type the number again."
                         ),
-                        number=cells[0],
+                        number=f"{values[0]:.15g}",
                     ),
                 ),
             )
@@ -509,10 +523,10 @@ def sniff_delimiter(text):
     splits the first data lines, and the one that most often yields an
     address-free column A followed by a column B holding an ``@`` wins; on a
     tie (for instance no address anywhere) the candidate found on most lines,
-    then tab before ``;`` before ``,``.
+    then tab before ``;`` before ``,``; ``,`` when none is found at all.
     """
     lines = _sample_lines(text)
-    best, best_score = ",", None
+    best, best_score = ",", (0, 0, 0)
     for rank, delimiter in enumerate(reversed(DELIMITERS)):
         fitting = present = 0
         for fields in csv.reader(lines, delimiter=delimiter):
@@ -521,7 +535,7 @@ def sniff_delimiter(text):
                 if "@" not in fields[0] and "@" in fields[1]:
                     fitting += 1
         score = (fitting, present, rank)
-        if best_score is None or score > best_score:
+        if present and score > best_score:
             best, best_score = delimiter, score
     return best
 
@@ -534,13 +548,11 @@ def _csv_rows(text):
     quote in a comment would otherwise swallow the lines after it.
     """
     delimiter = sniff_delimiter(text)
-    state = {"consumed": 0, "boundary": 0}
+    boundary = 0
 
     def lines():
-        for line in io.StringIO(text, newline=""):
-            at_boundary = state["consumed"] == state["boundary"]
-            state["consumed"] += 1
-            if at_boundary and line.lstrip(" \t").startswith("#"):
+        for consumed, line in enumerate(io.StringIO(text, newline="")):
+            if consumed == boundary and line.lstrip(" \t").startswith("#"):
                 yield "\n"
             else:
                 yield line
@@ -548,11 +560,10 @@ def _csv_rows(text):
     reader = csv.reader(lines(), delimiter=delimiter)
 
     def rows():
-        start = 1
+        nonlocal boundary
         try:
             for fields in reader:
-                state["boundary"] = reader.line_num
-                row_number, start = start, reader.line_num + 1
+                row_number, boundary = boundary + 1, reader.line_num
                 if not fields:
                     continue
                 cells = [value.strip() for value in fields]
@@ -666,7 +677,7 @@ def _column_key(error):
     return (len(column), column)
 
 
-def _check_customer_number(row_number, number):
+def _customer_number_errors(row_number, number):
     if not number:
         return [
             RowError(row_number, "A", CoreMessage(_("The customer number is missing.")))
@@ -704,9 +715,91 @@ def _check_customer_number(row_number, number):
     return errors
 
 
+def _check_row(row_number, cells, problems, first_rows, delimiter):
+    """Validate one data row; returns ``(entry, errors)``, one of them empty.
+
+    *first_rows* maps the customer numbers seen so far to their row.  Cells
+    with a reader problem (a formula without value) are not validated again.
+    """
+    errors = list(problems)
+    skip = {error.column for error in problems} if problems else ()
+    number = cells[0]
+    if "A" not in skip:
+        if (
+            not number
+            or len(number) > MAX_CUSTOMER_NUMBER_LENGTH
+            or _CONTROL.search(number)
+        ):
+            errors += _customer_number_errors(row_number, number)
+        if number:
+            first = first_rows.setdefault(number, row_number)
+            if first != row_number:
+                errors.append(
+                    RowError(
+                        row_number,
+                        "A",
+                        CoreMessage(
+                            _(
+                                "The customer number %(number)s is already on "
+                                "row %(row)s."
+                            ),
+                            number=display_address(number),
+                            row=first,
+                        ),
+                    )
+                )
+    to = cc = ()
+    if "B" not in skip:
+        to = _check_address_cell(row_number, "B", cells[1], errors)
+        if not to and not cells[1]:
+            errors.append(
+                RowError(
+                    row_number, "B", CoreMessage(_("No e-mail address in column B."))
+                )
+            )
+        elif not to and not any(error.column == "B" for error in errors):
+            errors.append(
+                RowError(
+                    row_number,
+                    "B",
+                    CoreMessage(_("No e-mail address in column B, only separators.")),
+                )
+            )
+    if "C" not in skip and cells[2]:
+        cc = _check_address_cell(row_number, "C", cells[2], errors)
+    if len(to) + len(cc) > MAX_ADDRESSES_PER_ROW:
+        errors.append(
+            RowError(
+                row_number,
+                "B" if len(to) > MAX_ADDRESSES_PER_ROW or not cc else "C",
+                CoreMessage(
+                    _(
+                        "Too many addresses: %(count)s, at most %(max)s per "
+                        "customer number."
+                    ),
+                    count=len(to) + len(cc),
+                    max=MAX_ADDRESSES_PER_ROW,
+                ),
+            )
+        )
+    if len(cells) > 3:
+        for index in range(3, len(cells)):
+            if cells[index] and column_letter(index) not in skip:
+                errors.append(
+                    _extra_cell_error(row_number, index, cells[index], delimiter)
+                )
+    if errors:
+        errors.sort(key=_column_key)
+        return None, errors
+    return Entry(number, to, cc, row_number), errors
+
+
 def _check_address_cell(row_number, column, text, errors):
     addresses, problems = check_addresses(text)
-    errors.extend(RowError(row_number, column, problem.message) for problem in problems)
+    if problems:
+        errors.extend(
+            RowError(row_number, column, problem.message) for problem in problems
+        )
     return tuple(addresses)
 
 
@@ -747,14 +840,16 @@ def check_file(
     """Read and validate a whole directory file.
 
     Raises :class:`FileError` when the file cannot be read (wrong type,
-    damaged, encrypted, legacy .xls, too big, too many rows, zip bomb) or
-    *document_type* is unknown.  Otherwise returns a :class:`Report` listing
-    every row error: customer number missing, too long or with control
-    characters, or already on an earlier row; no address in column B; each
-    invalid address or empty list element in B and C; more than
-    ``MAX_ADDRESSES_PER_ROW`` addresses; any value beyond column C; formulas
-    without a value.  Customer numbers are compared as typed (trimmed, case
-    kept); one address may serve several customer numbers.
+    damaged, encrypted, legacy .xls, too big, too many rows, zip bomb), has
+    no data row at all (an import in replace mode would archive the whole
+    directory), or *document_type* is unknown.  Otherwise returns a
+    :class:`Report` listing every row error: customer number missing, too
+    long or with control characters, or already on an earlier row; no
+    address in column B; each invalid address or empty list element in B
+    and C; more than ``MAX_ADDRESSES_PER_ROW`` addresses; any value beyond
+    column C; formulas without a value.  Customer numbers are compared as
+    typed (trimmed, case kept); one address may serve several customer
+    numbers.
     """
     if document_type not in DOCUMENT_TYPES:
         raise FileError(
@@ -769,76 +864,22 @@ def check_file(
     first_rows = {}
     for row_number, cells, problems in _data_rows(source.rows, max_rows):
         report.rows += 1
-        errors = list(problems)
-        skip = {error.column for error in problems} if problems else ()
-        number = cells[0]
-        if "A" not in skip:
-            errors += _check_customer_number(row_number, number)
-            if number:
-                first = first_rows.setdefault(number, row_number)
-                if first != row_number:
-                    errors.append(
-                        RowError(
-                            row_number,
-                            "A",
-                            CoreMessage(
-                                _(
-                                    "The customer number %(number)s is already "
-                                    "on row %(row)s."
-                                ),
-                                number=display_address(number),
-                                row=first,
-                            ),
-                        )
-                    )
-        to = cc = ()
-        if "B" not in skip:
-            to = _check_address_cell(row_number, "B", cells[1], errors)
-            if not to and not cells[1]:
-                errors.append(
-                    RowError(
-                        row_number,
-                        "B",
-                        CoreMessage(_("No e-mail address in column B.")),
-                    )
-                )
-            elif not to and not any(error.column == "B" for error in errors):
-                errors.append(
-                    RowError(
-                        row_number,
-                        "B",
-                        CoreMessage(
-                            _("No e-mail address in column B, only separators.")
-                        ),
-                    )
-                )
-        if "C" not in skip and cells[2]:
-            cc = _check_address_cell(row_number, "C", cells[2], errors)
-        if len(to) + len(cc) > MAX_ADDRESSES_PER_ROW:
-            errors.append(
-                RowError(
-                    row_number,
-                    "B" if len(to) > MAX_ADDRESSES_PER_ROW or not cc else "C",
-                    CoreMessage(
-                        _(
-                            "Too many addresses: %(count)s, at most %(max)s per "
-                            "customer number."
-                        ),
-                        count=len(to) + len(cc),
-                        max=MAX_ADDRESSES_PER_ROW,
-                    ),
-                )
-            )
-        for index in range(3, len(cells)):
-            if cells[index] and column_letter(index) not in skip:
-                errors.append(
-                    _extra_cell_error(row_number, index, cells[index], source.delimiter)
-                )
+        entry, errors = _check_row(
+            row_number, cells, problems, first_rows, source.delimiter
+        )
         if errors:
-            errors.sort(key=_column_key)
             report.errors.extend(errors)
         else:
-            report.entries.append(Entry(number, to, cc, row_number))
+            report.entries.append(entry)
+    if not report.rows:
+        raise FileError(
+            CoreMessage(
+                _(
+                    "The file has no recipient rows, only comments, a header or "
+                    "empty lines."
+                )
+            )
+        )
     return report
 
 
