@@ -8,7 +8,7 @@
     "website": "https://github.com/account-email-distribution/account_email_distribution",
     "author": "account_email_distribution contributors",
     "license": "AGPL-3",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "account_edi_ubl_cii"],
     "external_dependencies": {"python": ["openpyxl", "email-validator"]},
     "data": [
         "security/ir.model.access.csv",

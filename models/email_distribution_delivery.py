@@ -25,6 +25,7 @@ DELIVERY_STATES = [
     ("cancelled", "Cancelled"),
 ]
 # Most severe first: the state a delivery takes from its recipients' outcomes.
+EDI_FORMATS = {"pdf_ubl": "ubl_bis3", "facturx": "facturx", "xrechnung": "xrechnung"}
 SEVERITY = ["blocked", "hard_bounce", "failed", "soft_bounce", "queued", "sent"]
 DONE_STATES = {"sent", "hard_bounce", "blocked", "failed", "cancelled", "no_route"}
 
@@ -220,10 +221,23 @@ class EmailDistributionDelivery(models.Model):
         return result, errors
 
     def _edi_format(self):
-        """The ``invoice_edi_format`` for the account engine; None means PDF."""
-        return None
+        """The ``invoice_edi_format`` of ``account_edi_ubl_cii`` for this format.
+
+        The XML itself is always built by Odoo's own generators, through the
+        invoice sending engine's document hooks; None means a plain PDF.
+        """
+        return EDI_FORMATS.get(self.format)
 
     def _collect_attachments(self, move, invoice_data):
+        """What the mail carries, named as Odoo names the invoice documents.
+
+        Factur-X is the PDF itself (Odoo embeds the CII XML in it); XRechnung
+        is the UBL XML alone (Odoo embeds the PDF in it).
+        """
+        if self.format == "xrechnung":
+            return move.ubl_cii_xml_id
+        if self.format == "pdf_ubl":
+            return move.invoice_pdf_report_id | move.ubl_cii_xml_id
         return move.invoice_pdf_report_id
 
     def _check_before_send(self, attachments, template):

@@ -99,8 +99,14 @@ class EmailDistributionRecipient(models.Model):
 
     @api.model
     def _selection_format(self):
-        """Delivery formats; modules add structured formats by extending this."""
-        return [("pdf", self.env._("PDF"))]
+        """Delivery formats; modules add more by extending this and
+        ``email.distribution.delivery._edi_format``."""
+        return [
+            ("pdf", self.env._("PDF")),
+            ("pdf_ubl", self.env._("PDF + UBL (Peppol BIS Billing 3.0)")),
+            ("facturx", self.env._("Factur-X (PDF with CII XML)")),
+            ("xrechnung", self.env._("XRechnung (UBL XML)")),
+        ]
 
     @api.depends("format", "document_type", "company_id")
     def _compute_effective_format(self):

@@ -47,7 +47,9 @@ class SendingCase(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def make_invoices(cls, partner, count=1, move_type="out_invoice", post=True):
+    def make_invoices(
+        cls, partner, count=1, move_type="out_invoice", post=True, taxes=None
+    ):
         moves = cls.env["account.move"].create(
             [
                 {
@@ -61,7 +63,7 @@ class SendingCase(AccountTestInvoicingCommon):
                                 "product_id": cls.product_a.id,
                                 "quantity": 1,
                                 "price_unit": 100.0 + n,
-                                "tax_ids": [],
+                                "tax_ids": [Command.set(taxes.ids if taxes else [])],
                             }
                         )
                     ],

@@ -92,7 +92,10 @@ class TestSettings(EmailDistributionCase):
         selection = self.company._fields[
             "email_distribution_format_invoice"
         ]._description_selection(self.env)
-        self.assertEqual([key for key, _label in selection], ["pdf"])
+        self.assertEqual(
+            [key for key, _label in selection],
+            ["pdf", "pdf_ubl", "facturx", "xrechnung"],
+        )
         self.assertEqual(
             self.company._email_distribution_default_format("invoice"), "pdf"
         )

@@ -1,0 +1,211 @@
+"""Benchmarks inside a real Odoo (prints figures; asserts nothing).
+
+Run by ``bench/run`` against a throw-away database where the module is
+installed; it commits there (the sending crons commit per batch, as in
+production).  Figures:
+
+* the import wizard on a 100 000-row CSV: seconds, rows/s, SQL queries;
+* posting 1 000 invoices in one call with distribution on vs off: ratio of
+  times, SQL queries added per invoice;
+* the sending cron plus Odoo's mail cron through an SMTP sink on loopback:
+  deliveries/s (PDF rendering included);
+* bounces through ``message_process``: bounces/s.
+
+Usage: python bench/odoo_bench.py DB ADDONS_PATH [--rows N] [--invoices N] [--sends N]
+"""
+
+import argparse
+import base64
+import sys
+import time
+from pathlib import Path
+
+import odoo
+import odoo.http
+import odoo.service.server
+from odoo import Command, api
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from smtp_sink import SmtpSink, free_port
+
+DSN = (
+    Path(__file__).resolve().parent.parent / "tests/samples/dsn_postfix_hard.eml"
+).read_text()
+
+
+def queries(env):
+    env.flush_all()
+    return env.cr.sql_log_count
+
+
+def bench_import(env, rows):
+    text = "".join(f"{n},ap.{n}@customer{n % 2000}.example\n" for n in range(rows))
+    wizard = env["email.distribution.recipient.import"].create(
+        {"file": base64.b64encode(text.encode()), "filename": "bench.csv"}
+    )
+    start, q0 = time.perf_counter(), queries(env)
+    wizard.action_import()
+    elapsed, count = time.perf_counter() - start, queries(env) - q0
+    env.cr.commit()
+    return {
+        "import rows": rows,
+        "import seconds": round(elapsed, 2),
+        "import rows/s": round(rows / elapsed),
+        "import SQL queries": count,
+        "import queries per 1000 rows": round(count * 1000 / rows, 1),
+    }
+
+
+def make_invoices(env, partner, count):
+    product = env["product.product"].search([], limit=1) or env[
+        "product.product"
+    ].create({"name": "Bench service"})
+    return env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": "2026-11-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": 1,
+                            "price_unit": 100 + n,
+                            "tax_ids": [],
+                        }
+                    )
+                ],
+            }
+            for n in range(count)
+        ]
+    )
+
+
+def bench_posting(env, count):
+    company = env.company
+    partner = env["res.partner"].create({"name": "Bench customer", "ref": "0"})
+    result = {}
+    for enabled in (False, True):
+        company.email_distribution_enabled = enabled
+        moves = make_invoices(env, partner, count)
+        env.cr.commit()
+        env.invalidate_all()
+        start, q0 = time.perf_counter(), queries(env)
+        moves.action_post()
+        result[enabled] = (time.perf_counter() - start, queries(env) - q0)
+        env.cr.commit()
+    (t_off, q_off), (t_on, q_on) = result[False], result[True]
+    return {
+        "posting invoices": count,
+        "posting seconds off": round(t_off, 2),
+        "posting seconds on": round(t_on, 2),
+        "posting time ratio on/off": round(t_on / t_off, 3),
+        "SQL queries added per invoice": round((q_on - q_off) / count, 2),
+    }
+
+
+def bench_sending(env, count):
+    sink = SmtpSink().start()
+    try:
+        env["ir.mail_server"].search([]).active = False
+        env["ir.mail_server"].create(
+            {
+                "name": "sink",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": sink.port,
+                "smtp_encryption": "none",
+            }
+        )
+        company = env.company
+        company.write(
+            {
+                "email_distribution_enabled": True,
+                "email": company.email or "billing@company.example",
+            }
+        )
+        partner = env["res.partner"].create(
+            {"name": "Bench mail customer", "email": "ap@customer.example"}
+        )
+        moves = make_invoices(env, partner, count)
+        moves.action_post()
+        env.cr.commit()
+        start = time.perf_counter()
+        env["email.distribution.delivery"]._cron_process_queue(limit=count)
+        handed = time.perf_counter() - start
+        env["mail.mail"].process_email_queue(batch_size=count)
+        elapsed = time.perf_counter() - start
+        sent = env["email.distribution.delivery"].search_count(
+            [("move_id", "in", moves.ids), ("state", "=", "sent")]
+        )
+        return {
+            "sending deliveries": count,
+            "sending delivered (sink)": len(sink.messages),
+            "sending deliveries sent": sent,
+            "sending cron seconds (render + queue)": round(handed, 2),
+            "sending deliveries/s end to end": round(sent / elapsed, 1),
+        }, moves
+    finally:
+        sink.stop()
+
+
+def bench_bounces(env, moves):
+    deliveries = moves.email_distribution_delivery_ids.filtered("mail_message_id")
+    start = time.perf_counter()
+    for n, delivery in enumerate(deliveries):
+        raw = (
+            DSN.replace(
+                "{bounce_to}", env.company.bounce_email or "bounce@company.example"
+            )
+            .replace("{bounce_id}", f"bench.{n}@mx.example")
+            .replace("{rcpt}", "ap@customer.example")
+            .replace("{original_id}", delivery.mail_message_id)
+        )
+        env["mail.thread"].message_process(False, raw)
+    elapsed = time.perf_counter() - start
+    bounced = deliveries.filtered(lambda d: d.state == "hard_bounce")
+    env.cr.commit()
+    return {
+        "bounces fed": len(deliveries),
+        "bounces applied": len(bounced),
+        "bounces/s through message_process": round(len(deliveries) / elapsed, 1),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db")
+    parser.add_argument("addons_path")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--invoices", type=int, default=1000)
+    parser.add_argument("--sends", type=int, default=100)
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(["--addons-path", args.addons_path, "-d", args.db])
+    registry = odoo.modules.registry.Registry(args.db)
+    # wkhtmltopdf fetches the report's assets over HTTP, as in production.
+    port = free_port()
+    odoo.tools.config["http_port"] = port
+    odoo.tools.config["http_interface"] = "127.0.0.1"
+    odoo.service.server.ThreadedServer(odoo.http.root).http_spawn()
+    figures = {}
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        if not env["account.journal"].search_count([("type", "=", "sale")]):
+            env["account.chart.template"].try_loading(
+                "generic_coa", env.company, install_demo=False
+            )
+            cr.commit()
+        env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
+        cr.commit()
+        figures.update(bench_import(env, args.rows))
+        figures.update(bench_posting(env, args.invoices))
+        sending, moves = bench_sending(env, args.sends)
+        figures.update(sending)
+        figures.update(bench_bounces(env, moves))
+    width = max(len(key) for key in figures)
+    for key, value in figures.items():
+        sys.stdout.write(f"{key:<{width}}  {value}\n")
+
+
+if __name__ == "__main__":
+    main()
