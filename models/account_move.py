@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..distribution.addresses import AddressError, format_addresses, parse_addresses
 from ..distribution.routing import RoutingSettings, route_document
@@ -80,7 +80,7 @@ class AccountMove(models.Model):
             try:
                 parse_addresses(move.email_distribution_address)
             except AddressError as err:
-                raise UserError(
+                raise ValidationError(
                     self.env._(
                         "Distribution address of %(move)s: %(reason)s",
                         move=move.display_name,

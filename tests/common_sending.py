@@ -8,6 +8,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .smtp_sink import SmtpSink
+
 
 class SendingCase(AccountTestInvoicingCommon):
     """Invoices of a company with e-mail distribution on, and helpers."""
@@ -45,6 +47,26 @@ class SendingCase(AccountTestInvoicingCommon):
                 "email_cc": "cfo@dir.example",
             }
         )
+
+    @classmethod
+    def start_smtp_sink(cls):
+        """A real SMTP server on loopback as the only outgoing mail server."""
+        cls.sink = SmtpSink().start()
+        cls.addClassCleanup(cls.sink.stop)
+        cls.env["ir.mail_server"].search([]).active = False
+        cls.mail_server = cls.env["ir.mail_server"].create(
+            {
+                "name": "Loopback sink",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": cls.sink.port,
+                "smtp_encryption": "none",
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        if getattr(self, "sink", None):
+            self.sink.messages.clear()
 
     @classmethod
     def make_invoices(

@@ -7,7 +7,6 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open
 
 from .common_sending import SendingCase
-from .smtp_sink import SmtpSink
 
 
 @tagged("post_install", "-at_install")
@@ -17,17 +16,7 @@ class TestBounces(SendingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sink = SmtpSink().start()
-        cls.addClassCleanup(cls.sink.stop)
-        cls.env["ir.mail_server"].search([]).active = False
-        cls.env["ir.mail_server"].create(
-            {
-                "name": "Loopback sink",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": cls.sink.port,
-                "smtp_encryption": "none",
-            }
-        )
+        cls.start_smtp_sink()
         alias_domain = cls.env["mail.alias.domain"].create(
             {"name": "company.example", "bounce_alias": "bounce"}
         )
@@ -36,10 +25,6 @@ class TestBounces(SendingCase):
         cls.customer = cls.env["res.partner"].create(
             {"name": "Bounce Customer", "email": "ap@dir.example"}
         )
-
-    def setUp(self):
-        super().setUp()
-        self.sink.messages.clear()
 
     def sent_invoice(self, partner=None):
         move = self.make_invoices(partner or self.customer)

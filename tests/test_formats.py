@@ -5,7 +5,6 @@ from odoo import Command
 from odoo.tests import tagged
 
 from .common_sending import SendingCase
-from .smtp_sink import SmtpSink
 
 
 @tagged("post_install", "-at_install")
@@ -20,17 +19,7 @@ class TestStructuredFormats(SendingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sink = SmtpSink().start()
-        cls.addClassCleanup(cls.sink.stop)
-        cls.env["ir.mail_server"].search([]).active = False
-        cls.env["ir.mail_server"].create(
-            {
-                "name": "Loopback sink",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": cls.sink.port,
-                "smtp_encryption": "none",
-            }
-        )
+        cls.start_smtp_sink()
         cls.company.partner_id.write(
             {
                 "street": "Hauptstrasse 1",
@@ -63,10 +52,7 @@ class TestStructuredFormats(SendingCase):
             }
         )
 
-    def setUp(self):
-        super().setUp()
-        self.sink.messages.clear()
-        self.company.email_distribution_use_document_address = False
+        cls.company.email_distribution_use_document_address = False
 
     def deliver(self, fmt, partner=None):
         self.entry.format = fmt

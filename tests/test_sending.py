@@ -4,11 +4,10 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common_sending import SendingCase
-from .smtp_sink import SmtpSink
 
 
 @tagged("post_install", "-at_install")
@@ -84,7 +83,7 @@ class TestRoutingAtPosting(SendingCase):
             move.email_distribution_delivery_ids.email_to,
             "a@doc.example, b@doc.example",
         )
-        with self.assertRaises(UserError):
+        with self.assertRaises(ValidationError):
             move.email_distribution_address = "a@doc.example\nBcc: x@evil.example"
 
     def test_posting_renders_and_sends_nothing(self):
@@ -129,21 +128,7 @@ class TestSendingQueue(SendingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.sink = SmtpSink().start()
-        cls.addClassCleanup(cls.sink.stop)
-        cls.env["ir.mail_server"].search([]).active = False
-        cls.mail_server = cls.env["ir.mail_server"].create(
-            {
-                "name": "Loopback sink",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": cls.sink.port,
-                "smtp_encryption": "none",
-            }
-        )
-
-    def setUp(self):
-        super().setUp()
-        self.sink.messages.clear()
+        cls.start_smtp_sink()
 
     def test_end_to_end_both_routes(self):
         doc_move = self.make_invoices(self.doc_customer)
