@@ -26,5 +26,11 @@
         "wizards/email_distribution_recipient_import_views.xml",
         "views/account_email_distribution_menus.xml",
     ],
+    "demo": ["demo/email_distribution_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "account_email_distribution/static/src/js/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -5,3 +5,4 @@ from . import test_recipient
 from . import test_security
 from . import test_sending
 from . import test_settings
+from . import test_tour
