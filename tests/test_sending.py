@@ -1,11 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import config
 
 from .common_sending import SendingCase
 
@@ -248,6 +250,28 @@ class TestSendingQueue(SendingCase):
         self.run_distribution_cron()
         self.assertEqual(move.email_distribution_state, "failed")
         self.assertIn("template", move.email_distribution_message)
+
+    def test_no_outgoing_mail_server_fails_with_reason(self):
+        self.env["ir.mail_server"].search([]).active = False
+        move = self.make_invoices(self.doc_customer)
+        with patch.dict(config.options, {"smtp_server": False}):
+            self.run_distribution_cron()
+        self.assertEqual(move.email_distribution_state, "failed")
+        self.assertIn("No outgoing mail server", move.email_distribution_message)
+        self.assertFalse(move.email_distribution_delivery_ids.mail_id)
+
+    def test_spam_refusal_at_rcpt_time_is_blocked(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Spam filter", "email": "spamtrap@doc.example"}
+        )
+        move = self.make_invoices(partner)
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        line = move.email_distribution_delivery_ids.attempt_ids
+        self.assertEqual((line.state, line.status_code), ("blocked", "5.7.1"))
+        self.assertIn("554 5.7.1", line.message)
+        self.assertIn("allow the sender", line.remedy)
+        self.assertEqual(move.email_distribution_state, "blocked")
 
     def test_cron_is_idempotent(self):
         move = self.make_invoices(self.doc_customer)
