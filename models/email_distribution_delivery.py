@@ -27,7 +27,6 @@ DELIVERY_STATES = [
 # Most severe first: the state a delivery takes from its recipients' outcomes.
 EDI_FORMATS = {"pdf_ubl": "ubl_bis3", "facturx": "facturx", "xrechnung": "xrechnung"}
 SEVERITY = ["blocked", "hard_bounce", "failed", "soft_bounce", "queued", "sent"]
-DONE_STATES = {"sent", "hard_bounce", "blocked", "failed", "cancelled", "no_route"}
 
 
 class EmailDistributionDelivery(models.Model):
