@@ -1,15 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import io
+from unittest.mock import patch
+
 from lxml import etree
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config
+from odoo.tools.pdf import OdooPdfFileReader
 
 from .common_sending import SendingCase
 
 
-@tagged("post_install", "-at_install")
-class TestStructuredFormats(SendingCase):
-    """Each format is built by account_edi_ubl_cii and arrives at the server."""
+class StructuredFormatsCase(SendingCase):
+    """A German seller and buyer whose invoices every format can carry."""
 
     @classmethod
     def _create_company(cls, **create_values):
@@ -77,6 +81,11 @@ class TestStructuredFormats(SendingCase):
         self.assertIn(move.name, text)
         self.assertIn(f"{move.amount_total:.2f}", text)
         return tree
+
+
+@tagged("post_install", "-at_install")
+class TestStructuredFormats(StructuredFormatsCase):
+    """Each format is built by account_edi_ubl_cii and arrives at the server."""
 
     def test_pdf(self):
         move = self.deliver("pdf")
@@ -149,3 +158,32 @@ class TestStructuredFormats(SendingCase):
         self.entry.format = False
         move = self.make_invoices(self.buyer)
         self.assertEqual(move.email_distribution_delivery_ids.format, "pdf_ubl")
+
+
+@tagged("post_install", "-at_install")
+class TestFacturXPdf(StructuredFormatsCase, HttpCase):
+    """Factur-X with a real PDF: Odoo's CII XML embedded in what was received.
+
+    An HttpCase, so that wkhtmltopdf's requests for the report's stylesheets
+    are served inside the test transaction.
+    """
+
+    def test_facturx_xml_is_embedded_in_the_received_pdf(self):
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
+            self.fail("wkhtmltopdf is needed to build a real Factur-X PDF")
+        self.env["ir.config_parameter"].set_param("report.url", self.base_url())
+        # Test mode renders reports as HTML and skips the embedding: lift it
+        # for this one delivery.
+        with patch.dict(config.options, {"test_enable": False}):
+            move = self.deliver("facturx")
+        self.assertEqual(
+            move.email_distribution_state, "sent", move.email_distribution_message
+        )
+        attachments = self.received_attachments()
+        pdf = attachments[move._get_invoice_report_filename()]
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        embedded = dict(
+            OdooPdfFileReader(io.BytesIO(pdf), strict=False).getAttachments()
+        )
+        tree = self.assert_xml_carries_invoice(embedded["factur-x.xml"], move)
+        self.assertEqual(etree.QName(tree).localname, "CrossIndustryInvoice")
