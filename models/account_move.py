@@ -160,17 +160,9 @@ class AccountMove(models.Model):
         lines = []
         for delivery in deliveries:
             if delivery.state == "queued":
-                lines += [
-                    {
-                        "delivery_id": delivery.id,
-                        "attempt_number": 1,
-                        "email": address,
-                        "recipient_type": kind,
-                        "state": "queued",
-                        "date_queued": delivery.create_date,
-                    }
-                    for address, kind in delivery._pending_recipients()
-                ]
+                lines += delivery._attempt_line_vals(
+                    1, delivery._pending_recipients(), delivery.create_date
+                )
             else:
                 lines.append(
                     {
@@ -221,9 +213,6 @@ class AccountMove(models.Model):
 
     def action_view_email_distribution_attempts(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_email_distribution.email_distribution_attempt_action"
+        return self.env["email.distribution.attempt"]._action_for(
+            [("move_id", "=", self.id)]
         )
-        action["domain"] = [("move_id", "=", self.id)]
-        action["context"] = {}
-        return action

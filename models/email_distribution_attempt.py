@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .email_distribution_delivery import DELIVERY_STATES
 
@@ -53,3 +53,13 @@ class EmailDistributionAttempt(models.Model):
 
     def action_resend(self):
         return self.delivery_id.move_id.action_email_distribution_resend()
+
+    @api.model
+    def _action_for(self, domain):
+        """The sending list restricted to *domain*, without its default filter."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account_email_distribution.email_distribution_attempt_action"
+        )
+        action["domain"] = domain
+        action["context"] = {}
+        return action

@@ -24,8 +24,8 @@ DELIVERY_STATES = [
     ("failed", "Failed"),
     ("cancelled", "Cancelled"),
 ]
-# Most severe first: the state a delivery takes from its recipients' outcomes.
 EDI_FORMATS = {"pdf_ubl": "ubl_bis3", "facturx": "facturx", "xrechnung": "xrechnung"}
+# Most severe first: the state a delivery takes from its recipients' outcomes.
 SEVERITY = ["blocked", "hard_bounce", "failed", "soft_bounce", "queued", "sent"]
 
 
@@ -131,20 +131,6 @@ class EmailDistributionDelivery(models.Model):
                 )
             )
         return True
-
-    def action_resend(self):
-        """Route the invoices again and queue new deliveries."""
-        moves = self.move_id
-        return moves.action_email_distribution_resend()
-
-    def action_open_invoice(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.move_id.id,
-            "view_mode": "form",
-        }
 
     # ------------------------------------------------------------------
     # Queue processing
@@ -368,29 +354,35 @@ class EmailDistributionDelivery(models.Model):
             if line.state in ("soft_bounce", "queued")
         ]
 
+    def _attempt_line_vals(self, attempt_no, recipients, now, run=None):
+        """Values of the queued sending-list lines of one attempt."""
+        self.ensure_one()
+        return [
+            {
+                "delivery_id": self.id,
+                "attempt_number": attempt_no,
+                "email": address,
+                "recipient_type": kind,
+                "state": "queued",
+                "run_id": run.id if run else False,
+                "date_queued": now,
+            }
+            for address, kind in recipients
+        ]
+
     def _new_attempt_lines(self, attempt_no, recipients, run, now):
+        """Queue the lines of an attempt, reusing those queued at posting."""
         self.ensure_one()
         lines = self.attempt_ids.filtered(
             lambda line: line.attempt_number == attempt_no and line.state == "queued"
         )
         by_email = {line.email: line for line in lines}
-        vals_list = []
-        for address, kind in recipients:
-            if address in by_email:
-                by_email[address].write({"run_id": run.id, "date_queued": now})
-                continue
-            vals_list.append(
-                {
-                    "delivery_id": self.id,
-                    "attempt_number": attempt_no,
-                    "email": address,
-                    "recipient_type": kind,
-                    "state": "queued",
-                    "run_id": run.id,
-                    "date_queued": now,
-                }
-            )
-        self.env["email.distribution.attempt"].create(vals_list)
+        for address in by_email.keys() & {address for address, _kind in recipients}:
+            by_email[address].write({"run_id": run.id, "date_queued": now})
+        missing = [(a, kind) for a, kind in recipients if a not in by_email]
+        self.env["email.distribution.attempt"].create(
+            self._attempt_line_vals(attempt_no, missing, now, run)
+        )
 
     def _fail_internal(self, reason, attempt_no, recipients, run):
         """An internal failure before sending: nothing goes out."""

@@ -138,9 +138,6 @@ class EmailDistributionRun(models.Model):
 
     def action_view_attempts(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "account_email_distribution.email_distribution_attempt_action"
+        return self.env["email.distribution.attempt"]._action_for(
+            [("run_id", "=", self.id)]
         )
-        action["domain"] = [("run_id", "=", self.id)]
-        action["context"] = {}
-        return action
