@@ -178,6 +178,9 @@ class AccountMove(models.Model):
         self.env["email.distribution.attempt"].sudo().create(lines)
         for delivery in deliveries.filtered(lambda d: d.state == "no_route"):
             delivery._notify_responsible(delivery.message, delivery.remedy)
+        if any(delivery.state == "queued" for delivery in deliveries):
+            # Sent within seconds of posting, not at the next scheduled run.
+            deliveries._trigger_sending()
         return deliveries
 
     def action_email_distribution_resend(self):

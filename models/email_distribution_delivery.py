@@ -142,9 +142,30 @@ class EmailDistributionDelivery(models.Model):
         if not self._lock_due(1):
             return self.env["email.distribution.run"]
         run = self.env["email.distribution.run"].sudo()._start("cron")
-        return run._process(limit=limit, auto_commit=self._can_commit())
+        run._process(limit=limit, auto_commit=self._can_commit())
+        if self._lock_due(1):
+            # More than one run's worth is due: go on right after this one.
+            self._trigger_sending()
+        return run
 
     @api.model
+    def _trigger_sending(self, at=None):
+        """Wake the sending cron now (or ``at`` a retry's due time)."""
+        cron = self.env.ref(
+            "account_email_distribution.ir_cron_process_queue", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger(at)
+
+    @api.model
+    def _trigger_mail_queue(self):
+        """Wake Odoo's mail queue cron: it runs hourly on its own."""
+        cron = self.env.ref(
+            "mail.ir_cron_mail_scheduler_action", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
+
     def _can_commit(self):
         # As mail.mail.process_email_queue: never commit inside a test.
         return not getattr(threading.current_thread(), "testing", False)
@@ -577,10 +598,9 @@ class EmailDistributionDelivery(models.Model):
                 delay = company.email_distribution_retry_delay * 2 ** (
                     self.attempt_count - 1
                 )
-                vals.update(
-                    state="soft_bounce",
-                    next_attempt_date=fields.Datetime.now() + timedelta(minutes=delay),
-                )
+                next_attempt = fields.Datetime.now() + timedelta(minutes=delay)
+                vals.update(state="soft_bounce", next_attempt_date=next_attempt)
+                self._trigger_sending(at=next_attempt)
             else:
                 vals.update(state="failed")
                 vals["message"] = self.env._(

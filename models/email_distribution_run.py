@@ -84,6 +84,8 @@ class EmailDistributionRun(models.Model):
             documents, errors = deliveries._prepare_documents()
             queued, failed = deliveries._hand_to_mail_queue(self, documents, errors)
             self.queued_count += queued
+            if queued:
+                Delivery._trigger_mail_queue()
             handed += len(ids)
             if auto_commit:
                 # Cron only: keep each finished batch even if a later one fails.

@@ -1,4 +1,5 @@
 from . import test_bounces
+from . import test_demo_loop
 from . import test_formats
 from . import test_import_wizard
 from . import test_recipient

@@ -66,7 +66,7 @@ class SendingCase(AccountTestInvoicingCommon):
     def setUp(self):
         super().setUp()
         if getattr(self, "sink", None):
-            self.sink.messages.clear()
+            self.sink.clear()
 
     @classmethod
     def make_invoices(

@@ -1,0 +1,85 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from .common_sending import SendingCase
+
+
+@tagged("post_install", "-at_install")
+class TestDemoLoop(SendingCase):
+    """The live loop of ``tools/odoo_run serve``: crons woken, sink answers.
+
+    The SMTP sink here is the same program the demo runs beside Odoo; its
+    reserved addresses produce each delivery state, and ``bounce-later@``
+    is accepted and bounced afterwards with a real DSN through Odoo's gateway.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_smtp_sink()
+        cls.company.alias_domain_id = cls.env["mail.alias.domain"].create(
+            {"name": "company.example", "bounce_alias": "bounce"}
+        )
+        cls.sending_cron = cls.env.ref(
+            "account_email_distribution.ir_cron_process_queue"
+        )
+        cls.mail_cron = cls.env.ref("mail.ir_cron_mail_scheduler_action")
+
+    def customer(self, email):
+        return self.env["res.partner"].create({"name": email, "email": email})
+
+    def triggers(self, cron):
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+    def test_posting_wakes_the_sending_cron_and_hand_over_the_mail_cron(self):
+        before = self.triggers(self.sending_cron)
+        self.make_invoices(self.customer("ap@plain.example"))
+        self.assertEqual(self.triggers(self.sending_cron), before + 1)
+        mail_before = self.triggers(self.mail_cron)
+        self.run_distribution_cron()
+        self.assertEqual(self.triggers(self.mail_cron), mail_before + 1)
+
+    def test_posting_without_route_wakes_nothing(self):
+        before = self.triggers(self.sending_cron)
+        self.make_invoices(self.env["res.partner"].create({"name": "No Mail"}))
+        self.assertEqual(self.triggers(self.sending_cron), before)
+
+    def test_soft_bounce_wakes_the_sending_cron_at_the_retry_time(self):
+        move = self.make_invoices(self.customer("full@mailbox.example"))
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        delivery = move.email_distribution_delivery_ids
+        self.assertEqual(delivery.state, "soft_bounce")
+        at_retry = self.env["ir.cron.trigger"].search(
+            [
+                ("cron_id", "=", self.sending_cron.id),
+                ("call_at", "=", delivery.next_attempt_date),
+            ]
+        )
+        self.assertEqual(len(at_retry), 1)
+
+    def test_each_reserved_address_ends_in_its_state(self):
+        expected = {
+            "ap@plain.example": "sent",
+            "unknown@customer.example": "hard_bounce",
+            "full@customer.example": "soft_bounce",
+            "spam@customer.example": "blocked",
+        }
+        moves = {email: self.make_invoices(self.customer(email)) for email in expected}
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        self.assertEqual(
+            {email: move.email_distribution_state for email, move in moves.items()},
+            expected,
+        )
+
+    def test_bounce_after_acceptance_comes_back_as_a_hard_bounce(self):
+        move = self.make_invoices(self.customer("bounce-later@customer.example"))
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        self.assertEqual(move.email_distribution_state, "sent")
+        self.assertEqual(len(self.sink.dsns), 1)
+        self.env["mail.thread"].message_process(False, self.sink.dsns[0])
+        self.assertEqual(move.email_distribution_state, "hard_bounce")
+        line = move.email_distribution_delivery_ids.attempt_ids
+        self.assertEqual((line.status_code, line.reply_code), ("5.1.1", "550"))
