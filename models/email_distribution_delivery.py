@@ -139,9 +139,11 @@ class EmailDistributionDelivery(models.Model):
     @api.model
     def _cron_process_queue(self, limit=200):
         """Sending cron: hand due deliveries to Odoo's mail queue, run by run."""
+        Run = self.env["email.distribution.run"].sudo()
+        Run._finish_running()
         if not self._lock_due(1):
-            return self.env["email.distribution.run"]
-        run = self.env["email.distribution.run"].sudo()._start("cron")
+            return Run
+        run = Run._start("cron")
         run._process(limit=limit, auto_commit=self._can_commit())
         if self._lock_due(1):
             # More than one run's worth is due: go on right after this one.
@@ -150,7 +152,13 @@ class EmailDistributionDelivery(models.Model):
 
     @api.model
     def _trigger_sending(self, at=None):
-        """Wake the sending cron now (or ``at`` a retry's due time)."""
+        """Wake the sending cron now (or ``at`` a retry's due time), once."""
+        woken = self.env.cr.precommit.data.setdefault(
+            "account_email_distribution.woken", set()
+        )
+        if at in woken:
+            return
+        woken.add(at)
         cron = self.env.ref(
             "account_email_distribution.ir_cron_process_queue", raise_if_not_found=False
         )
@@ -613,7 +621,9 @@ class EmailDistributionDelivery(models.Model):
         self.write(vals)
         if self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
-        self.run_id._finish()
+        if self.run_id.state == "running":
+            # The sending cron closes the run; this side never writes it.
+            self._trigger_sending()
 
     def _notify_responsible(self, reason, remedy):
         """One to-do activity on the invoice per delivery, plus a chatter note."""

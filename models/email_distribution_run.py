@@ -39,6 +39,10 @@ class EmailDistributionRun(models.Model):
     delivery_ids = fields.One2many("email.distribution.delivery", "run_id")
     attempt_ids = fields.One2many("email.distribution.attempt", "run_id")
     queued_count = fields.Integer(string="Handed to Mail Queue", readonly=True)
+    # Set once the run has handed all its deliveries over: only then may it
+    # close, and only the sending cron closes it (the mail cron never writes a
+    # run, so the two never conflict on its row).
+    handover_done = fields.Boolean(readonly=True, copy=False)
     failed_count = fields.Integer(string="Failed", compute="_compute_counts")
     sent_count = fields.Integer(string="Sent", compute="_compute_counts")
     pending_count = fields.Integer(string="Waiting", compute="_compute_counts")
@@ -90,12 +94,18 @@ class EmailDistributionRun(models.Model):
             if auto_commit:
                 # Cron only: keep each finished batch even if a later one fails.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.handover_done = True
         self._finish()
         return self
 
+    @api.model
+    def _finish_running(self):
+        """Close every run that handed everything over and has settled."""
+        self.search([("state", "=", "running"), ("handover_done", "=", True)])._finish()
+
     def _finish(self):
         """Close runs whose deliveries are all settled; others keep running."""
-        for run in self.filtered(lambda r: r.state == "running"):
+        for run in self.filtered(lambda r: r.state == "running" and r.handover_done):
             run.invalidate_recordset(["pending_count", "failed_count", "sent_count"])
             if run.pending_count:
                 continue
@@ -134,7 +144,7 @@ class EmailDistributionRun(models.Model):
         if not self.env.user.has_group("account.group_account_manager"):
             raise UserError(self.env._("Only accounting managers can restart a run."))
         for run in self.filtered(lambda r: r.state in ("stopped", "failed")):
-            run.write({"state": "running", "date_end": False})
+            run.write({"state": "running", "date_end": False, "handover_done": False})
             run._process()
         return True
 

@@ -326,6 +326,8 @@ class TestSendingQueue(SendingCase):
         self.run_mail_cron()
         self.assertEqual(len(self.sink.messages), 3)
         self.assertEqual(set(deliveries.mapped("state")), {"sent"})
+        self.assertEqual(run.state, "running", "the mail cron never writes a run")
+        self.run_distribution_cron()
         self.assertEqual(run.state, "done")
 
     def test_access_rights(self):
