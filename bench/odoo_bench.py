@@ -9,13 +9,19 @@ production).  Figures:
   times, SQL queries added per invoice;
 * the sending cron plus Odoo's mail cron through an SMTP sink on loopback:
   deliveries/s (PDF rendering included);
-* bounces through ``message_process``: bounces/s.
+* bounces through ``message_process``: bounces/s;
+* sending the same kind of invoices end to end (PDF, mail queue, SMTP sink)
+  by this module and by Odoo's own batch *Send* (one PDF per wkhtmltopdf
+  call, the path that works with Debian's wkhtmltopdf), interleaved rounds:
+  invoices/s, wkhtmltopdf calls, SQL queries per invoice, and the ratio.
 
-Usage: python bench/odoo_bench.py DB ADDONS_PATH [--rows N] [--invoices N] [--sends N]
+Usage: python bench/odoo_bench.py DB ADDONS_PATH [--rows N] [--invoices N]
+       [--sends N] [--compare N] [--rounds N] [--only compare]
 """
 
 import argparse
 import base64
+import os
 import sys
 import time
 from pathlib import Path
@@ -24,6 +30,8 @@ import odoo
 import odoo.http
 import odoo.service.server
 from odoo import Command, api
+
+from odoo.addons.base.models.ir_actions_report import IrActionsReport as BaseReport
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from smtp_sink import SmtpSink, free_port
@@ -183,6 +191,136 @@ def bench_bounces(env, moves):
     }
 
 
+class CallCounter:
+    """Count wkhtmltopdf processes: Odoo's serial calls and the parallel ones."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __enter__(self):
+        from odoo.addons.account_email_distribution.models import ir_actions_report
+
+        self.module = ir_actions_report
+        self.real_parallel = ir_actions_report._render_one
+        self.real_serial = BaseReport._run_wkhtmltopdf
+        counter = self
+
+        def parallel(*args):
+            counter.calls += 1
+            return counter.real_parallel(*args)
+
+        def serial(report, *args, **kwargs):
+            counter.calls += 1
+            return counter.real_serial(report, *args, **kwargs)
+
+        ir_actions_report._render_one = parallel
+        BaseReport._run_wkhtmltopdf = serial
+        return self
+
+    def __exit__(self, *exc):
+        self.module._render_one = self.real_parallel
+        BaseReport._run_wkhtmltopdf = self.real_serial
+
+
+def _send_round(env, sink, partner, count, module):
+    """Post ``count`` invoices and send them one way; the round's figures."""
+    company = env.company
+    company.email_distribution_enabled = module
+    moves = make_invoices(env, partner, count)
+    moves.action_post()
+    env.cr.commit()
+    sink.clear()
+    env.invalidate_all()
+    start, q0 = time.perf_counter(), queries(env)
+    profile = None
+    if module and os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
+    with CallCounter() as counter:
+        if module:
+            env["email.distribution.delivery"]._cron_process_queue(limit=count)
+        else:
+            env["account.move.send"].with_context(
+                mail_notify_force_send=False
+            )._generate_and_send_invoices(moves, sending_methods={"email"})
+            env.cr.commit()
+        handover = time.perf_counter() - start
+        env["mail.mail"].process_email_queue(batch_size=count * 2)
+    elapsed = time.perf_counter() - start
+    if profile:
+        profile.disable()
+        profile.dump_stats(os.environ["BENCH_PROFILE"])
+    count_q = queries(env) - q0
+    received = len(sink.messages)
+    env.cr.commit()
+    return {
+        "seconds": elapsed,
+        "handover": handover,
+        "received": received,
+        "per_s": received / elapsed,
+        "calls": counter.calls,
+        "sql_per_invoice": count_q / count,
+    }
+
+
+def bench_compare(env, count, rounds):
+    """This module vs Odoo's own batch Send, same invoices, same SMTP sink."""
+    sink = SmtpSink().start()
+    try:
+        env["ir.mail_server"].search([]).active = False
+        env["ir.mail_server"].create(
+            {
+                "name": "sink",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": sink.port,
+                "smtp_encryption": "none",
+            }
+        )
+        env["email.distribution.delivery"].search(
+            [("state", "in", ("queued", "soft_bounce"))]
+        ).write({"state": "cancelled"})
+        env.company.email = env.company.email or "billing@company.example"
+        # Odoo's working path with Debian's wkhtmltopdf: one PDF per call.
+        env["ir.config_parameter"].set_param("account.pdf_generation_batch", "0")
+        partner = env["res.partner"].create(
+            {"name": "Compare customer", "email": "ap@compare.example"}
+        )
+        env.cr.commit()
+        _send_round(env, sink, partner, 4, True)  # warm-up, both ways
+        _send_round(env, sink, partner, 4, False)
+        results = {True: [], False: []}
+        for _round in range(rounds):
+            for module in (True, False):
+                results[module].append(_send_round(env, sink, partner, count, module))
+    finally:
+        sink.stop()
+    figures = {"compare invoices per round": count, "compare rounds": rounds}
+    for module, label in ((True, "module"), (False, "Odoo Send")):
+        rows = results[module]
+        figures[f"compare {label} invoices/s"] = " / ".join(
+            f"{row['per_s']:.2f}" for row in rows
+        )
+        figures[f"compare {label} seconds: documents / total"] = " / ".join(
+            f"{row['handover']:.1f}-{row['seconds']:.1f}" for row in rows
+        )
+        figures[f"compare {label} received"] = " / ".join(
+            str(row["received"]) for row in rows
+        )
+        figures[f"compare {label} wkhtmltopdf calls"] = " / ".join(
+            str(row["calls"]) for row in rows
+        )
+        figures[f"compare {label} SQL per invoice"] = " / ".join(
+            f"{row['sql_per_invoice']:.1f}" for row in rows
+        )
+    figures["compare ratio module/Odoo (invoices/s)"] = " / ".join(
+        f"{a['per_s'] / b['per_s']:.2f}"
+        for a, b in zip(results[True], results[False], strict=True)
+    )
+    return figures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("db")
@@ -190,6 +328,9 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--invoices", type=int, default=1000)
     parser.add_argument("--sends", type=int, default=100)
+    parser.add_argument("--compare", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=["compare"])
     args = parser.parse_args()
     odoo.tools.config.parse_config(["--addons-path", args.addons_path, "-d", args.db])
     registry = odoo.modules.registry.Registry(args.db)
@@ -208,11 +349,13 @@ def main():
             cr.commit()
         env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
         cr.commit()
-        figures.update(bench_import(env, args.rows))
-        figures.update(bench_posting(env, args.invoices))
-        sending, moves = bench_sending(env, args.sends)
-        figures.update(sending)
-        figures.update(bench_bounces(env, moves))
+        if args.only != "compare":
+            figures.update(bench_import(env, args.rows))
+            figures.update(bench_posting(env, args.invoices))
+            sending, moves = bench_sending(env, args.sends)
+            figures.update(sending)
+            figures.update(bench_bounces(env, moves))
+        figures.update(bench_compare(env, args.compare, args.rounds))
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         sys.stdout.write(f"{key:<{width}}  {value}\n")

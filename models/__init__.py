@@ -10,3 +10,4 @@ from . import account_move
 from . import mail_mail
 from . import ir_mail_server
 from . import mail_thread
+from . import ir_actions_report

@@ -11,6 +11,7 @@ from odoo.tools import config
 from ..distribution.bounces import classify_message, remedy
 from ..distribution.smtp_outcome import STATE_BY_CATEGORY, classify_smtp_reply
 from .email_distribution_recipient import split_stored
+from .ir_actions_report import PdfCallCollected
 
 _logger = logging.getLogger(__name__)
 
@@ -203,26 +204,25 @@ class EmailDistributionDelivery(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _prepare_documents(self):
-        """Render each invoice's PDF once; returns {move: attachments} or raises.
+        """Render each invoice's documents once: ``({move: attachments}, errors)``.
 
         Uses the invoice sending engine of ``account`` so that the stored PDF
-        (``invoice_pdf_report_id``) is reused and structured formats can hook in.
+        (``invoice_pdf_report_id``) is reused and structured formats hook in.
+        PDFs still to render are rendered in parallel first (see
+        ``models/ir_actions_report.py``); each invoice then goes through the
+        engine in its own savepoint, so one that fails fails alone.
         """
         Send = self.env["account.move.send"]
-        result = {}
-        errors = {}
+        pending = {}
         for delivery in self:
             move = delivery.move_id.sudo()
-            if move in result or move in errors:
-                continue
-            invoice_data = {
-                "pdf_report": Send._get_default_pdf_report_id(move),
-                "sending_methods": set(),
-                "extra_edis": set(),
-                "invoice_edi_format": delivery._edi_format(),
-                "author_user_id": self.env.user.id,
-                "author_partner_id": self.env.user.partner_id.id,
-            }
+            pending.setdefault(move, delivery)
+        rendered = self._render_pdfs_in_parallel(pending)
+        Send = Send.with_context(aed_rendered_pdfs=rendered)
+        result = {}
+        errors = {}
+        for move, delivery in pending.items():
+            invoice_data = delivery._invoice_data(Send, move)
             try:
                 with self.env.cr.savepoint():
                     Send._generate_invoice_documents({move: invoice_data})
@@ -233,6 +233,49 @@ class EmailDistributionDelivery(models.Model):
                 continue
             result[move] = delivery._collect_attachments(move, invoice_data)
         return result, errors
+
+    def _invoice_data(self, Send, move):
+        return {
+            "pdf_report": Send._get_default_pdf_report_id(move),
+            "sending_methods": set(),
+            "extra_edis": set(),
+            "invoice_edi_format": self._edi_format(),
+            "author_user_id": self.env.user.id,
+            "author_partner_id": self.env.user.partner_id.id,
+        }
+
+    @api.model
+    def _render_pdfs_in_parallel(self, pending):
+        """Record the wkhtmltopdf call of each invoice without a PDF, run them.
+
+        Each invoice's documents are generated in a savepoint that is rolled
+        back; the first wkhtmltopdf call is recorded and stops it.  Returns the
+        rendered PDFs keyed by call, for the real pass to pick up.
+        """
+        to_render = {
+            move: delivery
+            for move, delivery in pending.items()
+            if not move.invoice_pdf_report_id
+        }
+        if len(to_render) < 2:
+            return {}
+        collected = {}
+        Send = self.env["account.move.send"].with_context(
+            aed_collect_pdf_calls=collected
+        )
+        for move, delivery in to_render.items():
+            invoice_data = delivery._invoice_data(Send, move)
+            try:
+                with self.env.cr.savepoint() as savepoint:
+                    Send._generate_invoice_documents({move: invoice_data})
+                    savepoint.rollback()
+            except PdfCallCollected:
+                continue
+            except UserError:
+                # The real pass meets the same error and reports it.
+                continue
+        self.env.invalidate_all()
+        return self.env["ir.actions.report"]._aed_render_collected(collected)
 
     def _edi_format(self):
         """The ``invoice_edi_format`` of ``account_edi_ubl_cii`` for this format.

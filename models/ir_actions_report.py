@@ -1,0 +1,188 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Render a batch of invoice PDFs with wkhtmltopdf processes in parallel.
+
+A wkhtmltopdf call costs about a second, nearly all of it idle (the report's
+``--javascript-delay``, ``report.print_delay``), and Debian's wkhtmltopdf
+(unpatched Qt) cannot render several documents in one call.  So the sending
+cron renders a batch in two passes through Odoo's own invoice engine:
+
+1. *collect*: each invoice's documents are generated inside a savepoint that
+   is rolled back; :meth:`_run_wkhtmltopdf` records the exact call (bodies,
+   header, footer, the command line Odoo builds) instead of running it;
+2. the recorded calls run concurrently, at most
+   ``account_email_distribution.pdf_workers`` processes at a time (default 8),
+   without touching the ORM from the worker threads;
+3. *replay*: the documents are generated for real; :meth:`_run_wkhtmltopdf`
+   returns the PDF rendered for an identical call, and falls back to Odoo's
+   own rendering for any call it has no PDF for (so an invoice whose
+   rendering failed in parallel fails alone, with Odoo's own error).
+
+Nothing changes for other reports or outside that context: the command line
+is Odoo's own (same paper format, same delay), so the PDFs look the same.
+"""
+
+import hashlib
+import logging
+import os
+import subprocess
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+from odoo import models
+
+from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_PDF_WORKERS = 8
+MAX_PDF_WORKERS = 32
+
+
+class PdfCallCollected(Exception):
+    """Raised inside the collect pass once a wkhtmltopdf call is recorded."""
+
+
+def _call_key(*parts):
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _render_one(binary, args, bodies, header, footer):
+    """Run one wkhtmltopdf call (no ORM): ``(pdf bytes, None)`` or ``(None, err)``."""
+    files = []
+    try:
+        extra = []
+        for flag, html in (("--header-html", header), ("--footer-html", footer)):
+            if html:
+                fd, path = tempfile.mkstemp(suffix=".html", prefix="report.aed.")
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(html.encode())
+                files.append(path)
+                extra += [flag, path]
+        paths = []
+        for body in bodies:
+            fd, path = tempfile.mkstemp(suffix=".html", prefix="report.aed.body.")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(body.encode())
+            files.append(path)
+            paths.append(path)
+        fd, out = tempfile.mkstemp(suffix=".pdf", prefix="report.aed.")
+        os.close(fd)
+        files.append(out)
+        process = subprocess.run(
+            [binary, *args, *extra, *paths, out],
+            capture_output=True,
+            check=False,
+        )
+        if process.returncode not in (0, 1):
+            return None, process.stderr.decode(errors="replace")[-1000:]
+        with open(out, "rb") as handle:
+            content = handle.read()
+        if not content:
+            return None, "wkhtmltopdf produced an empty file"
+        return content, None
+    except OSError as err:
+        return None, str(err)
+    finally:
+        for path in files:
+            try:
+                os.unlink(path)
+            except OSError:
+                _logger.warning("could not remove %s", path)
+
+
+class IrActionsReport(models.Model):
+    _inherit = "ir.actions.report"
+
+    def _run_wkhtmltopdf(
+        self,
+        bodies,
+        report_ref=False,
+        header=None,
+        footer=None,
+        landscape=False,
+        specific_paperformat_args=None,
+        set_viewport_size=False,
+    ):
+        rendered = self.env.context.get("aed_rendered_pdfs")
+        collected = self.env.context.get("aed_collect_pdf_calls")
+        if rendered is None and collected is None:
+            return super()._run_wkhtmltopdf(
+                bodies,
+                report_ref=report_ref,
+                header=header,
+                footer=footer,
+                landscape=landscape,
+                specific_paperformat_args=specific_paperformat_args,
+                set_viewport_size=set_viewport_size,
+            )
+        key = _call_key(
+            bodies,
+            report_ref,
+            header,
+            footer,
+            landscape,
+            specific_paperformat_args,
+            set_viewport_size,
+        )
+        if rendered is not None and rendered.get(key):
+            return rendered.pop(key)
+        if collected is not None:
+            report = self._get_report(report_ref) if report_ref else self
+            args = self._build_wkhtmltopdf_args(
+                report.get_paperformat(),
+                landscape,
+                specific_paperformat_args=specific_paperformat_args,
+                set_viewport_size=set_viewport_size,
+            )
+            collected[key] = (args, list(bodies), header, footer)
+            raise PdfCallCollected()
+        return super()._run_wkhtmltopdf(
+            bodies,
+            report_ref=report_ref,
+            header=header,
+            footer=footer,
+            landscape=landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+
+    def _aed_pdf_workers(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("account_email_distribution.pdf_workers", DEFAULT_PDF_WORKERS)
+        )
+        try:
+            return max(1, min(int(value), MAX_PDF_WORKERS))
+        except (TypeError, ValueError):
+            return DEFAULT_PDF_WORKERS
+
+    def _aed_render_collected(self, collected):
+        """Run the recorded calls concurrently: ``{key: pdf bytes}``.
+
+        Failed calls are left out (the replay renders them the usual way and
+        meets Odoo's own error); so is everything when wkhtmltopdf is missing.
+        """
+        if not collected:
+            return {}
+        try:
+            binary = _get_wkhtmltopdf_bin()
+        except OSError:
+            return {}
+        workers = min(self._aed_pdf_workers(), len(collected))
+        keys = list(collected)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(
+                pool.map(lambda key: _render_one(binary, *collected[key]), keys)
+            )
+        rendered = {}
+        for key, (content, error) in zip(keys, results, strict=True):
+            if content:
+                rendered[key] = content
+            else:
+                _logger.info("parallel PDF rendering failed, retried alone: %s", error)
+        return rendered

@@ -1,0 +1,101 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from unittest.mock import patch
+
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config
+
+from odoo.addons.base.models.ir_actions_report import IrActionsReport as BaseReport
+
+from ..models import ir_actions_report
+from .common_sending import SendingCase
+
+
+@tagged("post_install", "-at_install")
+class TestParallelPdf(SendingCase, HttpCase):
+    """Real wkhtmltopdf PDFs, rendered for a batch by parallel processes.
+
+    An HttpCase so that wkhtmltopdf's requests for the report's stylesheets
+    are served inside the test transaction; test mode (HTML instead of PDF)
+    is lifted around the sending cron.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.start_smtp_sink()
+
+    def setUp(self):
+        super().setUp()
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() != "ok":
+            self.fail("wkhtmltopdf is needed to render real PDFs")
+        self.env["ir.config_parameter"].set_param("report.url", self.base_url())
+        self.serial_calls = 0
+        self.parallel_calls = 0
+
+    def send_with_counters(self, fail_for=None):
+        """Run the crons with real PDFs, counting serial and parallel calls."""
+        real_render_one = ir_actions_report._render_one
+        real_serial = BaseReport._run_wkhtmltopdf
+
+        def render_one(binary, args, bodies, header, footer):
+            self.parallel_calls += 1
+            if fail_for and any(fail_for in body for body in bodies):
+                return None, "simulated crash"
+            return real_render_one(binary, args, bodies, header, footer)
+
+        def serial(report, bodies, *args, **kwargs):
+            self.serial_calls += 1
+            if fail_for and any(fail_for in body for body in bodies):
+                raise UserError("Wkhtmltopdf failed (error code: -11).")
+            return real_serial(report, bodies, *args, **kwargs)
+
+        with (
+            patch.dict(config.options, {"test_enable": False}),
+            patch.object(ir_actions_report, "_render_one", render_one),
+            patch.object(BaseReport, "_run_wkhtmltopdf", serial),
+        ):
+            self.run_distribution_cron()
+        self.run_mail_cron()
+
+    def received_pdfs(self):
+        return {
+            part.get_filename(): part.get_content()
+            for message in self.sink.messages
+            for part in message["message"].iter_attachments()
+        }
+
+    def test_batch_is_rendered_by_parallel_processes(self):
+        moves = self.make_invoices(self.doc_customer, count=4)
+        self.send_with_counters()
+        self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
+        self.assertEqual(self.parallel_calls, 4)
+        self.assertEqual(self.serial_calls, 0, "every PDF came from the parallel pass")
+        pdfs = self.received_pdfs()
+        for move in moves:
+            pdf = pdfs[move._get_invoice_report_filename()]
+            self.assertTrue(pdf.startswith(b"%PDF"))
+            self.assertEqual(move.invoice_pdf_report_id.raw, pdf, "stored as Odoo does")
+
+    def test_stored_pdf_is_reused(self):
+        moves = self.make_invoices(self.doc_customer, count=3)
+        self.send_with_counters()
+        self.assertEqual(self.parallel_calls, 3)
+        moves.email_distribution_delivery_ids.write({"state": "cancelled"})
+        moves.action_email_distribution_resend()
+        self.parallel_calls = 0
+        self.send_with_counters()
+        self.assertEqual((self.parallel_calls, self.serial_calls), (0, 0))
+        self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
+
+    def test_one_invoice_failing_to_render_fails_alone(self):
+        moves = self.make_invoices(self.doc_customer, count=3)
+        broken = moves[1]
+        self.send_with_counters(fail_for=broken.name)
+        self.assertEqual(broken.email_distribution_state, "failed")
+        self.assertIn("Wkhtmltopdf failed", broken.email_distribution_message)
+        self.assertEqual(
+            set((moves - broken).mapped("email_distribution_state")), {"sent"}
+        )
+        self.assertEqual(self.serial_calls, 1, "only the failed one was retried alone")
+        self.assertEqual(len(self.sink.messages), 2)
