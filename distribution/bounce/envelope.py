@@ -166,6 +166,12 @@ def collect(part, acc, depth=0):
             acc.returned.append(message_part_text(part))
         else:
             acc.returned.append(part_text(part))
+    elif part.get_content_maintype() == "multipart" and not part.is_multipart():
+        fixed = _recover_boundary(part, depth)
+        if fixed is not part and fixed.is_multipart():
+            collect(fixed, acc, depth + 1)
+        else:
+            acc.texts.append(part_text(part))
     elif part.is_multipart():
         for sub in part.get_payload():
             if isinstance(sub, Message):
@@ -370,6 +376,8 @@ def _mail_system_sender(msg):
     if _MTA_NAME.search(raw_from):
         return True
     name, address = parseaddr(raw_from)
+    if raw_from.strip() in ("<>", "") and msg.get("From") is not None:
+        return True  # From: <> -- the null sender of RFC 5321 section 4.5.5
     local = address.split("@", 1)[0].lower() if address else ""
     if local in SYSTEM_LOCALPARTS or local.startswith(("mailer-daemon", "postmaster")):
         return True

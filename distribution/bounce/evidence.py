@@ -9,7 +9,7 @@ with the reason only in the text part), finds the SMTP stage, asks
 from dataclasses import dataclass
 
 from .model import RecipientFailure
-from .reasons import explain, phrase_reason
+from .reasons import WEAK_PHRASES, explain, phrase_reason
 from .stages import find_stage
 from .text import codes_in, is_generic_status, line_around, one_line
 
@@ -45,9 +45,15 @@ def to_failure(record, context="", fallback_codes=(None, None), final=True):
     if hit is not None and shown.count("\n") >= 3:
         shown = line_around(evidence, hit[1])
     context_line = ""
-    if hit is None and context and is_generic_status(status):
+    weak = hit is None or hit[0] in WEAK_PHRASES
+    if weak and context and is_generic_status(status):
         context_hit = phrase_reason(context)
-        hit = context_hit
+        if context_hit is not None and (
+            hit is None or context_hit[0] not in WEAK_PHRASES
+        ):
+            hit = context_hit
+        else:
+            context_hit = None
         if context_hit is not None:
             context_line = line_around(context, context_hit[1])
             line_status, line_reply = codes_in(context_line)

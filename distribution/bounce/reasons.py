@@ -128,7 +128,16 @@ _GOOGLE = "Google Workspace Admin Help, SMTP error reference (answer 3726730)"
 _YAHOO = "Yahoo Sender Hub, SMTP error codes"
 _SEED = "project seed documents 01/02 (codes 602, 605, 607 of the old gateway)"
 
+_OUTLOOK = "Microsoft, Outlook.com postmaster: SMTP error codes (SC-, DY-, OU-)"
+_AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
+
 VENDOR_RULES = (
+    (
+        "rate_limited",
+        ("rate limited", "rate-limited"),
+        r"\btemporarily\s+rate[\s-]limited\b|\bhas\s+been\s+rate[\s-]limited\b",
+        _GOOGLE + " (4.7.28)",
+    ),
     (
         "mailbox_unknown",
         "recip",
@@ -162,7 +171,20 @@ VENDOR_RULES = (
         r"\b5\.7\.(?:70[358]|750)\b",
         _MS + " (5.7.703/705/708/750)",
     ),
-    ("domain_unknown", "5.4.3", r"\b5\.4\.31[026]\b", _MS + " (5.4.310-316: DNS)"),
+    ("domain_unknown", "5.4.310", r"\b5\.4\.310\b", _MS + " (5.4.310: no such domain)"),
+    (
+        "server_trouble",
+        "5.4.312",
+        r"\b5\.4\.312\b",
+        _MS + " (5.4.312: DNS query failed)",
+    ),
+    ("expired", "5.4.316", r"\b5\.4\.316\b", _MS + " (5.4.316: message expired)"),
+    (
+        "rate_limited",
+        ("5.2.12", "5.1.90"),
+        r"\b5\.2\.12[12]\b|\b5\.1\.90\b",
+        _MS + " (receive / daily limits)",
+    ),
     (
         "rate_limited",
         "4.7.",
@@ -212,6 +234,23 @@ VENDOR_RULES = (
         _GOOGLE,
     ),
     ("reputation", "[ts", r"\[TSS?0[1-4]\]", _YAHOO + " (TS01-TS04, TSS04)"),
+    ("greylisted", "[gl01]", r"\[GL01\]", _YAHOO + " (GL01: deferred, try again)"),
+    ("blocklisted", "sc-00", r"\bSC-00[1-4]\b", _OUTLOOK),
+    ("ip_rejected", "dy-00", r"\bDY-00[1-2]\b", _OUTLOOK),
+    ("reputation", "ou-00", r"\bOU-00[1-2]\b", _OUTLOOK),
+    ("ip_rejected", "dns:nr", r"\(DNS:NR\)", _AOL),
+    (
+        "reputation",
+        ("rtr:", "hvu:", "rly:", "con:", "dyn:", "mlk:"),
+        r"\((?:RTR|HVU|RLY|CON|DYN|MLK):\w+\)",
+        _AOL,
+    ),
+    (
+        "virus",
+        "security issue",
+        r"content\s+presents\s+a\s+potential\s+security\s+issue",
+        _GOOGLE + " (5.7.0)",
+    ),
     ("blocklisted", ("[tss", "[bl"), r"\[TSS(?:09|11)\]|\[BL2[13]\]", _YAHOO),
     ("auth_failed", "[cs01]", r"\[CS01\]", _YAHOO + " (DMARC)"),
     (
@@ -329,9 +368,8 @@ _STATE = (
 )
 _ADDRESSEE = r"(?:recipient|mailbox|address(?:ee)?|account|user|domain|host)"
 _LISTS = (
-    r"spamhaus|spamcop|barracuda(?:central)?|sorbs|uceprotect|psbl|"
-    r"mailspike|invaluement|abuseat|cbl|surbl|spamrats|backscatterer|senderscore|"
-    r"proofpoint|cloudmark|zen\.\S+"
+    r"spamhaus|spamcop|barracudacentral|sorbs|uceprotect|psbl|"
+    r"mailspike|invaluement|abuseat|spamrats|backscatterer"
 )
 
 PHRASE_RULES = (
@@ -352,13 +390,33 @@ PHRASE_RULES = (
     ("sender_rejected", "verify", r"\bsender\s+verif(?:y|ication)\b"),
     (
         "sender_rejected",
+        ("badmailfrom", "not verified"),
+        r"\bbadmailfrom\b|\b(?:e-?mail\s+)?address\s+is\s+not\s+verified\b",
+    ),
+    (
+        "sender_rejected",
         "rejected",
         r"\bbut\s+(?:my\s+name|sender)\s+was\s+rejected\b",
     ),
     # block lists, then our server / IP
     (
         "blocklisted",
-        ("list", "bl", "spamhaus", "spamcop", "barracuda", "sorbs", "uceprotect"),
+        (
+            "list",
+            "bl",
+            "blocked using",
+            "spamhaus",
+            "spamcop",
+            "barracuda",
+            "sorbs",
+            "uceprotect",
+            "psbl",
+            "mailspike",
+            "invaluement",
+            "abuseat",
+            "spamrats",
+            "backscatterer",
+        ),
         r"\b(?:black|block|deny)[\s-]?list(?:ed)?\b|\b(?:rbl|dnsbl|dnsrbl)\b"
         r"|\bblocked\s+using\b|(?<!\bnot\s)(?<!n't\s)\blisted\s+(?:in|at|on|by)\b"
         r"|\b(?:" + _LISTS + r")\b",
@@ -467,7 +525,7 @@ PHRASE_RULES = (
     (
         "spam_content",
         ("spam", "unsolicited", "junk", "bulk"),
-        r"\bspam(?:mer|ming|my)?\b|\bunsolicited\b|\bjunk\s+mail\b|\bbulk\s+mail\b",
+        r"\bspam(?:mer|ming|my|assassin)?\b|\bunsolicited\b|\bjunk\s+mail\b|\bbulk\s+mail\b",
     ),
     (
         "content_rejected",
@@ -502,6 +560,10 @@ PHRASE_RULES = (
             "much",
             "space",
             "storage",
+            "voll",
+            "pleine",
+            "lleno",
+            "piena",
         ),
         r"\bquota\b|\bover\s*quota\b|\bmail\s?(?:box|folder)\s+(?:is\s+)?(?:full|exceeded)\b"
         r"|\b(?:inbox|box)\s+is\s+full\b|\bfull\s+mailbox\b"
@@ -509,7 +571,9 @@ PHRASE_RULES = (
         r"|\bnot\s+enough\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
         r"|\bspace\s+not\s+enough\b|\btoo\s+much\s+mail\b"
         r"|\bexceed\w*\s+(?:(?:the|its|their)\s+)?(?:mailbox\s+|storage\s+)?(?:size\s+)?"
-        r"(?:limit|storage|quota)|\bout\s+of\s+(?:storage\s+|disk\s+)?space\b",
+        r"(?:limit|storage|quota)|\bout\s+of\s+(?:storage\s+|disk\s+)?space\b"
+        r"|\bpostfach\s+(?:ist\s+)?voll\b|\bbo[iî]te\s+(?:aux\s+lettres\s+)?pleine\b"
+        r"|\bbuz[oó]n\s+(?:est[aá]\s+)?lleno\b|\bcasella\s+(?:di\s+posta\s+)?piena\b",
     ),
     (
         "message_too_large",
@@ -534,12 +598,14 @@ PHRASE_RULES = (
     ),
     (
         "domain_unknown",
-        ("domain", "host", "mx", "exchanger", "nameserver", "service"),
+        ("domain", "host", "mx", "exchanger", "nameserver", "service", "existent"),
         r"\bunknown\s+(?:host|domain)\b|\b(?:host|domain)\s+(?:or\s+domain\s+)?(?:name\s+)?"
         r"not\s+found\b|\bname\s+or\s+service\s+not\s+known\b"
         r"|\bno\s+(?:mx|mail\s+exchanger)\b|\bno\s+such\s+(?:domain|host)\b"
         r"|\bno\s+matches\s+to\s+nameserver\b|\bunrouteable\s+mail\s+domain\b"
-        r"|\bdomain\s+(?:name\s+)?(?:does\s*n[o']t\s+exist|is\s+not\s+valid|invalid)\b",
+        r"|\bdomain\s+(?:name\s+)?(?:does\s*n[o']t\s+exist|is\s+not\s+valid|invalid)\b"
+        r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
+        r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b",
     ),
     (
         "mailbox_unknown",
@@ -567,6 +633,10 @@ PHRASE_RULES = (
             "existiert",
             "unbekannt",
             "notfound",
+            "inconnu",
+            "desconocido",
+            "sconosciuto",
+            "inesistente",
         ),
         r"\buser\s+(?:is\s+)?unknown\b|\bunknown\s+(?:or\s+illegal\s+)?user\b"
         r"|\bunknown\s+(?:recipient|address(?:ee)?|mailbox|local[\s-]part|alias)\b"
@@ -584,22 +654,35 @@ PHRASE_RULES = (
         r"|\bfinal\s+(?:e-?mail\s+)?delivery\s+point\b|\bdid\s+not\s+(?:exactly\s+)?match\b"
         r"|\b(?:user|recipient)\s+not\s+local\b|\bnot\s+our\s+customer\b"
         r"|\bwrong\s+(?:or\s+no\s+longer\s+valid|address)\b|\baddress\s+unknown\b"
-        r"|\bkonnte\s+nicht\s+gefunden\s+werden\b",
+        r"|\bkonnte\s+nicht\s+gefunden\s+werden\b"
+        r"|\b(?:utilisateur|destinataire|adresse|bo[iî]te)\s+inconnue?\b"
+        r"|\bmailbox\s+inconnue\b|\busuario\s+desconocido\b"
+        r"|\butente\s+(?:sconosciuto|inesistente)\b|\bempf(?:ä|ae)nger\s+unbekannt\b",
     ),
     (
         "unroutable",
         ("unrout", "route", "collected", "moved", "forced", ":fail:"),
-        r"\bunrout(?:e)?able\b|\bcannot\s+route\b|\bnot\s+(?:been\s+)?collected\b"
+        r"\bunrout(?:e)?able\b|\bcannot\s+route\b|\bno\s+route\s+(?:found\s+)?to\b|\bnot\s+(?:been\s+)?collected\b"
         r"|\b(?:mailbox|user)\s+(?:has\s+)?moved\b|\bforced\s+failure\b|\(:fail:\)",
     ),
     # soft: expiry, local mailer errors, network trouble
     (
         "expired",
-        ("expired", "retry", "maximum", "attempts", "queue", "failing", "aborted"),
+        (
+            "expired",
+            "retry",
+            "maximum",
+            "attempts",
+            "queue",
+            "failing",
+            "aborted",
+            "days",
+        ),
         r"\bretry\s+time(?:out)?\s+(?:not\s+reached|exceeded)\b|\bexpired\b"
         r"|\bexceeded\s+(?:the\s+)?maximum\s+(?:delivery\s+)?(?:attempts|retries)\b"
         r"|\bdelivery\s+failed\s+\d+\s+attempts\b|\bqueued?\s+(?:too\s+long|period)\b"
-        r"|\bin\s+the\s+queue\s+too\s+long\b|\bhave\s+been\s+failing\b|\baborted\s+after\b",
+        r"|\bin\s+the\s+queue\s+too\s+long\b|\bhave\s+been\s+failing\b|\baborted\s+after\b"
+        r"|\b(?:could\s+not\s+be\s+delivered|cannot\s+send\s+message)\s+for\s+\d+\s+days\b",
     ),
     (
         "local_error",
@@ -652,7 +735,7 @@ PHRASE_RULES = (
         r"|\bnot\s+(?:be\s+)?reachable\b|\bunreachable\b|\bnot\s+responding\b"
         r"|\bdid\s+not\s+respond\b|\bno\s+answer\b|\btoo\s+many\s+hops\b"
         r"|\b(?:mail|routing|forwarding|alias(?:ing)?)\s+loop\b"
-        r"|\bloop(?:ing)?\s+(?:detected|broken)\b|\blooping\b"
+        r"|\bloop(?:ing)?\s+(?:detected|broken)\b|\blooping\b|\bloops\s+back\b"
         r"|\bserver\s+(?:is\s+)?(?:too\s+)?busy\b|\bserver\s+(?:is\s+)?unavailable\b"
         r"|\bservice\s+(?:is\s+)?(?:not\s+available|unavailable)\b"
         r"|\bresources?\s+(?:temporarily\s+)?unavailable\b|\bcould\s+not\s+find\s+a\s+gateway"
@@ -664,9 +747,10 @@ PHRASE_RULES = (
     # weak: generic refusals that name the mailbox
     (
         "recipient_rejected",
-        ("unavailable", "available", "taken", "local"),
+        ("unavailable", "available", "taken", "local", "rejected", "undeliverable"),
         r"\bmailbox\s+(?:is\s+)?(?:unavailable|not\s+available)\b"
-        r"|\brequested\s+action\s+not\s+taken\b|\bnot\s+local\b",
+        r"|\brequested\s+action\s+not\s+taken\b|\bnot\s+local\b"
+        r"|\b(?:recipient\s+)?address\s+rejected\b|\bundeliverable\s+address\b",
     ),
     # generic "blocked"/"denied" with no subject: a refusal of us or our mail
     (
@@ -676,7 +760,12 @@ PHRASE_RULES = (
     ),
 )
 
-_WEAK_PHRASES = frozenset({"recipient_rejected"})
+WEAK_PHRASES = frozenset({"recipient_rejected"})
+# refusals of us or our message named so explicitly that they win over a
+# specific status code some servers reuse for everything ("5.1.1 ... spam")
+_OVERRIDE_STATUS = frozenset(
+    {"blocklisted", "ip_rejected", "reputation", "auth_failed", "spam_content", "virus"}
+)
 _HEDGE = re.compile(
     r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
 )
@@ -803,11 +892,13 @@ def explain(
         return verdict(_SEED_REPLY[reply_code], "vendor")
     # 2. unambiguous enhanced status codes
     found = status_reason(status, "strong") if status else None
+    hit = phrase_reason(text) if phrase is _UNSET else phrase
     if found:
+        if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
+            return verdict(hit[0], "phrase")
         return verdict(found[0], "status")
     # 3. phrases
-    hit = phrase_reason(text) if phrase is _UNSET else phrase
-    if hit and hit[0] not in _WEAK_PHRASES:
+    if hit and hit[0] not in WEAK_PHRASES:
         code = hit[0]
         if klass == "4" and REASONS[code].category == HARD and not final:
             return verdict("server_trouble", "phrase")

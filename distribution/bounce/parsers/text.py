@@ -44,6 +44,12 @@ _FROM_CONTEXT = re.compile(r"\bfrom\s*:?\s*[<\[\"'(]*\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3}")
 _ROUTE_PREFIX = re.compile(r"^(?:smtp|rfc822|mailto)[=:]", re.I)
 _LEADER = re.compile(r"^[\s>*\-|•\"'<\[(]*$")
+_LISTED_AFTER = re.compile(r">?\s*(?::|$|\.\.\.\s)")
+_EXPANDED_PAIR = re.compile(
+    r"<?([^\s<>()]+@[^\s<>()]+?)>?\s*\((?:expanded|generated|alias)\s+from\s*:?\s*"
+    r"<?([^\s<>()]+@[^\s<>()]+?)>?\)",
+    re.I,
+)
 _BARE_NAME_LINE = re.compile(r"^[ \t]+([A-Za-z][\w.+-]{0,63})[ \t]*$")
 
 
@@ -63,9 +69,13 @@ def _recipient_occurrences(text, excluded):
             address = normalise_address(token)
             if not address or address in excluded:
                 continue
-            if address.split("@", 1)[0] in SYSTEM_LOCALPARTS:
-                continue
             prefix = line[:start]
+            if address.split("@", 1)[0] in SYSTEM_LOCALPARTS and not (
+                _LEADER.match(prefix) and _LISTED_AFTER.match(line, match.end())
+            ):
+                # a mail-system mailbox, unless the line lists it as a
+                # failed recipient ("<postmaster@example.com>: ...")
+                continue
             if fromish or (
                 _FROM_CONTEXT.search(prefix) and not _EXPANDED.search(prefix)
             ):
@@ -155,22 +165,38 @@ def parse(env):
                 addresses.append(address)
     if not addresses:
         addresses = _bare_names(env.msg, notice)
+    # "<final@x> (expanded from <sent@y>)": we sent to the second (Postfix)
+    originals = {}
+    for match in _EXPANDED_PAIR.finditer(notice):
+        final = normalise_address(match.group(1))
+        original = normalise_address(match.group(2))
+        if final and original:
+            originals[final] = original
 
     blocks = _blocks(notice, [o for o in occurrences if o[0] in addresses and not o[3]])
     fallback = text_codes(notice)
     recipients = []
+    seen = set()
+    mentioned_originals = set(originals.values())
     for address in addresses:
+        if address in mentioned_originals and address not in originals:
+            continue  # only named as the origin of an expanded address
         block = blocks.get(address, "")
         status, reply = codes_in(block)
         shown = _strip_leading_address(block, address) if block else ""
+        original = originals.get(address, address)
+        if original in seen:
+            continue
+        seen.add(original)
         record = Record(
-            address=address,
+            address=original,
             action=action,
             status=status,
             reply_code=reply,
             evidence=block,
             shown=shown,
-            original_recipient=address,
+            original_recipient=original,
+            final_recipient=address if original != address else None,
         )
         recipients.append(to_failure(record, notice, fallback, final=kind == FAILURE))
     unattributed = None
