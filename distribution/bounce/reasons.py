@@ -229,7 +229,7 @@ VENDOR_RULES = (
     ),
     (
         "ip_rejected",
-        ("ipv6", "ptr"),
+        ("ipv6", "directly"),
         r"ipv6\s+sending\s+guidelines|\bnot\s+authorized\s+to\s+send\s+e?mail\s+directly",
         _GOOGLE,
     ),
@@ -394,9 +394,9 @@ PHRASE_RULES = (
         r"\bbadmailfrom\b|\b(?:e-?mail\s+)?address\s+is\s+not\s+verified\b",
     ),
     (
-        "sender_rejected",
+        "ip_rejected",
         "rejected",
-        r"\bbut\s+(?:my\s+name|sender)\s+was\s+rejected\b",
+        r"\bbut\s+my\s+name\s+was\s+rejected\b",  # qmail-remote: HELO refused,
     ),
     # block lists, then our server / IP
     (
@@ -819,7 +819,12 @@ def status_reason(status, strength=None):
     """(reason code, strength) for an enhanced status code, or None."""
     status = normalise_status(status)
     if not status or is_generic_status(status) or status.endswith(".0"):
-        if status and status.split(".")[1] in ("6", "7") and status.endswith(".0"):
+        if (
+            status
+            and strength != "strong"
+            and status.split(".")[1] in ("6", "7")
+            and status.endswith(".0")
+        ):
             return STATUS_TABLE[f"X.{status.split('.')[1]}.1"][0], "weak"
         return None
     klass, key = _status_key(status)
