@@ -6,12 +6,14 @@ are unit fixtures, not part of the measured corpus).
 
 import json
 import random
+import smtplib
 import time
 
 import pytest
 
 from distribution.bounce import classify_message
 from distribution.bounce.envelope import MAX_DEPTH, Envelope
+from distribution.smtp_outcome import classify_smtp_reply
 
 DSN = b"""From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
 To: bounce@erp.example.com
@@ -349,3 +351,49 @@ The users mailfolder is over the allowed quota (size). (#5.2.2)
         "b@example.org": "mailbox_full",
     }
     assert result.category == "hard"
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "state", "reason", "scope"),
+    [
+        (550, b"5.1.1 User unknown", "hard_bounce", "mailbox_unknown", "recipient"),
+        (550, b"no reason given", "hard_bounce", "recipient_rejected", "recipient"),
+        (
+            None,
+            smtplib.SMTPSenderRefused(553, b"5.1.8 sender domain", "a@b.example"),
+            "blocked",
+            "sender_rejected",
+            "sender",
+        ),
+        (
+            None,
+            smtplib.SMTPDataError(554, b"rejected"),
+            "blocked",
+            "content_rejected",
+            "message",
+        ),
+        (
+            None,
+            ConnectionRefusedError("refused"),
+            "soft_bounce",
+            "server_trouble",
+            "recipient",
+        ),
+    ],
+)
+def test_smtp_outcome_reads_the_stage(code, text, state, reason, scope):
+    """smtplib: refusals per recipient are RCPT; exceptions name their command."""
+    outcome = classify_smtp_reply(code, text)
+    assert (outcome.state, outcome.reason, outcome.scope) == (state, reason, scope)
+
+
+def test_holds_address_only_for_the_recipient_s_own_problems():
+    hard = classify_message(_dsn()).recipients[0]
+    assert hard.holds_address
+    spam = EXIM_TEXT.replace(
+        b"550 no mailbox by that name", b"550 spam blocked by our filter"
+    )
+    blocked = next(
+        r for r in classify_message(spam).recipients if r.category == "blocked"
+    )
+    assert (blocked.scope, blocked.holds_address) == ("message", False)

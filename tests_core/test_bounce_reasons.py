@@ -75,6 +75,14 @@ VENDOR_EXAMPLES = [
     ),
     # Yahoo Sender Hub
     ("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", "reputation"),
+    (
+        "We're writing to let you know that the group you tried to contact "
+        "(invoices) may not exist, or you may not have permission to post messages "
+        "to the group.",
+        "not_member",
+    ),
+    ("554 resimta blocked. See http://postmaster.comcast.net/#BL000000", "blocklisted"),
+    ("421 too fast. See http://postmaster.comcast.net/#RL000001", "rate_limited"),
     ("421 4.7.0 [GL01] Message from 192.0.2.1 temporarily deferred", "greylisted"),
     # Outlook.com
     (
@@ -100,7 +108,6 @@ VENDOR_EXAMPLES = [
     ),
     # Yahoo
     ("553 5.7.2 [TSS09] All recipients rejected: IP block", "blocklisted"),
-    ("554 5.7.9 [CS01] Message not accepted for policy reasons", "auth_failed"),
     (
         "554 delivery error: dd This user doesn't have a yahoo.com account",
         "mailbox_unknown",

@@ -61,6 +61,14 @@ class RecipientFailure:
     tier: str | None = None
 
     @property
+    def holds_address(self):
+        """True when the address itself should be held: a hard reason, or a
+        block of this recipient (not of our sender, server or message)."""
+        return self.category == HARD or (
+            self.category == BLOCKED and self.scope == "recipient"
+        )
+
+    @property
     def command(self):
         """Alias of :attr:`stage` (the SMTP command that was refused)."""
         return self.stage
@@ -87,6 +95,7 @@ class RecipientFailure:
             "final_recipient": self.final_recipient,
             "remote_mta": self.remote_mta,
             "blocklist": self.blocklist,
+            "holds_address": self.holds_address,
         }
 
 

@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..i18n import _
 from .model import BLOCKED, HARD, SOFT
 from .stages import CONNECT, DATA, HELO, MAIL, RCPT
 from .text import is_generic_status, normalise_status
@@ -49,7 +50,8 @@ SCOPES = (RECIPIENT, SENDER, MESSAGE)
 
 @dataclass(frozen=True)
 class Reason:
-    """One reason: its code, category, scope and a short English label."""
+    """One reason: its code, category, scope and a short label (an English
+    template marked for translation: the Odoo layer shows ``env._(label)``)."""
 
     code: str
     category: str
@@ -59,41 +61,43 @@ class Reason:
 
 _REASONS = (
     # hard: the address is bad
-    Reason("mailbox_unknown", HARD, RECIPIENT, "unknown mailbox"),
-    Reason("domain_unknown", HARD, RECIPIENT, "the domain does not exist"),
-    Reason("null_mx", HARD, RECIPIENT, "the domain accepts no mail (null MX)"),
-    Reason("bad_address", HARD, RECIPIENT, "invalid address"),
-    Reason("mailbox_disabled", HARD, RECIPIENT, "mailbox disabled or closed"),
-    Reason("mailbox_moved", HARD, RECIPIENT, "the address has moved"),
-    Reason("unroutable", HARD, RECIPIENT, "no route to the address"),
-    Reason("recipient_rejected", HARD, RECIPIENT, "the address was refused"),
+    Reason("mailbox_unknown", HARD, RECIPIENT, _("unknown mailbox")),
+    Reason("domain_unknown", HARD, RECIPIENT, _("the domain does not exist")),
+    Reason("null_mx", HARD, RECIPIENT, _("the domain accepts no mail (null MX)")),
+    Reason("bad_address", HARD, RECIPIENT, _("invalid address")),
+    Reason("mailbox_disabled", HARD, RECIPIENT, _("mailbox disabled or closed")),
+    Reason("mailbox_moved", HARD, RECIPIENT, _("the address has moved")),
+    Reason("unroutable", HARD, RECIPIENT, _("no route to the address")),
+    Reason("recipient_rejected", HARD, RECIPIENT, _("the address was refused")),
     # soft: temporary
-    Reason("mailbox_full", SOFT, RECIPIENT, "mailbox full"),
-    Reason("message_too_large", SOFT, MESSAGE, "message too large"),
-    Reason("greylisted", SOFT, SENDER, "greylisting"),
-    Reason("rate_limited", SOFT, SENDER, "rate limited"),
-    Reason("expired", SOFT, RECIPIENT, "delivery time expired after retries"),
-    Reason("server_trouble", SOFT, RECIPIENT, "mail server or network trouble"),
-    Reason("local_error", SOFT, RECIPIENT, "mailer error on the receiving host"),
-    Reason("too_many_recipients", SOFT, MESSAGE, "too many recipients"),
-    Reason("tls_required", SOFT, SENDER, "encryption (TLS) required"),
-    Reason("delayed", SOFT, RECIPIENT, "delivery delayed, still retrying"),
-    Reason("undetermined", SOFT, RECIPIENT, "refused without a reason"),
+    Reason("mailbox_full", SOFT, RECIPIENT, _("mailbox full")),
+    Reason("message_too_large", SOFT, MESSAGE, _("message too large")),
+    Reason("greylisted", SOFT, SENDER, _("greylisting")),
+    Reason("rate_limited", SOFT, SENDER, _("rate limited")),
+    Reason("expired", SOFT, RECIPIENT, _("delivery time expired after retries")),
+    Reason("server_trouble", SOFT, RECIPIENT, _("mail server or network trouble")),
+    Reason("local_error", SOFT, RECIPIENT, _("mailer error on the receiving host")),
+    Reason("too_many_recipients", SOFT, MESSAGE, _("too many recipients")),
+    Reason("tls_required", SOFT, SENDER, _("encryption (TLS) required")),
+    Reason("delayed", SOFT, RECIPIENT, _("delivery delayed, still retrying")),
+    Reason("undetermined", SOFT, RECIPIENT, _("refused without a reason")),
     # blocked: the receiver refused us or our message
-    Reason("spam_content", BLOCKED, MESSAGE, "rejected as spam"),
-    Reason("virus", BLOCKED, MESSAGE, "rejected as a virus or phishing"),
-    Reason("content_rejected", BLOCKED, MESSAGE, "content or format refused"),
-    Reason("policy", BLOCKED, MESSAGE, "refused by policy"),
-    Reason("blocklisted", BLOCKED, SENDER, "our server is on a block list"),
-    Reason("reputation", BLOCKED, SENDER, "poor sending reputation"),
-    Reason("sender_rejected", BLOCKED, SENDER, "our sender address was refused"),
-    Reason("ip_rejected", BLOCKED, SENDER, "our sending server was refused"),
-    Reason("auth_failed", BLOCKED, SENDER, "SPF, DKIM or DMARC check failed"),
-    Reason("auth_required", BLOCKED, SENDER, "authentication required"),
-    Reason("relay_denied", BLOCKED, RECIPIENT, "relaying denied"),
-    Reason("not_member", BLOCKED, RECIPIENT, "mailing list for members only"),
-    Reason("challenge_response", BLOCKED, RECIPIENT, "challenge-response filter"),
-    Reason("recipient_refuses", BLOCKED, RECIPIENT, "the recipient does not accept us"),
+    Reason("spam_content", BLOCKED, MESSAGE, _("rejected as spam")),
+    Reason("virus", BLOCKED, MESSAGE, _("rejected as a virus or phishing")),
+    Reason("content_rejected", BLOCKED, MESSAGE, _("content or format refused")),
+    Reason("policy", BLOCKED, MESSAGE, _("refused by policy")),
+    Reason("blocklisted", BLOCKED, SENDER, _("our server is on a block list")),
+    Reason("reputation", BLOCKED, SENDER, _("poor sending reputation")),
+    Reason("sender_rejected", BLOCKED, SENDER, _("our sender address was refused")),
+    Reason("ip_rejected", BLOCKED, SENDER, _("our sending server was refused")),
+    Reason("auth_failed", BLOCKED, SENDER, _("SPF, DKIM or DMARC check failed")),
+    Reason("auth_required", BLOCKED, SENDER, _("authentication required")),
+    Reason("relay_denied", BLOCKED, RECIPIENT, _("relaying denied")),
+    Reason("not_member", BLOCKED, RECIPIENT, _("mailing list for members only")),
+    Reason("challenge_response", BLOCKED, RECIPIENT, _("challenge-response filter")),
+    Reason(
+        "recipient_refuses", BLOCKED, RECIPIENT, _("the recipient does not accept us")
+    ),
 )
 REASONS = {reason.code: reason for reason in _REASONS}
 
@@ -234,6 +238,19 @@ VENDOR_RULES = (
         _GOOGLE,
     ),
     ("reputation", "[ts", r"\[TSS?0[1-4]\]", _YAHOO + " (TS01-TS04, TSS04)"),
+    (
+        "not_member",
+        "group you tried to contact",
+        r"group\s+you\s+tried\s+to\s+contact\b.{0,120}?\bpermission\s+to\s+post",
+        "Google Groups bounce text (hedged: may not exist, or no permission to post)",
+    ),
+    (
+        "blocklisted",
+        "bl0",
+        r"#BL\d{6}\b|\bBL0{6}\b",
+        "Comcast postmaster, SMTP error codes (BL000000)",
+    ),
+    ("rate_limited", "rl0", r"#RL\d{6}\b", "Comcast postmaster, SMTP error codes (RL)"),
     ("greylisted", "[gl01]", r"\[GL01\]", _YAHOO + " (GL01: deferred, try again)"),
     ("blocklisted", "sc-00", r"\bSC-00[1-4]\b", _OUTLOOK),
     ("ip_rejected", "dy-00", r"\bDY-00[1-2]\b", _OUTLOOK),
@@ -252,7 +269,6 @@ VENDOR_RULES = (
         _GOOGLE + " (5.7.0)",
     ),
     ("blocklisted", ("[tss", "[bl"), r"\[TSS(?:09|11)\]|\[BL2[13]\]", _YAHOO),
-    ("auth_failed", "[cs01]", r"\[CS01\]", _YAHOO + " (DMARC)"),
     (
         "mailbox_unknown",
         "account",
@@ -427,6 +443,7 @@ PHRASE_RULES = (
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
         r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
         r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
+        r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+)?(?:blocked|banned|not\s+allowed)\b",
@@ -604,6 +621,8 @@ PHRASE_RULES = (
         r"|\bno\s+(?:mx|mail\s+exchanger)\b|\bno\s+such\s+(?:domain|host)\b"
         r"|\bno\s+matches\s+to\s+nameserver\b|\bunrouteable\s+mail\s+domain\b"
         r"|\bdomain\s+(?:name\s+)?(?:does\s*n[o']t\s+exist|is\s+not\s+valid|invalid)\b"
+        r"|\bdomain\s+(?:name\s+)?(?:couldn'?t|could\s+not|can\s*not)\s+be\s+found\b"
+        r"|\billegal\s+host/domain\s+name\b"
         r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
         r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b",
     ),
@@ -633,6 +652,8 @@ PHRASE_RULES = (
             "existiert",
             "unbekannt",
             "notfound",
+            "be found",
+            "found at",
             "inconnu",
             "desconocido",
             "sconosciuto",
@@ -655,6 +676,7 @@ PHRASE_RULES = (
         r"|\b(?:user|recipient)\s+not\s+local\b|\bnot\s+our\s+customer\b"
         r"|\bwrong\s+(?:or\s+no\s+longer\s+valid|address)\b|\baddress\s+unknown\b"
         r"|\bkonnte\s+nicht\s+gefunden\s+werden\b"
+        r"|\b(?:couldn'?t|could\s+not|can'?t|cannot)\s+be\s+found\b|\bwasn'?t\s+found\s+at\b"
         r"|\b(?:utilisateur|destinataire|adresse|bo[iî]te)\s+inconnue?\b"
         r"|\bmailbox\s+inconnue\b|\busuario\s+desconocido\b"
         r"|\butente\s+(?:sconosciuto|inesistente)\b|\bempf(?:ä|ae)nger\s+unbekannt\b",
@@ -677,11 +699,13 @@ PHRASE_RULES = (
             "failing",
             "aborted",
             "days",
+            "time limit",
         ),
         r"\bretry\s+time(?:out)?\s+(?:not\s+reached|exceeded)\b|\bexpired\b"
         r"|\bexceeded\s+(?:the\s+)?maximum\s+(?:delivery\s+)?(?:attempts|retries)\b"
         r"|\bdelivery\s+failed\s+\d+\s+attempts\b|\bqueued?\s+(?:too\s+long|period)\b"
         r"|\bin\s+the\s+queue\s+too\s+long\b|\bhave\s+been\s+failing\b|\baborted\s+after\b"
+        r"|\bin\s+the\s+time\s+limit\s+specified\b"
         r"|\b(?:could\s+not\s+be\s+delivered|cannot\s+send\s+message)\s+for\s+\d+\s+days\b",
     ),
     (
