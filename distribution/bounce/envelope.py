@@ -208,6 +208,7 @@ _CUT = Phrases(
     ),
     ("forwarded", r"-{2,}\s*forwarded\s+message"),
     ("old", r"(?m)^old\s+message:\s*$"),
+    ("-- ", r"(?m)^-- $"),  # a signature (RFC 3676 section 4.3) ends the notice
     ("reads", r"your\s+message\s+reads\s+\(in\s+part\)"),
     ("lines", r"lines\s+of\s+(?:your|the)\s+(?:original\s+)?message"),
     ("summary", r"summary\s+of\s+the\s+undelivered\s+message"),

@@ -14,6 +14,15 @@ from .stages import find_stage
 from .text import codes_in, is_generic_status, line_around, one_line
 
 
+def paragraphs_about(text, address):
+    """The paragraphs of *text* that name *address* (or "")."""
+    if not address or address not in text.lower():
+        return ""
+    return "\n\n".join(
+        paragraph for paragraph in text.split("\n\n") if address in paragraph.lower()
+    )
+
+
 @dataclass
 class Record:
     """What one parser read about one recipient (all optional)."""
@@ -47,7 +56,13 @@ def to_failure(record, context="", fallback_codes=(None, None), final=True):
     context_line = ""
     weak = hit is None or hit[0] in WEAK_PHRASES
     if weak and context and is_generic_status(status):
-        context_hit = phrase_reason(context)
+        # the paragraphs naming this recipient first, then the whole notice
+        about = paragraphs_about(context, record.address)
+        context_hit = phrase_reason(about) if about else None
+        if context_hit is not None and context_hit[0] not in WEAK_PHRASES:
+            context = about
+        else:
+            context_hit = phrase_reason(context)
         if context_hit is not None and (
             hit is None or context_hit[0] not in WEAK_PHRASES
         ):

@@ -537,7 +537,8 @@ PHRASE_RULES = (
     (
         "virus",
         ("virus", "malware", "phishing", "infected", "trojan"),
-        r"\bvirus(?:es)?\b|\bmalware\b|\bphishing\b|\binfected\b|\btrojan\b",
+        r"(?<!scanned\sfor\s)(?<!anti-)(?<!anti)\bvirus(?:es)?\b|\bmalware\b|\bphishing\b"
+        r"|(?<!not\s)\binfected\b|\btrojan\b",
     ),
     (
         "spam_content",
@@ -660,7 +661,7 @@ PHRASE_RULES = (
             "inesistente",
         ),
         r"\buser\s+(?:is\s+)?unknown\b|\bunknown\s+(?:or\s+illegal\s+)?user\b"
-        r"|\bunknown\s+(?:recipient|address(?:ee)?|mailbox|local[\s-]part|alias)\b"
+        r"|\bunknown\s+(?:e-?mail\s+)?(?:recipient|address(?:ee)?|mailbox|local[\s-]part|alias)\b"
         r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+)?(?:unknown|not\s+known)\b"
         r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+|was\s+)?not\s+found\b"
         r"|\bno\s+such\s+(?:user|mailbox|recipient|address|account|person)\b"
