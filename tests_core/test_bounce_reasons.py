@@ -306,6 +306,7 @@ def test_blocklist_is_named():
     ("text", "stage"),
     [
         ("said: 550 5.1.1 unknown (in reply to RCPT TO command)", RCPT),
+        ("said: 554 5.7.1 blocked (in reply\n    to RCPT TO command)", RCPT),
         ("said: 554 5.7.1 spam (in reply to end of DATA command)", DATA),
         ("said: 553 sender rejected (in reply to MAIL FROM command)", MAIL),
         ("host x refused to talk to me: 554 go away", CONNECT),

@@ -69,7 +69,7 @@ def find_stage(text):
     """The stage named last in *text* (the refused command), or None."""
     if not text:
         return None
-    lowered = text.lower()
+    lowered = " ".join(text.lower().split())
     if not any(marker in lowered for marker in _MARKERS):
         return None
     found = None
