@@ -92,8 +92,9 @@ TEMPLATES = {
     "policy": _BLOCKED_GENERIC,
     "recipient_refuses": _BLOCKED_GENERIC,
     "blocklisted": _(
-        "Our sending server is on the %(blocklist)s block list: this is not "
-        "the customer's address; ask your administrator to request removal."
+        "Our sending server is on the %(blocklist)s block list (not a problem of "
+        "the customer's address): ask your administrator to request removal; "
+        "meanwhile the customer's IT can allow the sender address."
     ),
     "reputation": _SERVER,
     "ip_rejected": _SERVER,
@@ -126,8 +127,9 @@ TEMPLATES = {
     ),
 }
 _BLOCKLIST_UNNAMED = _(
-    "Our sending server is on a block list: this is not the customer's "
-    "address; ask your administrator to find which list and request removal."
+    "Our sending server is on a block list (not a problem of the customer's "
+    "address): ask your administrator to find which one and request removal; "
+    "meanwhile the customer's IT can allow the sender address."
 )
 
 
