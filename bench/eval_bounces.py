@@ -6,7 +6,7 @@ for the files that are not committed)::
     python3 bench/eval_bounces.py [--split dev|heldout|all] [--misses]
 
 Prints, for the development part (the rules were tuned on it) and the
-held-out part (never read while writing the rules) separately: category
+held-out parts (never read while writing the rules) separately: category
 accuracy (kind and category both right), recipients-exact accuracy (the set
 of reported addresses equals the label), and the recall of each category.
 ``tests_core/samples/bounces/corpus.json`` holds the labels (see
@@ -117,10 +117,15 @@ def main(argv=None):
     sys.path.insert(0, str(ROOT))
     from distribution.bounces import classify_message
 
-    splits = ("dev", "heldout") if args.split == "both" else (args.split,)
+    splits = ("dev", "heldout", "heldout2") if args.split == "both" else (args.split,)
     for split in splits:
         rows, missing = load(split)
-        title = {"dev": "dev (tuned on)", "heldout": "held-out", "all": "all"}[split]
+        title = {
+            "dev": "dev (tuned on)",
+            "heldout": "held-out",
+            "heldout2": "held-out 2 (sources added after the first blind run)",
+            "all": "all",
+        }[split]
         if missing:
             title += f" [{missing} files missing: run bench/fetch_bounce_corpus.py]"
         report(title, rows, classify_message, args.misses)

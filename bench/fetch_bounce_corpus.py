@@ -14,6 +14,11 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     which is why they are fetched instead of committed).  ``<n>`` is the
     0-based position of the message in its mbox file.
 
+``stalwart/<dir>_<name>.eml``
+    The DSNs and reports of https://github.com/stalwartlabs/mail-server
+    (``tests/resources/smtp/dsn/*.eml`` and ``reports/*.eml``, AGPL-3.0-only)
+    at commit ``STALWART_COMMIT``.
+
 ``discourse/<name>.eml``
     Bounce fixtures of https://github.com/discourse/discourse
     (``spec/fixtures/emails/``, GPL-2.0), at the commits listed below.
@@ -35,6 +40,18 @@ OUT = ROOT / "tests_core" / "samples" / "bounces" / "external"
 
 EXIM_URL = "https://github.com/Exim/exim.git"
 EXIM_COMMIT = "13835a3c1e057efad7da269c0f93bf2eac850205"
+STALWART_URL = "https://github.com/stalwartlabs/mail-server.git"
+STALWART_COMMIT = "55e62a683048d934a3890e86e6384c65fc29b0f2"
+STALWART_FILES = (
+    "dsn/delay",
+    "dsn/failure",
+    "dsn/mixed",
+    "dsn/success",
+    *(f"reports/arf{n}" for n in range(1, 6)),
+    *(f"reports/dmarc{n}" for n in range(1, 6)),
+    "reports/tls1",
+    "reports/tls2",
+)
 DISCOURSE_URL = "https://github.com/discourse/discourse.git"
 DISCOURSE_FILES = {
     "bounced_email.eml": "2445a8ebbd8c61b728461d6503a338d039bccb5d",
@@ -82,6 +99,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exim-git-dir")
     parser.add_argument("--discourse-git-dir")
+    parser.add_argument("--stalwart-git-dir")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         exim = args.exim_git_dir or _clone(EXIM_URL, Path(tmp) / "exim.git")
@@ -99,6 +117,16 @@ def main(argv=None):
             body = _git(discourse, "show", f"{commit}:spec/fixtures/emails/{name}")
             (OUT / "discourse" / name).write_bytes(body)
         print(f"discourse: {len(DISCOURSE_FILES)} messages")
+        stalwart = args.stalwart_git_dir or _clone(
+            STALWART_URL, Path(tmp) / "stalwart.git"
+        )
+        (OUT / "stalwart").mkdir(parents=True, exist_ok=True)
+        for name in STALWART_FILES:
+            body = _git(
+                stalwart, "show", f"{STALWART_COMMIT}:tests/resources/smtp/{name}.eml"
+            )
+            (OUT / "stalwart" / f"{name.replace('/', '_')}.eml").write_bytes(body)
+        print(f"stalwart: {len(STALWART_FILES)} messages")
     return 0
 
 
