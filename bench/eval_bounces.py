@@ -110,7 +110,7 @@ def report(title, rows, classify, show_misses):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--split", default="both", choices=("dev", "heldout", "all", "both")
+        "--split", default="both", choices=("dev", "heldout", "heldout2", "all", "both")
     )
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args(argv)
