@@ -80,6 +80,10 @@ def test_leading_blank_lines_and_mbox_separator_are_ignored():
     assert classify_message(raw).addresses == ["sent@example.org"]
 
 
+def test_a_utf8_byte_order_mark_is_ignored():
+    assert classify_message(b"\xef\xbb\xbf" + _dsn()).parser == "rfc3464"
+
+
 def test_defective_boundary_is_recovered():
     """The declared boundary is never used; the body uses another one."""
     raw = _dsn().replace(b'boundary="B"', b'boundary="WRONG"')

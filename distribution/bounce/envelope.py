@@ -48,7 +48,7 @@ def to_message(raw):
     raw = bytes(raw[:MAX_BYTES])
     if b"\r" in raw:
         raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    raw = raw.lstrip(b"\n")
+    raw = raw.removeprefix(b"\xef\xbb\xbf").lstrip(b"\n")  # a UTF-8 BOM, blank lines
     if raw.startswith(b"From ") and b"\n" in raw:
         first = raw.split(b"\n", 1)[0]
         if b":" not in first.split(b" ", 2)[1]:  # "From sender date", not a header

@@ -668,7 +668,7 @@ PHRASE_RULES = (
         r"|\bno\s+(?:user|mailbox)\s+(?:here\s+)?by\s+that\s+name\b"
         r"|\bdoes\s*n[o']t\s+exist\b|\bnot\s+exist\b|\bn'existe\s+pas\b|\bno\s+existe\b"
         r"|\bexistiert\s+nicht\b|\bunbekannt\b|\brecip(?:ient)?\s*not\s*found\b"
-        r"|\bRecip(?:ient)?NotFound\b"
+        r"|\bRecip(?:ient)?NotFound\b|\berr\.nosuchuser\b"
         r"|\binvalid\s+(?:final\s+delivery\s+)?(?:recipient|mailbox|address|user(?:id)?"
         r"|account)\b|\b(?:bad|illegal)\s+(?:destination\s+)?(?:mailbox|recipient|address"
         r"|user)\b|\bnot\s+listed\s+in\b|\bnot\s+a\s+valid\s+(?:user|recipient|mailbox"
