@@ -123,6 +123,68 @@ def _pick_status(reported, found):
     return reported
 
 
+def _local_scan(env, given):
+    """The result for a message refused by Exim's local_scan() function."""
+    record = Record(action="failed", evidence=given, shown=given)
+    failure = to_failure(record)
+    if failure.tier == "class":  # the text gives no reason: the refusal is one
+        record.evidence = f"{given} (rejected by the local scanning code)"
+        failure = to_failure(record)
+    addresses = []
+    for found in ADDRESS_SCAN.findall(given):
+        address = normalise_address(found)
+        if address and address not in env.excluded and address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        return BounceResult(True, FAILURE, unattributed=failure, parser=NAME)
+    failures = []
+    for address in addresses:
+        record.address = record.original_recipient = address
+        failures.append(to_failure(record))
+    return BounceResult(True, FAILURE, failures, parser=NAME)
+
+
+def _split_entry(entry, reasons):
+    """(final address, address we sent to, evidence lines) of one entry."""
+    address, rest = _address_of(entry)
+    original = address
+    lines = [rest] if rest else []
+    for line in reasons:
+        generated = _GENERATED.match(line)
+        if generated:
+            original = normalise_address(generated.group(1)) or original
+        else:
+            lines.append(line)
+    if address is None and not entry.lower().startswith("an undisclosed address"):
+        lines.insert(0, entry)  # a pipe, a file: its own line is evidence
+    return address, original, lines
+
+
+def _transcript_of(entry, transcripts):
+    """The text a local delivery of *entry* wrote, or None."""
+    lowered = entry.lower()
+    if lowered.startswith(("pipe to", "save to")):
+        return transcripts.get(lowered) or next(
+            (text for name, text in transcripts.items() if name.startswith("pipe")),
+            None,
+        )
+    return transcripts.get(lowered.split()[0] if lowered else "") or transcripts.get(
+        lowered
+    )
+
+
+def _dsn_records(env):
+    """{address: Record} of Exim's own DSN part, and its first status."""
+    records, status = {}, None
+    for text in env.parts.dsn:
+        for fields in rfc3464.parse_fields(text):
+            if any(key in fields for key in rfc3464.RECIPIENT_FIELDS):
+                record = rfc3464.read_record(fields)
+                records[record.address] = record
+                status = status or record.status
+    return records, status
+
+
 def parse(env):
     if _NOT_FOR_SENDER.search(env.subject) and env.mail_system_sender():
         if not env.parts.dsn and not env.msg.get_all("X-Failed-Recipients"):
@@ -130,84 +192,31 @@ def parse(env):
     notice = env.notice
     scan = _LOCAL_SCAN.search(notice) if "local scanning" in notice else None
     if scan:
-        given = scan.group(1).strip()
-        evidence = given if given else ""
-        record = Record(action="failed", evidence=evidence, shown=given)
-        failure = to_failure(record)
-        if failure.reason in ("undetermined", "server_trouble") and not (
-            failure.reason == "server_trouble" and failure.tier == "phrase"
-        ):
-            record.evidence = f"{given} (rejected by the local scanning code)"
-            failure = to_failure(record)
-        recipients = []
-        for found in ADDRESS_SCAN.findall(given):
-            address = normalise_address(found)
-            if address and address not in env.excluded and address not in recipients:
-                recipients.append(address)
-        if recipients:
-            failures = []
-            for address in recipients:
-                record.address = record.original_recipient = address
-                failures.append(to_failure(record))
-            return BounceResult(True, FAILURE, failures, parser=NAME)
-        return BounceResult(True, FAILURE, unattributed=failure, parser=NAME)
+        return _local_scan(env, scan.group(1).strip())
     match = _FAILED.search(notice)
     if not match:
         return None
     kind = DELAY if _DELAY.search(notice) or env.delay_subject() else FAILURE
     action = "delayed" if kind == DELAY else "failed"
-    dsn = {}
-    status = None
-    for text in env.parts.dsn:
-        for fields in rfc3464.parse_fields(text):
-            if any(key in fields for key in rfc3464.RECIPIENT_FIELDS):
-                record = rfc3464.read_record(fields)
-                dsn[record.address] = record
-                status = status or record.status
+    dsn, status = _dsn_records(env)
     transcripts = _transcripts(notice)
     fallback = text_codes(notice[match.end() :])
-    recipients, seen, unattributed = [], set(), None
     block = _list_block(notice, match)
     entries = _entries(block)
     after = notice[match.end() :].lstrip("\n")[len(block) :].strip()
+    recipients, seen, unattributed = [], set(), None
     for entry, reasons in entries:
-        address, rest = _address_of(entry)
-        original = address
-        evidence_lines = [rest] if rest else []
-        for line in reasons:
-            generated = _GENERATED.match(line)
-            if generated:
-                original = normalise_address(generated.group(1)) or (
-                    None if address is None else original
-                )
-                if original is None and address is None:
-                    original = None
-                continue
-            evidence_lines.append(line)
-        if address is None and entry.lower().startswith(("pipe to", "save to")):
-            evidence_lines.insert(0, entry)
-        elif address is None and entry.lower().startswith("an undisclosed address"):
-            pass
-        elif address is None:
-            evidence_lines.insert(0, entry)
-        key = entry.split()[0].lower() if entry else ""
-        if entry.lower().startswith(("pipe to", "save to")):
-            key = entry.lower()
-        transcript = transcripts.get(key) or transcripts.get(entry.lower())
-        if transcript is None and entry.lower().startswith(("pipe to", "save to")):
-            transcript = next(
-                (text for name, text in transcripts.items() if name.startswith("pipe")),
-                None,
-            )
-        if transcript is not None and not evidence_lines:
-            evidence_lines.append("local delivery failed: " + transcript[:300])
-        if not evidence_lines and len(entries) == 1 and after:
+        address, original, lines = _split_entry(entry, reasons)
+        transcript = _transcript_of(entry, transcripts)
+        if transcript is not None and not lines:
+            lines.append("local delivery failed: " + transcript[:300])
+        if not lines and len(entries) == 1 and after:
             # Exim-like texts that put the reason below the address list
-            evidence_lines.append(after.split("\n\n\n", 1)[0][:500])
+            lines.append(after.split("\n\n\n", 1)[0][:500])
         target = original or address or ""
         from_dsn = dsn.get(target) or dsn.get(address or "")
-        evidence = "\n".join(evidence_lines)
-        shown = " ".join(evidence_lines)
+        evidence = "\n".join(lines)
+        shown = " ".join(lines)
         line_status, line_reply = codes_in(evidence)
         if from_dsn is not None and from_dsn.evidence:
             evidence = f"{evidence}\n{from_dsn.evidence}".strip()
@@ -226,11 +235,9 @@ def parse(env):
         failure = to_failure(record, "", fallback, final=kind == FAILURE)
         if not target:
             unattributed = unattributed or failure
-            continue
-        if target in seen:
-            continue
-        seen.add(target)
-        recipients.append(failure)
+        elif target not in seen:
+            seen.add(target)
+            recipients.append(failure)
     if not recipients and unattributed is None:
         return None
     return BounceResult(

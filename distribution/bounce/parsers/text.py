@@ -1,7 +1,9 @@
 """Plain-text fallback: bounces without a delivery-status part.
 
-Old and home-made formats (qmail, Sendmail and Exchange texts, provider
-notices, AOL screen names...).  Recipients come from ``X-Failed-Recipients``,
+Old and home-made formats: qmail's (D. J. Bernstein, "qmail-send bounce
+message format", QSBMF: one "<address>:" paragraph per recipient), Sendmail's
+and Exchange's texts without a DSN, provider notices, AOL screen names...
+Recipients come from ``X-Failed-Recipients``,
 else from the addresses the notification text names as recipients (first
 thing on a line, or after "to", "for", "recipient:", "address:"...),
 ignoring the returned copy of the original message, the bounce's own header
