@@ -273,6 +273,7 @@ def test_status_reply_stage_and_class(
         ),
         # a specific code some servers reuse yields to an explicit refusal of us
         ("550 5.1.1 rejected as spam", "5.1.1", "spam_content", MESSAGE),
+        ("User over quota. (#5.1.1)", "5.1.1", "mailbox_full", RECIPIENT),
         # rate limits are not blocks
         ("421 4.7.0 rate limited, blocked for 1 hour", "4.7.0", "rate_limited", SENDER),
         # X.2.0 is not "mailbox full"

@@ -786,10 +786,19 @@ PHRASE_RULES = (
 )
 
 WEAK_PHRASES = frozenset({"recipient_rejected"})
-# refusals of us or our message named so explicitly that they win over a
-# specific status code some servers reuse for everything ("5.1.1 ... spam")
+# conditions named so explicitly that they win over a specific status code
+# some servers reuse for everything ("5.1.1 ... spam", "over quota (#5.1.1)")
 _OVERRIDE_STATUS = frozenset(
-    {"blocklisted", "ip_rejected", "reputation", "auth_failed", "spam_content", "virus"}
+    {
+        "blocklisted",
+        "ip_rejected",
+        "reputation",
+        "auth_failed",
+        "spam_content",
+        "virus",
+        "mailbox_full",  # vpopmail's "User over quota. (#5.1.1)"
+        "message_too_large",
+    }
 )
 _HEDGE = re.compile(
     r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
