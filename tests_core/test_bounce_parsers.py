@@ -316,6 +316,14 @@ def test_mailing_list_manager_notices(subject, body, kind, category):
     assert result.reason == "not_member"
 
 
+def test_a_person_writing_about_approval_is_not_a_list_notice():
+    raw = (
+        b"From: ap-admin@customer.example\nTo: invoices@erp.example.com\n"
+        b"Subject: Re: Invoice 42\n\nThe invoice requires approval by our manager.\n"
+    )
+    assert classify_message(raw).kind == "none"
+
+
 def test_postmaster_listed_as_the_failed_recipient_is_kept():
     raw = b"""From: MAILER-DAEMON@mx.example.net
 Subject: Undelivered Mail Returned to Sender

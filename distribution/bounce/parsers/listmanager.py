@@ -20,9 +20,18 @@ from ..text import ADDRESS_SCAN, header, normalise_address
 NAME = "listmanager"
 
 _MANAGER_LOCAL = re.compile(
-    r"(?:-owner|-bounces?|-request|-admin)(?:\+.*)?$|^owner-|^(?:mailman|majordomo|"
+    r"(?:-owner|-bounces?)(?:\+.*)?$|^owner-|^(?:mailman|majordomo|"
     r"ezmlm|listserv|sympa|listar|ecartis|lyris)$",
     re.I,
+)
+# "-request" and "-admin" mailboxes are lists' only with a list header: a
+# customer's "billing-admin@" writing "requires approval" is a person
+_LIST_LOCAL = re.compile(r"(?:-request|-admin)(?:\+.*)?$", re.I)
+_LIST_HEADERS = (
+    "List-Id",
+    "X-Mailman-Version",
+    "X-List-Administrivia",
+    "X-Ecartis-Version",
 )
 _REJECTED = re.compile(
     r"\bnot\s+(?:allowed|authori[sz]ed|permitted)\s+to\s+post\b|\bnon-?members?\b"
@@ -62,7 +71,10 @@ def _list_address(env, sender):
 def parse(env):
     _name, sender = parseaddr(header(env.msg, "From"))
     local = sender.split("@", 1)[0] if "@" in sender else ""
-    if not local or not _MANAGER_LOCAL.search(local):
+    if not local:
+        return None
+    listed = any(env.msg.get(name) is not None for name in _LIST_HEADERS)
+    if not (_MANAGER_LOCAL.search(local) or (listed and _LIST_LOCAL.search(local))):
         return None
     head = f"{env.subject}\n{env.notice[:3000]}"
     held = _HELD.search(head)
