@@ -264,6 +264,7 @@ def test_status_reply_stage_and_class(
         ("550 5.1.0 sender domain does not exist", "5.1.0", "sender_rejected", SENDER),
         ("550 recipient account is blocked", None, "mailbox_disabled", RECIPIENT),
         ("550 5.7.1 Your IP 192.0.2.1 is blocked", "5.7.1", "ip_rejected", SENDER),
+        ("550 the IP address 192.0.2.1 has been blocked", None, "ip_rejected", SENDER),
         # hedged texts are not evidence: the codes decide
         (
             "550 The address may not exist, or your server may be blacklisted",

@@ -446,7 +446,8 @@ PHRASE_RULES = (
         r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
-        r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+)?(?:blocked|banned|not\s+allowed)\b",
+        r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
+        r"(?:blocked|banned|not\s+allowed|blacklisted)\b",
     ),
     ("reputation", "reputation", r"\breputation\b"),
     # the recipient's account is in a state: about the address, not about us
@@ -468,7 +469,8 @@ PHRASE_RULES = (
             "discontinued",
             "cancel",
         ),
-        r"\b(?:recipient\s+)?(?:account|mailbox|user|address|e-?mail\s+address)"
+        r"(?<!\bip\s)(?<!\bip-)\b(?:recipient\s+)?(?:account|mailbox|user|address"
+        r"|e-?mail\s+address)"
         r"(?:\s+\S+){0,2}?\s+(?:has\s+been\s+|is\s+|was\s+|is\s+currently\s+)?"
         + _STATE
         + r"\b",
