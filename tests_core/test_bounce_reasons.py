@@ -146,9 +146,11 @@ PHRASE_EXAMPLES = [
     ("554 Message rejected: virus found in attachment", "virus"),
     ("550 Message rejected as spam", "spam_content"),
     ("554 5.6.0 Message content rejected", "content_rejected"),
+    ("554 Message refused", "content_rejected"),
     ("554 rejected for policy reasons", "policy"),
     ("552 Mailbox full", "mailbox_full"),
     ("552 Message size exceeds fixed maximum message size", "message_too_large"),
+    ("550 Domain x.example does not accept mail (nullMX)", "null_mx"),
     ("unqualified recipient address not allowed", "bad_address"),
     (
         "Name service error for domain x.example: Host not found, try again",
@@ -265,6 +267,18 @@ def test_status_reply_stage_and_class(
         ("550 recipient account is blocked", None, "mailbox_disabled", RECIPIENT),
         ("550 5.7.1 Your IP 192.0.2.1 is blocked", "5.7.1", "ip_rejected", SENDER),
         ("550 the IP address 192.0.2.1 has been blocked", None, "ip_rejected", SENDER),
+        (
+            "550 5.7.1 Connection refused - too many bad commands",
+            "5.7.1",
+            "policy",
+            MESSAGE,
+        ),
+        (
+            "550 sending mail server appears to be on a dynamic IP address",
+            None,
+            "ip_rejected",
+            SENDER,
+        ),
         # hedged texts are not evidence: the codes decide
         (
             "550 The address may not exist, or your server may be blacklisted",

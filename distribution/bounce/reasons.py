@@ -439,11 +439,24 @@ PHRASE_RULES = (
     ),
     (
         "ip_rejected",
-        ("client", "helo", "ehlo", "ptr", "reverse", "rdns", "hostname", "ip"),
+        (
+            "client",
+            "helo",
+            "ehlo",
+            "ptr",
+            "reverse",
+            "rdns",
+            "hostname",
+            "ip",
+            "dynamic",
+            "dial",
+            "residential",
+        ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
         r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
         r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
         r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
+        r"|\bdynamic\s+(?:ip|address|pool|range)|\bdial-?up\b|\bresidential\s+(?:ip|address)"
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
@@ -564,7 +577,7 @@ PHRASE_RULES = (
         r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
         r"|\bthis\s+message\s+isn't\s+wanted\b|\brejected\s+by\s+(?:the\s+)?"
         r"(?:local\s+)?(?:scanning|content)\b|\bmessage\s+(?:was\s+)?(?:rejected|refused)"
-        r"\s+(?:by|because|due)"
+        r"\s+(?:by|because|due)|\bmessage\s+refused\b"
         r"|\b(?:missing|no)\s+(?:[\w-]+:?\s+)?(?:header|field)\b(?:\s+given)?",
     ),
     ("policy", "polic", r"\bpolic(?:y|ies)\b"),
@@ -615,6 +628,11 @@ PHRASE_RULES = (
         ("try again", "temporar"),
         r"\bhost\s+not\s+found,\s*try\s+again\b"
         r"|\btemporary\s+(?:dns|lookup|name\s+service)\s+(?:failure|error)\b",
+    ),
+    (
+        "null_mx",
+        ("null", "accept"),
+        r"\bnull\s*-?mx\b|\bdomain\s+\S+\s+does\s*n[o']t\s+accept\s+(?:e-?)?mail\b(?!\s+from)",
     ),
     (
         "domain_unknown",
@@ -934,6 +952,8 @@ def explain(
     # 2. unambiguous enhanced status codes
     found = status_reason(status, "strong") if status else None
     hit = phrase_reason(text) if phrase is _UNSET else phrase
+    if hit and hit[0] == "server_trouble" and status and status.startswith("5.7."):
+        hit = None  # "550 5.7.1 Connection refused": a policy refusal in words
     if found:
         if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
             return verdict(hit[0], "phrase")
