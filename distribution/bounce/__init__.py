@@ -24,7 +24,7 @@ soft with kind ``delay``); *blocked* the receiver refused us or our message;
 *none* not a failure (auto-replies, delivered DSNs, feedback reports).
 """
 
-from .envelope import Envelope
+from .envelope import Envelope, first_id
 from .model import (
     AUTOREPLY,
     BLOCKED,
@@ -60,14 +60,18 @@ def classify_message(raw):
     no parser can read is ``kind="none"``.
     """
     try:
-        env = Envelope(raw)
-    except Exception:  # last resort: malformed input must not break the mail gateway
+        return _classify(raw)
+    except Exception:  # last resort: malformed mail must not break the gateway
         return BounceResult(False, NONE)
+
+
+def _classify(raw):
+    env = Envelope(raw)
     for parser in PARSERS:
         try:
             result = parser.parse(env)
-        except (RecursionError, ValueError, TypeError, LookupError):
-            result = None  # this parser could not read it; the next may
+        except Exception:  # this parser could not read it; the next may
+            result = None
         if result is None:
             continue
         if result.original_message_id is None and (
@@ -76,8 +80,6 @@ def classify_message(raw):
             result.original_message_id = env.original_id()
         return result
     if env.is_autoreply():
-        from .envelope import first_id
-
         return BounceResult(
             False,
             AUTOREPLY,
