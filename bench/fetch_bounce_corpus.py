@@ -95,39 +95,54 @@ def exim_messages(git_dir, commit=EXIM_COMMIT):
                 yield f"{safe}.{index}.eml", body
 
 
+def _write_exim(git_dir):
+    (OUT / "exim").mkdir(parents=True, exist_ok=True)
+    count = 0
+    for name, body in exim_messages(git_dir):
+        (OUT / "exim" / name).write_bytes(body)
+        count += 1
+    return count
+
+
+def _write_discourse(git_dir):
+    (OUT / "discourse").mkdir(parents=True, exist_ok=True)
+    for name, commit in DISCOURSE_FILES.items():
+        body = _git(git_dir, "show", f"{commit}:spec/fixtures/emails/{name}")
+        (OUT / "discourse" / name).write_bytes(body)
+    return len(DISCOURSE_FILES)
+
+
+def _write_stalwart(git_dir):
+    (OUT / "stalwart").mkdir(parents=True, exist_ok=True)
+    for name in STALWART_FILES:
+        body = _git(
+            git_dir, "show", f"{STALWART_COMMIT}:tests/resources/smtp/{name}.eml"
+        )
+        (OUT / "stalwart" / f"{name.replace('/', '_')}.eml").write_bytes(body)
+    return len(STALWART_FILES)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exim-git-dir")
     parser.add_argument("--discourse-git-dir")
     parser.add_argument("--stalwart-git-dir")
     args = parser.parse_args(argv)
+    sources = (
+        ("exim", args.exim_git_dir, EXIM_URL, _write_exim),
+        ("discourse", args.discourse_git_dir, DISCOURSE_URL, _write_discourse),
+        ("stalwart", args.stalwart_git_dir, STALWART_URL, _write_stalwart),
+    )
+    failed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        exim = args.exim_git_dir or _clone(EXIM_URL, Path(tmp) / "exim.git")
-        (OUT / "exim").mkdir(parents=True, exist_ok=True)
-        count = 0
-        for name, body in exim_messages(exim):
-            (OUT / "exim" / name).write_bytes(body)
-            count += 1
-        print(f"exim: {count} messages")
-        discourse = args.discourse_git_dir or _clone(
-            DISCOURSE_URL, Path(tmp) / "discourse.git"
-        )
-        (OUT / "discourse").mkdir(parents=True, exist_ok=True)
-        for name, commit in DISCOURSE_FILES.items():
-            body = _git(discourse, "show", f"{commit}:spec/fixtures/emails/{name}")
-            (OUT / "discourse" / name).write_bytes(body)
-        print(f"discourse: {len(DISCOURSE_FILES)} messages")
-        stalwart = args.stalwart_git_dir or _clone(
-            STALWART_URL, Path(tmp) / "stalwart.git"
-        )
-        (OUT / "stalwart").mkdir(parents=True, exist_ok=True)
-        for name in STALWART_FILES:
-            body = _git(
-                stalwart, "show", f"{STALWART_COMMIT}:tests/resources/smtp/{name}.eml"
-            )
-            (OUT / "stalwart" / f"{name.replace('/', '_')}.eml").write_bytes(body)
-        print(f"stalwart: {len(STALWART_FILES)} messages")
-    return 0
+        for name, git_dir, url, write in sources:
+            try:
+                git_dir = git_dir or _clone(url, Path(tmp) / f"{name}.git")
+                print(f"{name}: {write(git_dir)} messages")
+            except (OSError, subprocess.CalledProcessError) as error:
+                failed += 1
+                print(f"{name}: not fetched ({error})", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
