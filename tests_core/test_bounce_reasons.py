@@ -353,3 +353,11 @@ def test_every_reason_has_a_translatable_remedy():
     assert str(remedies.remedy(BLOCKED, "5.7.23", "550", "SPF fail")).endswith(
         "publish SPF and DKIM for the sender domain."
     )
+
+
+@pytest.mark.parametrize("key", sorted(reasons.STATUS_TABLE))
+def test_every_status_code_row(key):
+    """Each row of the RFC 3463 / RFC 5248 table decides a mute 5.x.x refusal."""
+    status = "5" + key[1:]
+    expected = reasons.STATUS_TABLE[key][0]
+    assert explain(status, "550" if key != "X.2.2" else "552", "").code == expected
