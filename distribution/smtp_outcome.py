@@ -2,7 +2,8 @@
 
 A relay refusing a recipient at RCPT/DATA time is the same evidence as a
 bounce that comes back later, so the categories and remedies are those of
-:mod:`.bounces`: 5xx with 5.7.x or a policy/spam text is *blocked*, other 5xx
+:mod:`.bounce` (the same reasons table, with the SMTP stage known here):
+a refusal of our sender, server or message is *blocked*, of the address
 *hard*, 4xx and connection errors *soft* (retried).
 """
 
@@ -10,7 +11,8 @@ import re
 import smtplib
 from dataclasses import dataclass
 
-from .bounces import classify_status, remedy
+from .bounce.stages import CONNECT, DATA, HELO, MAIL, RCPT
+from .bounces import explain, remedy
 from .i18n import CoreMessage
 
 STATE_BY_CATEGORY = {"hard": "hard_bounce", "soft": "soft_bounce", "blocked": "blocked"}
@@ -25,6 +27,8 @@ class SmtpOutcome:
     status: str | None
     reply_code: str | None
     remedy: CoreMessage
+    reason: str = "undetermined"
+    scope: str = "recipient"
 
 
 def _text(value):
@@ -33,11 +37,30 @@ def _text(value):
     return str(value or "")
 
 
-def classify_smtp_reply(code, text):
+_STAGE_OF_ERROR = (
+    (smtplib.SMTPSenderRefused, MAIL),
+    (smtplib.SMTPDataError, DATA),
+    (smtplib.SMTPHeloError, HELO),
+    (smtplib.SMTPConnectError, CONNECT),
+)
+
+
+def classify_smtp_reply(code, text, stage=RCPT):
     """Classify one refusal: *code* the reply code (int/str) or None, *text*
-    the reply text, or an exception (connection errors are soft)."""
+    the reply text, or an exception (connection errors are soft).
+
+    *stage* is the SMTP command refused: RCPT for the per-recipient refusals
+    smtplib reports; for an exception it follows its type (sender refused:
+    MAIL, data error: DATA...), which tells a refusal of us from a refusal
+    of the address (:mod:`.bounce.reasons`).
+    """
     if isinstance(text, BaseException):
         exc = text
+        stage = next(
+            (name for kind, name in _STAGE_OF_ERROR if isinstance(exc, kind)), None
+        )
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):
+            stage = RCPT
         if isinstance(exc, smtplib.SMTPResponseException):
             code, text = exc.smtp_code, exc.smtp_error
         elif isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
@@ -45,7 +68,13 @@ def classify_smtp_reply(code, text):
         elif isinstance(exc, OSError | smtplib.SMTPException):
             message = f"{type(exc).__name__}: {exc}"
             return SmtpOutcome(
-                "soft_bounce", "soft", message, None, None, remedy("soft", None, None)
+                "soft_bounce",
+                "soft",
+                message,
+                None,
+                None,
+                remedy("soft", None, None),
+                "server_trouble",
             )
         else:
             code, text = None, f"{type(exc).__name__}: {exc}"
@@ -53,9 +82,8 @@ def classify_smtp_reply(code, text):
     text = " ".join(_text(text).split())
     match = _ENHANCED.search(text)
     status = match.group(1) if match else None
-    category = classify_status(status, reply_code, text)
-    if category not in STATE_BY_CATEGORY:
-        category = "soft" if (reply_code or "").startswith("4") else "hard"
+    verdict = explain(status, reply_code, text, stage)
+    category = verdict.category
     message = f"{reply_code} {text}".strip() if reply_code else text
     return SmtpOutcome(
         STATE_BY_CATEGORY[category],
@@ -63,5 +91,7 @@ def classify_smtp_reply(code, text):
         message,
         status,
         reply_code,
-        remedy(category, status, reply_code),
+        remedy(category, status, reply_code, text),
+        verdict.code,
+        verdict.scope,
     )

@@ -94,20 +94,21 @@ def _missed_fields(label):
         ("4.7.1", "450", "", SOFT),
         ("5.7.1", "550", "", BLOCKED),
         ("5.7.26", "550", "", BLOCKED),
-        ("5.0.0", "550", "", HARD),
-        ("5.0.0", None, "", HARD),
-        ("5.5.0", "550", "", HARD),
+        # an unexplained permanent refusal is not blamed on the address (#10)
+        ("5.0.0", "550", "", SOFT),
+        ("5.0.0", None, "", SOFT),
+        ("5.5.0", "550", "", SOFT),
         # reply codes alone, including the seed's own codes
-        (None, "550", "", HARD),
-        (None, "553", "", HARD),
-        (None, "554", "", HARD),
+        (None, "550", "", SOFT),
+        (None, "553", "", HARD),  # RFC 5321: mailbox name not allowed
+        (None, "554", "", SOFT),
         (None, "552", "", SOFT),
         (None, "421", "", SOFT),
         (None, "451", "", SOFT),
         (None, "602", "", SOFT),
         (None, "605", "", BLOCKED),
         (None, "607", "", BLOCKED),
-        (None, None, "", HARD),
+        (None, None, "", SOFT),
         # the text names the reason: it beats the generic codes
         (None, "550", "Message rejected as spam", BLOCKED),
         (None, "550", "Email was blocked", BLOCKED),
@@ -153,9 +154,9 @@ def _missed_fields(label):
         (None, "554", "Too many hops 26 (25 max)", SOFT),
         ("5.0.0", None, "Reason: Exceeded Maximum Delivery Attempts.", SOFT),
         ("4.7.1", "450", "Recipient address rejected: Greylisted", SOFT),
-        # relaying refused: the domain is not hosted there, whatever the 5.7.1
-        ("5.7.1", "554", "<a@example.com>: Relay access denied", HARD),
-        ("5.7.1", None, "Unable to relay for a@example.com", HARD),
+        # relaying refused is blocked (issue #10 definitions)
+        ("5.7.1", "554", "<a@example.com>: Relay access denied", BLOCKED),
+        ("5.7.1", None, "Unable to relay for a@example.com", BLOCKED),
         ("5.4.1", "550", "Recipient address rejected: Access denied", HARD),
         # codes embedded in free text are found
         ("smtp; 550 5.1.1 <a@example.com>", None, "", HARD),
@@ -170,10 +171,10 @@ def test_classify_status(status, reply_code, diagnostic, expected):
     ("category", "status", "reply_code", "diagnostic", "expected"),
     [
         (HARD, "5.1.1", "550", "", "Confirm the correct address with the customer"),
-        (SOFT, "5.2.2", "552", "", "The mailbox is full or the attachment too large"),
-        (SOFT, "5.2.3", None, "", "The mailbox is full or the attachment too large"),
-        (SOFT, None, "552", "", "The mailbox is full or the attachment too large"),
-        (SOFT, None, "550", "account is overquota", "The mailbox is full"),
+        (SOFT, "5.2.2", "552", "", "The customer's mailbox is full"),
+        (SOFT, "5.2.3", None, "", "The message is too large"),
+        (SOFT, None, "552", "", "The customer's mailbox is full"),
+        (SOFT, None, "550", "account is overquota", "The customer's mailbox is full"),
         (SOFT, None, "602", "", "The recipient's mail server had a temporary problem"),
         (
             SOFT,
@@ -331,6 +332,11 @@ def test_to_dict_shape():
         "diagnostic",
         "original_message_id",
         "kind",
+        "reason",
+        "scope",
+        "stage",
+        "remedy",
+        "parser",
         "details",
     }
     assert data["file"] == "x.eml"
@@ -341,12 +347,16 @@ def test_to_dict_shape():
     assert data["reply_code"] == "552"
     assert data["diagnostic"].startswith("552 5.2.2 <kirjanpito@tilitoimisto.example>")
     assert data["details"][0]["action"] == "failed"
+    assert (data["reason"], data["scope"]) == ("mailbox_full", "recipient")
+    assert data["remedy"].startswith("The customer's mailbox is full")
+    assert data["details"][0]["original_recipient"] == data["recipients"][0]
     json.dumps(data)
 
 
 def test_delay_is_not_a_failure_but_names_its_recipient():
     result = classify_message(_read("own/postfix_delay_warning.eml"))
-    assert (result.kind, result.is_bounce, result.category) == ("delay", False, NONE)
+    # a delayed DSN is soft with kind "delay" (issue #10); never a bounce
+    assert (result.kind, result.is_bounce, result.category) == ("delay", False, SOFT)
     assert result.addresses == ["factures@boulangerie-martin.example"]
     assert result.status == "4.4.1"
     assert result.recipients[0].action == "delayed"
@@ -378,7 +388,8 @@ def test_most_severe_recipient_decides():
     assert result.diagnostic == "spam"
     assert BounceResult(True, "failure", [soft, hard]).category == HARD
     assert BounceResult(True, "failure", [soft]).category == SOFT
-    assert BounceResult(False, "delay", [soft]).category == NONE
+    assert BounceResult(False, "delay", [soft]).category == SOFT
+    assert BounceResult(False, "autoreply").category == NONE
 
 
 def test_failure_without_named_recipient_still_has_a_category():
@@ -469,7 +480,7 @@ def test_cli_one_json_object_per_file():
     assert hard["original_message_id"].startswith("<171023124098.3321.")
     assert (delay["is_bounce"], delay["category"], delay["kind"]) == (
         False,
-        NONE,
+        SOFT,
         "delay",
     )
 

@@ -1,0 +1,149 @@
+"""Fetch the third-party bounces of the development corpus that cannot be committed.
+
+Usage, from the addon's root::
+
+    python3 bench/fetch_bounce_corpus.py [--exim-git-dir DIR]
+
+Writes ``tests_core/samples/bounces/external/`` (git-ignored):
+
+``exim/<test file>.<n>.eml``
+    Every message sent by Exim's own mail-delivery code (``From
+    MAILER-DAEMON``, or a ``From:`` of Mailer-Daemon / postmaster / Mail
+    Delivery System) in the mailboxes of the Exim test suite, ``test/mail/`` of
+    https://github.com/Exim/exim at commit ``EXIM_COMMIT`` (GPL-2.0-or-later,
+    which is why they are fetched instead of committed).  ``<n>`` is the
+    0-based position of the message in its mbox file.
+
+``stalwart/<dir>_<name>.eml``
+    The DSNs and reports of https://github.com/stalwartlabs/mail-server
+    (``tests/resources/smtp/dsn/*.eml`` and ``reports/*.eml``, AGPL-3.0-only)
+    at commit ``STALWART_COMMIT``.
+
+``discourse/<name>.eml``
+    Bounce fixtures of https://github.com/discourse/discourse
+    (``spec/fixtures/emails/``, GPL-2.0), at the commits listed below.
+
+Without ``--exim-git-dir`` the repositories are cloned (blob-less) from
+GitHub, which needs ``git`` and network access.  The labels of these files are
+in ``tests_core/samples/bounces/corpus.json``.
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests_core" / "samples" / "bounces" / "external"
+
+EXIM_URL = "https://github.com/Exim/exim.git"
+EXIM_COMMIT = "13835a3c1e057efad7da269c0f93bf2eac850205"
+STALWART_URL = "https://github.com/stalwartlabs/mail-server.git"
+STALWART_COMMIT = "55e62a683048d934a3890e86e6384c65fc29b0f2"
+STALWART_FILES = (
+    "dsn/delay",
+    "dsn/failure",
+    "dsn/mixed",
+    "dsn/success",
+    *(f"reports/arf{n}" for n in range(1, 6)),
+    *(f"reports/dmarc{n}" for n in range(1, 6)),
+    "reports/tls1",
+    "reports/tls2",
+)
+DISCOURSE_URL = "https://github.com/discourse/discourse.git"
+DISCOURSE_FILES = {
+    "bounced_email.eml": "2445a8ebbd8c61b728461d6503a338d039bccb5d",
+    "bounced_email_2.eml": "5734c7f3f36a4f1afe3289042b20e955cd745994",
+    "bounced_email_multiple_status_codes.eml": (
+        "4aa037a11a96343724f9b8ba3ec813491c86b03b"
+    ),
+}
+MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
+DAEMON_FROM = re.compile(rb"(?mi)^From: .*(?:mailer-daemon|postmaster|mail delivery)")
+
+
+def _git(git_dir, *args):
+    return subprocess.run(
+        ["git", f"--git-dir={git_dir}", *args], capture_output=True, check=True
+    ).stdout
+
+
+def _clone(url, target):
+    subprocess.run(
+        ["git", "clone", "--bare", "--filter=blob:none", url, str(target)], check=True
+    )
+    return target
+
+
+def exim_messages(git_dir, commit=EXIM_COMMIT):
+    """(name, bytes) of every mail-system message of Exim's test mailboxes."""
+    names = _git(git_dir, "ls-tree", "-r", "-z", "--name-only", commit, "test/mail")
+    for path in filter(None, names.decode("utf-8", "replace").split("\0")):
+        data = _git(git_dir, "show", f"{commit}:{path}")
+        for index, message in enumerate(MBOX_SPLIT.split(data)):
+            if not message.strip():
+                continue
+            head = message.split(b"\n\n", 1)[0]
+            if message.startswith(b"From MAILER-DAEMON") or DAEMON_FROM.search(head):
+                # drop the mbox "From " line: it is not part of the message
+                body = message
+                if message.startswith(b"From "):
+                    body = message.split(b"\n", 1)[1]
+                safe = re.sub(r"[^A-Za-z0-9._+-]", "_", path.rsplit("/", 1)[1])
+                yield f"{safe}.{index}.eml", body
+
+
+def _write_exim(git_dir):
+    (OUT / "exim").mkdir(parents=True, exist_ok=True)
+    count = 0
+    for name, body in exim_messages(git_dir):
+        (OUT / "exim" / name).write_bytes(body)
+        count += 1
+    return count
+
+
+def _write_discourse(git_dir):
+    (OUT / "discourse").mkdir(parents=True, exist_ok=True)
+    for name, commit in DISCOURSE_FILES.items():
+        body = _git(git_dir, "show", f"{commit}:spec/fixtures/emails/{name}")
+        (OUT / "discourse" / name).write_bytes(body)
+    return len(DISCOURSE_FILES)
+
+
+def _write_stalwart(git_dir):
+    (OUT / "stalwart").mkdir(parents=True, exist_ok=True)
+    for name in STALWART_FILES:
+        body = _git(
+            git_dir, "show", f"{STALWART_COMMIT}:tests/resources/smtp/{name}.eml"
+        )
+        (OUT / "stalwart" / f"{name.replace('/', '_')}.eml").write_bytes(body)
+    return len(STALWART_FILES)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exim-git-dir")
+    parser.add_argument("--discourse-git-dir")
+    parser.add_argument("--stalwart-git-dir")
+    args = parser.parse_args(argv)
+    sources = (
+        ("exim", args.exim_git_dir, EXIM_URL, _write_exim),
+        ("discourse", args.discourse_git_dir, DISCOURSE_URL, _write_discourse),
+        ("stalwart", args.stalwart_git_dir, STALWART_URL, _write_stalwart),
+    )
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, git_dir, url, write in sources:
+            try:
+                git_dir = git_dir or _clone(url, Path(tmp) / f"{name}.git")
+                print(f"{name}: {write(git_dir)} messages")
+            except (OSError, subprocess.CalledProcessError) as error:
+                failed += 1
+                print(f"{name}: not fetched ({error})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,510 @@
+"""The envelope: raw bytes to the parts a bounce parser reads.
+
+Bounded and forgiving: the input is cut at :data:`MAX_BYTES`, MIME nesting is
+read to :data:`MAX_DEPTH` levels only (a message nested thousands of levels
+deep is read as text instead of crashing the parser with a RecursionError),
+leading blank lines and an mbox ``From `` line are dropped, a multipart whose
+declared boundary is never used is re-read with the boundary its body
+actually uses, and a bounce forwarded as an attachment is unwrapped.
+Nothing here raises on malformed mail.
+"""
+
+import re
+from email import message_from_bytes
+from email.message import Message
+from email.parser import BytesHeaderParser
+from email.utils import parseaddr
+
+from .text import (
+    ADDRESS_SCAN,
+    SYSTEM_LOCALPARTS,
+    Phrases,
+    clean,
+    header,
+    html_to_text,
+    message_part_text,
+    normalise_address,
+    part_text,
+    rx,
+)
+
+MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 12
+# more nested containers than this and the stdlib parser (recursive) is not
+# trusted with the message: it is read as headers + text
+MAX_CONTAINERS = 200
+_CONTAINER = re.compile(
+    rb"(?im)^content-type:[ \t]*(?:multipart/|message/(?:rfc822|global)\b)"
+)
+_BOUNDARY_LINE = re.compile(r"(?m)^--([^\s]{1,200}?)(?:--)?[ \t]*$")
+
+
+def to_message(raw):
+    """A :class:`email.message.Message` for bytes, str or a Message."""
+    if isinstance(raw, Message):
+        return raw
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogateescape")
+    raw = bytes(raw[:MAX_BYTES])
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    raw = raw.removeprefix(b"\xef\xbb\xbf").lstrip(b"\n")  # a UTF-8 BOM, blank lines
+    if raw.startswith(b"From ") and b"\n" in raw:
+        first = raw.split(b"\n", 1)[0]
+        if b":" not in first.split(b" ", 2)[1]:  # "From sender date", not a header
+            raw = raw.split(b"\n", 1)[1]
+    if len(_CONTAINER.findall(raw, 0, 1024 * 1024)) > MAX_CONTAINERS:
+        return _flat(raw)
+    try:
+        msg = message_from_bytes(raw)
+    except (RecursionError, MemoryError):
+        return _flat(raw)
+    except Exception:  # the stdlib parser is robust, but never let mail crash us
+        return _flat(raw)
+    return _recover_boundary(msg)
+
+
+def _flat(raw):
+    """Headers of *raw* and its body as one text part."""
+    try:
+        msg = BytesHeaderParser().parsebytes(raw)
+    except Exception:  # headers unreadable: an empty message
+        msg = Message()
+    body = raw.split(b"\n\n", 1)[1] if b"\n\n" in raw else b""
+    for name in ("Content-Type", "Content-Transfer-Encoding"):
+        del msg[name]
+    msg["Content-Type"] = "text/plain; charset=utf-8"
+    msg.set_payload(body.decode("utf-8", "replace"))
+    return msg
+
+
+def _recover_boundary(msg, depth=0):
+    """Re-read a multipart whose declared boundary is not in its body."""
+    if depth > MAX_DEPTH:
+        return msg
+    try:
+        if msg.get_content_maintype() != "multipart":
+            return msg
+        payload = msg.get_payload()
+    except Exception:  # odd headers
+        return msg
+    if isinstance(payload, list):
+        return msg
+    if not isinstance(payload, str):
+        return msg
+    match = _BOUNDARY_LINE.search(payload)
+    if not match:
+        return msg
+    boundary = match.group(1)
+    if boundary == msg.get_boundary():
+        return msg
+    msg.set_boundary(boundary)
+    try:
+        fixed = message_from_bytes(msg.as_bytes())
+    except Exception:  # give up: keep the text
+        return msg
+    return fixed if fixed.is_multipart() else msg
+
+
+DSN_TYPES = ("message/delivery-status", "message/global-delivery-status")
+MDN_TYPES = (
+    "message/disposition-notification",
+    "message/global-disposition-notification",
+)
+_RETURNED_HEADER_TYPES = (
+    "text/rfc822-headers",
+    "message/rfc822-headers",
+    "message/global-headers",
+)
+
+
+class Parts:
+    __slots__ = ("dsn", "htmls", "mdn", "report", "returned", "texts")
+
+    def __init__(self):
+        self.dsn = []
+        self.mdn = []
+        self.texts = []
+        self.htmls = []
+        self.returned = []
+        self.report = None
+
+
+def _is_wrapped_report(inner):
+    """A bounce forwarded as an attachment, rather than the returned original."""
+    ctype = inner.get_content_type()
+    if ctype == "multipart/report":
+        return True
+    if inner.is_multipart():
+        return any(
+            sub.get_content_type() in DSN_TYPES
+            for sub in inner.get_payload()
+            if isinstance(sub, Message)
+        )
+    return False
+
+
+def collect(part, acc, depth=0):
+    if depth > MAX_DEPTH:
+        return
+    ctype = part.get_content_type()
+    if ctype == "multipart/report" and acc.report is None:
+        acc.report = (part.get_param("report-type") or "").lower()
+    if ctype in DSN_TYPES:
+        acc.dsn.append(message_part_text(part))
+    elif ctype in MDN_TYPES:
+        acc.mdn.append(message_part_text(part))
+    elif ctype in ("message/rfc822", "message/global"):
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        if isinstance(inner, Message) and _is_wrapped_report(inner):
+            collect(inner, acc, depth + 1)
+        elif inner is not None:
+            acc.returned.append(inner)
+    elif ctype in _RETURNED_HEADER_TYPES:
+        if part.is_multipart():
+            acc.returned.append(message_part_text(part))
+        else:
+            acc.returned.append(part_text(part))
+    elif part.get_content_maintype() == "multipart" and not part.is_multipart():
+        fixed = _recover_boundary(part, depth)
+        if fixed is not part and fixed.is_multipart():
+            collect(fixed, acc, depth + 1)
+        else:
+            acc.texts.append(part_text(part))
+    elif part.is_multipart():
+        for sub in part.get_payload():
+            if isinstance(sub, Message):
+                collect(sub, acc, depth + 1)
+    elif ctype == "text/html":
+        acc.htmls.append(part_text(part))
+    elif part.get_content_maintype() == "text":
+        acc.texts.append(part_text(part))
+
+
+_CUT = Phrases(
+    ("below", r"below\s+(?:this|the\s+next)\s+line\s+is\s+a\s+copy"),
+    (
+        "copy",
+        r"this\s+is\s+a\s+copy\s+of\s+(?:the|your)\s+message|copy\s+of\s+the\s+original\s+message"
+        r"|included\s+is\s+a\s+copy\s+of\s+the\s+message|attachment\s+is\s+a\s+copy"
+        r"|copy\s+of\s+the\s+message\s+(?:below|follows)",
+    ),
+    (
+        "original",
+        r"original\s+message\s+(?:follows|below|headers|details|as\s+received)"
+        r"|-{2,}\s*original\s+message",
+    ),
+    (
+        "returned",
+        r"start\s+of\s+returned\s+message|returned\s+mail\s+follows|-{2,}\s*returned\s+mail\s*-{2,}",
+    ),
+    ("unsent", r"unsent\s+message\s+(?:below|follows)"),
+    ("follow", r"message\s+(?:header|text|body)s?\s+follows?"),
+    (
+        "header",
+        r"header\s+of\s+the\s+(?:original|source)\s+(?:message|mail)"
+        r"|header\s+and\s+top\s+\d+\s+lines|undelivered\s+message\s+headers?:",
+    ),
+    ("forwarded", r"-{2,}\s*forwarded\s+message"),
+    ("old", r"(?m)^old\s+message:\s*$"),
+    ("-- ", r"(?m)^-- $"),  # a signature (RFC 3676 section 4.3) ends the notice
+    ("reads", r"your\s+message\s+reads\s+\(in\s+part\)"),
+    ("lines", r"lines\s+of\s+(?:your|the)\s+(?:original\s+)?message"),
+    ("summary", r"summary\s+of\s+the\s+undelivered\s+message"),
+    ("mensaje", r"mensaje\s+original"),
+    ("origine", r"-{2,}\s*message\s+d'origine"),
+    ("nachricht", r"-{2,}\s*urspr(?:ü|ue)ngliche\s+nachricht"),
+)
+
+
+def cut_returned(text):
+    """The notification without the returned copy of the original message."""
+    match = _CUT.search(text)
+    if not match:
+        return text
+    return text[: text.rfind("\n", 0, match.start()) + 1]
+
+
+_SUBJECT_BOUNCE = rx(
+    r"\bundeliver|\bundelivered\b|\breturned\s+(?:mail|to\s+sender)\b",
+    r"\bdelivery\s+(?:status\s+)?(?:notification|failure|failed|problem|report|error"
+    r"|has\s+failed|warning|delayed|delay)",
+    r"\bmail\s+delivery\s+(?:failed|failure|problem|system)",
+    r"\bfailure\s+(?:notice|delivery|notification)\b|\bfailed\s+(?:mail|delivery)\b",
+    r"\bnon[-\s]?delivery\b|\bnot\s+delivered\b|\bcould\s+not\s+be\s+delivered\b",
+    r"\bmail\s+(?:system\s+)?error\b|\bdelayed\s+mail\b|\bmessage\s+delayed\b",
+    r"\bwarning:\s+message\b|\bautomatically\s+rejected\b|\brejected\s+mail\b",
+    r"\buser\s+unknown\b|\bprocessing\s+error\b|\bmail\s+(?:failed|failure)\b",
+    r"\breturning\s+(?:message\s+)?to\s+sender\b",
+    r"\bне\s+доставлено\b",  # noqa: RUF001 -- Russian "not delivered" (mail.ru)
+    r"\bunzustellbar\b|\bnon\s+remis\b|\bnon\s+recapitabile\b|\bonbestelbaar\b",
+    r"\bno\s+se\s+puede\s+entregar\b|\bolevererbar|\bkan\s+ikke\s+leveres\b",
+)
+_BODY_BOUNCE = Phrases(
+    (
+        "deliver",
+        r"\bcould\s*(?:not|n'?t)\s+(?:be\s+)?deliver|\bcannot\s+be\s+delivered\b"
+        r"|\b(?:was|were|wasn't|has\s+not\s+been)\s+(?:not\s+)?delivered\b"
+        r"|\bnot\s+(?:be\s+)?delivered\s+to\b"
+        r"|\b(?:unable|not\s+able|wasn'?t\s+able|failed)\s+to\s+deliver\b"
+        r"|\bdelivery\s+(?:to\s+the\s+following\s+recipients?\s+)?(?:has\s+)?failed\b"
+        r"|\bundeliverable\b|\bmail\s+delivery\s+(?:software|system|subsystem)\b"
+        r"|\bnon-?delivery\b|\bdelivery\s+status\s+notification\b"
+        r"|\bnot\s+yet\s+been\s+delivered\b|\bdelivery\s+(?:has\s+been\s+)?delayed\b"
+        r"|\bdelivery\s+(?:failure|problems?)\b|\bproblem\s+delivering\b"
+        r"|\bdelivery\s+of\s+(?:e-?mail|your\s+message)\b",
+    ),
+    ("reach", r"\bdid\s+not\s+reach\b|\bcould\s+not\s+be\s+reached\b"),
+    ("recipient", r"\bfailed\s+recipients?\b"),
+    ("permanent", r"\bpermanent\s+(?:fatal\s+)?errors?\b"),
+    ("following", r"\bfollowing\s+address(?:es|\(es\))?\s+(?:had|failed)"),
+    ("returned", r"\breturned\s+mail\b"),
+    (
+        ("qmail", "postfix", "host"),
+        r"\bqmail-send\b|\bpostfix\s+program\b|\bmail\s+system\s+at\s+host\b",
+    ),
+    (
+        ("such", "unknown", "found"),
+        r"\bno\s+such\s+user\b|\buser\s+unknown\b|\baddress\s+not\s+found\b",
+    ),
+    ("failed", r"\bfailed\s+addresses\b"),
+    ("postponed", r"\bpostponed\b"),
+    (
+        ("accepted", "rejected"),
+        r"\b(?:message|mail)\s+(?:was|has\s+been)\s+(?:not\s+accepted|rejected)\b",
+    ),
+    ("sent", r"\ba\s+message\s+that\s+you\s+(?:have\s+)?sent\b"),
+)
+_STRONG_BODY = Phrases(
+    (
+        "automatically",
+        r"this\s+message\s+was\s+created\s+automatically\s+by\s+mail\s+delivery\s+software",
+    ),
+    ("qmail", r"this\s+is\s+the\s+qmail-send\s+program"),
+    ("postfix", r"this\s+is\s+the\s+(?:[\w ]+ )?postfix\b[^\n]*program"),
+    ("system", r"this\s+is\s+the\s+mail\s+system\s+at\s+host"),
+    ("notification", r"delivery\s+status\s+notification"),
+    ("fatal", r"the\s+following\s+addresses\s+had\s+permanent\s+fatal\s+errors"),
+    ("recipients", r"delivery\s+has\s+failed\s+to\s+these\s+recipients"),
+)
+_MTA_NAME = rx(
+    r"mail\s+delivery|delivery\s+(?:sub)?system|mailer[-\s]?daemon|postmaster"
+    r"|system\s+administrator|mail\s+administrator|mdaemon|delivery\s+service"
+)
+_DELAY_TEXT = Phrases(
+    (
+        "warning",
+        r"\bwarning\s+(?:message\s+)?only\b|\bthis\s+is\s+(?:just\s+|only\s+)?a\s+warning\b",
+    ),
+    (
+        "delivered",
+        r"\bnot\s+yet\s+been\s+delivered\b|\bhas\s+not\s+been\s+delivered\s+yet\b",
+    ),
+    ("still", r"\bstill\s+(?:being\s+)?(?:retried|trying|queued|awaiting)\b"),
+    (
+        "will",
+        r"\bwill\s+(?:continue\s+(?:to\s+)?(?:try|attempt)|be\s+retried|retry|keep\s+trying)\b",
+    ),
+    ("continue", r"\bdelivery\s+attempts\s+will\s+continue\b|\bcontinue\s+trying\b"),
+    (
+        "resend",
+        r"\b(?:do|need)\s+not\s+(?:need\s+to\s+)?resend\b|\bno\s+need\s+to\s+resend\b"
+        r"|\bdo\s+not\s+resend\b",
+    ),
+    (
+        "delayed",
+        r"\bhas\s+been\s+delayed\b|\bdelivery\s+(?:has\s+been\s+)?delayed\b"
+        r"|\bmessage\s+delayed\b|\bdelayed\s+mail\b",
+    ),
+    ("postponed", r"\bpostponed\b"),
+    ("advisory", r"\badvisory[-\s]only\b"),
+    ("action", r"\bno\s+action\s+is\s+required\b"),
+)
+_PERMANENT_TEXT = Phrases(
+    ("permanent", r"\bpermanent(?:ly)?\s+(?:error|failure|fatal)"),
+    ("permanently", r"\bfailed\s+permanently\b"),
+    (
+        ("given", "gave", "giving"),
+        r"\bi'?ve\s+given\s+up\b|\bgave\s+up\b|\bgiving\s+up\b",
+    ),
+    ("again", r"\bnot\s+going\s+to\s+try\s+again\b"),
+    ("will", r"\bwill\s+not\s+(?:try|retry|be\s+retried)\b"),
+    ("further", r"\bno\s+further\s+(?:delivery\s+)?attempts\b"),
+)
+_AUTOREPLY_SUBJECT = rx(
+    r"^\s*(?:re:\s*)?(?:auto(?:matic|matische|matisk|maattinen)?[\s_-]*"
+    r"(?:reply|response|respond|antwort|answer|svar|vastaus))",
+    r"^\s*out\s+of\s+(?:the\s+)?office\b|^\s*abwesenheit|^\s*absence\b",
+    r"^\s*r[ée]ponse\s+automatique|^\s*respuesta\s+autom[áa]tica",
+    r"^\s*risposta\s+automatica|^\s*automatisch\s+antwoord|^\s*fravær",
+    r"^\s*vacation\b|^\s*on\s+vacation\b|^\s*away\s+from\b|^\s*autosvar",
+)
+_READ_RECEIPT_SUBJECT = rx(r"^\s*(?:read|lu|gelesen|le[ií]do|letto|gelezen|läst)\s*:")
+_MDN_REJECTED = rx(r"\bdeleted\b|\bdenied\b|\bfailed\b|\berror\b|\brejected\b")
+
+_MSGID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+_BODY_MSGID = re.compile(
+    r"^[ \t>]*message-id[ \t]*:[ \t]*(?:\n[ \t]+)?(<[^<>\s]+@[^<>\s]+>)",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _first_id(value):
+    match = _MSGID.search(value or "")
+    return match.group(0) if match else None
+
+
+def _returned_id(returned, own_id):
+    for item in returned:
+        if isinstance(item, Message):
+            candidate = _first_id(str(item.get("Message-ID", "")))
+            if candidate is None:
+                body = item.get_payload()
+                if isinstance(body, str):
+                    match = _BODY_MSGID.search(clean(body))
+                    candidate = match.group(1) if match else None
+        else:
+            match = _BODY_MSGID.search(item)
+            candidate = match.group(1) if match else None
+        if candidate and candidate != own_id:
+            return candidate
+    return None
+
+
+def _mail_system_sender(msg):
+    raw_from = header(msg, "From")
+    if _MTA_NAME.search(raw_from):
+        return True
+    name, address = parseaddr(raw_from)
+    if raw_from.strip() in ("<>", "") and msg.get("From") is not None:
+        return True  # From: <> -- the null sender of RFC 5321 section 4.5.5
+    local = address.split("@", 1)[0].lower() if address else ""
+    if local in SYSTEM_LOCALPARTS or local.startswith(("mailer-daemon", "postmaster")):
+        return True
+    return bool(_MTA_NAME.search(name or "")) or (not address and bool(name))
+
+
+def _is_autoreply(msg, subject):
+    auto = header(msg, "Auto-Submitted").lower()
+    if auto.startswith("auto-replied"):
+        return True
+    for name in ("X-Autoreply", "X-Autorespond", "X-Autoresponder", "X-Auto-Reply"):
+        if msg.get(name) is not None:
+            return True
+    for name in ("Precedence", "X-Precedence"):
+        if header(msg, name).strip().lower() in ("auto_reply", "auto-reply"):
+            return True
+    return bool(_AUTOREPLY_SUBJECT.search(subject))
+
+
+_HEADER_ADDRESS_FIELDS = (
+    "From",
+    "To",
+    "Cc",
+    "Sender",
+    "Reply-To",
+    "Return-Path",
+    "Errors-To",
+)
+
+
+_RECIPIENT_FIELD = re.compile(
+    r"^(?:final|original|x-actual)-recipient[ \t]*:", re.I | re.M
+)
+
+
+class Envelope:
+    """Everything the parsers read, computed once per message."""
+
+    def __init__(self, raw):
+        self.msg = to_message(raw)
+        msg = self.msg
+        self.subject = header(msg, "Subject")
+        self.own_id = _first_id(str(msg.get("Message-ID", "")))
+        self.parts = Parts()
+        if msg.is_multipart() or msg.get_content_maintype() == "message":
+            collect(msg, self.parts)
+        elif msg.get_content_type() == "text/html":
+            self.parts.htmls.append(part_text(msg))
+        else:
+            self.parts.texts.append(part_text(msg))
+        # a "delivery-status" part without recipient fields is the readable text
+        for text in list(self.parts.dsn):
+            if not _RECIPIENT_FIELD.search(text):
+                self.parts.dsn.remove(text)
+                self.parts.texts.append(text)
+        plain = "\n".join(clean(t) for t in self.parts.texts if t and t.strip())
+        if not plain.strip() and self.parts.htmls:
+            plain = "\n".join(html_to_text(clean(h)) for h in self.parts.htmls)
+        self.plain = plain.replace("\r\n", "\n").replace("\r", "\n")
+        self.notice = cut_returned(self.plain)
+        self.excluded = set()
+        for name in _HEADER_ADDRESS_FIELDS:
+            for value in msg.get_all(name) or ():
+                for address in ADDRESS_SCAN.findall(str(value)):
+                    normalised = normalise_address(address)
+                    if normalised:
+                        self.excluded.add(normalised)
+
+    @property
+    def report_type(self):
+        return self.parts.report
+
+    def mail_system_sender(self):
+        return _mail_system_sender(self.msg)
+
+    def bounce_signals(self):
+        """The independent hints that this is a bounce (see the parsers)."""
+        head = self.notice[:4000]
+        return (
+            self.mail_system_sender(),
+            bool(_SUBJECT_BOUNCE.search(self.subject)),
+            bool(_BODY_BOUNCE.search(head)),
+            bool(self.parts.returned),
+            self.parts.report == "delivery-status" or bool(self.parts.dsn),
+        )
+
+    def strong_body(self):
+        return bool(_STRONG_BODY.search(self.notice[:4000]))
+
+    def is_autoreply(self):
+        return _is_autoreply(self.msg, self.subject) or bool(
+            _READ_RECEIPT_SUBJECT.search(self.subject)
+        )
+
+    def delay_text(self, text=None):
+        text = self.notice if text is None else text
+        return bool(_DELAY_TEXT.search(text))
+
+    def permanent_text(self, text=None):
+        text = self.notice if text is None else text
+        return bool(_PERMANENT_TEXT.search(text))
+
+    def delay_subject(self):
+        return bool(_DELAY_TEXT.search(self.subject))
+
+    def original_id(self):
+        """The Message-ID of the mail that bounced, or None."""
+        found = _returned_id(self.parts.returned, self.own_id)
+        if found:
+            return found
+        msg = self.msg
+        found = _first_id(str(msg.get("In-Reply-To", "")))
+        if found and found != self.own_id:
+            return found
+        references = _MSGID.findall(str(msg.get("References", "")))
+        if references and references[-1] != self.own_id:
+            return references[-1]
+        for match in _BODY_MSGID.finditer(self.plain):
+            if match.group(1) != self.own_id:
+                return match.group(1)
+        return None
+
+
+def mdn_rejected(disposition):
+    return bool(_MDN_REJECTED.search(disposition or ""))
+
+
+def first_id(value):
+    return _first_id(value)

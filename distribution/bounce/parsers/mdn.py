@@ -1,0 +1,53 @@
+"""Message disposition notifications (RFC 8098): read receipts are not
+failures; a Sieve/Dovecot rejection (``Disposition: ...; deleted``, RFC 5429)
+is a failure of the recipient that refused it."""
+
+from ..envelope import first_id, mdn_rejected
+from ..evidence import Record, to_failure
+from ..model import AUTOREPLY, BLOCKED, FAILURE, BounceResult
+from ..text import normalise_address
+from .rfc3464 import parse_fields
+
+NAME = "mdn"
+
+
+def parse(env):
+    if not (env.parts.mdn or env.report_type == "disposition-notification"):
+        return None
+    fields = {}
+    for text in env.parts.mdn:
+        for record in parse_fields(text):
+            fields.update(record)
+    original_id = first_id(fields.get("original-message-id")) or env.original_id()
+    if not mdn_rejected(fields.get("disposition", "")):
+        return BounceResult(
+            False, AUTOREPLY, original_message_id=original_id, parser=NAME
+        )
+    original = normalise_address(fields.get("original-recipient"))
+    final = normalise_address(fields.get("final-recipient"))
+    address = original or final or ""
+    record = Record(
+        address=address,
+        action="failed",
+        original_recipient=original,
+        final_recipient=final,
+    )
+    failure = to_failure(record, env.notice)
+    if failure.reason == "undetermined":
+        # the recipient's own filter refused the message
+        from ..reasons import REASONS
+
+        reason = REASONS["recipient_refuses"]
+        failure.reason, failure.category, failure.scope = (
+            reason.code,
+            BLOCKED,
+            reason.scope,
+        )
+    return BounceResult(
+        is_bounce=True,
+        kind=FAILURE,
+        recipients=[failure] if address else [],
+        original_message_id=original_id,
+        unattributed=None if address else failure,
+        parser=NAME,
+    )

@@ -1,0 +1,237 @@
+"""Plain-text fallback: bounces without a delivery-status part.
+
+Old and home-made formats: qmail's (D. J. Bernstein, "qmail-send bounce
+message format", QSBMF: one "<address>:" paragraph per recipient), Sendmail's
+and Exchange's texts without a DSN, provider notices, AOL screen names...
+Recipients come from ``X-Failed-Recipients``,
+else from the addresses the notification text names as recipients (first
+thing on a line, or after "to", "for", "recipient:", "address:"...),
+ignoring the returned copy of the original message, the bounce's own header
+addresses and mail-system mailboxes -- except a ``postmaster@`` address the
+text explicitly names as the failed recipient.  A bare mailbox name listed
+as a recipient (AOL) is completed with the reporting domain.  Runs last.
+"""
+
+import re
+from email.utils import parseaddr
+
+from ..evidence import Record, to_failure
+from ..model import DELAY, FAILURE, BounceResult
+from ..text import (
+    ADDRESS_SCAN,
+    SYSTEM_LOCALPARTS,
+    codes_in,
+    header,
+    normalise_address,
+    site_domain,
+    text_codes,
+)
+
+NAME = "text"
+
+_HEADERISH = re.compile(
+    r"^\s*(?:from|to|cc|bcc|subject|sent|date|reply-to|sender|return-path|message-id"
+    r"|in-reply-to|references|x-[\w-]+)\s*:",
+    re.IGNORECASE,
+)
+_FROMISH = re.compile(r"^\s*(?:from|sender|reply-to|return-path|message-id)\s*:", re.I)
+_CONTEXT = re.compile(
+    r"(?:\b(?:to|for|addressed|address(?:es)?|recipients?|user(?:id)?|mailbox|attempts"
+    r"|rcpt\s+to|smtp|rfc822|error-for|(?:expanded|generated)\s+from)"
+    r"\s*[:=,;]?\s*[<\[\"'(]*\s*)$",
+    re.IGNORECASE,
+)
+_EXPANDED = re.compile(r"\b(?:expanded|generated)\s+from\s*:?\s*[<\[\"'(]*\s*$", re.I)
+_FROM_CONTEXT = re.compile(r"\bfrom\s*:?\s*[<\[\"'(]*\s*$", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]{3}")
+_ROUTE_PREFIX = re.compile(r"^(?:smtp|rfc822|mailto)[=:]", re.I)
+_LEADER = re.compile(r"^[\s>*\-|•\"'<\[(]*$")
+_LISTED_AFTER = re.compile(r">?\s*(?::|$|\.\.\.\s)")
+_EXPANDED_PAIR = re.compile(
+    r"<?([^\s<>()]+@[^\s<>()]+?)>?\s*\((?:expanded|generated|alias)\s+from\s*:?\s*"
+    r"<?([^\s<>()]+@[^\s<>()]+?)>?\)",
+    re.I,
+)
+_BARE_NAME_LINE = re.compile(r"^[ \t]+([A-Za-z][\w.+-]{0,63})[ \t]*$")
+
+
+def _recipient_occurrences(text, excluded):
+    """[(address, line index, strong, header-like line)] of candidate recipients."""
+    found = []
+    for index, line in enumerate(text.split("\n")):
+        if "@" not in line:
+            continue
+        headerish = bool(_HEADERISH.match(line))
+        fromish = bool(_FROMISH.match(line))
+        for match in ADDRESS_SCAN.finditer(line):
+            token, start = match.group(0), match.start()
+            routed = _ROUTE_PREFIX.match(token)
+            if routed:
+                token, start = token[routed.end() :], start + routed.end()
+            address = normalise_address(token)
+            if not address or address in excluded:
+                continue
+            prefix = line[:start]
+            if address.split("@", 1)[0] in SYSTEM_LOCALPARTS and not (
+                _LEADER.match(prefix) and _LISTED_AFTER.match(line, match.end())
+            ):
+                # a mail-system mailbox, unless the line lists it as a
+                # failed recipient ("<postmaster@example.com>: ...")
+                continue
+            if fromish or (
+                _FROM_CONTEXT.search(prefix) and not _EXPANDED.search(prefix)
+            ):
+                continue
+            if prefix.rstrip().lower().endswith("message-id:"):
+                continue
+            strong = not headerish and bool(
+                _LEADER.match(prefix) or _CONTEXT.search(prefix)
+            )
+            found.append((address, index, strong, headerish))
+    return found
+
+
+def _blocks(text, occurrences):
+    """Text about each recipient: every line naming it, each with the
+    following non-blank lines up to the next recipient's paragraph."""
+    lines = text.split("\n")
+    starts = {}
+    for address, index, *_flags in occurrences:
+        starts.setdefault(index, address)
+    taken = {}
+    for address, index, *_flags in occurrences:
+        indexes = taken.setdefault(address, [])
+        if index in indexes:
+            continue
+        indexes.append(index)
+        for following in range(index + 1, len(lines)):
+            line = lines[following]
+            if not line.strip():
+                break
+            other = starts.get(following)
+            if (
+                other
+                and other != address
+                and _LEADER.match(line[: line.lower().find(other)])
+            ):
+                break
+            if following not in indexes:
+                indexes.append(following)
+    return {
+        address: "\n".join(lines[i] for i in sorted(indexes))
+        for address, indexes in taken.items()
+    }
+
+
+def _strip_leading_address(text, address):
+    """The block's text without its leading address; "" when only addresses remain."""
+    stripped = text.lstrip(" \t\n>*-|\"'<[(")
+    if stripped.lower().startswith(address):
+        text = stripped[len(address) :].lstrip(">]\"')").lstrip(" \t\n:.,")
+    rest = text.lower().replace(address, "")
+    return text if _WORD.search(rest) else ""
+
+
+def failed_header_addresses(msg):
+    addresses = []
+    for value in msg.get_all("X-Failed-Recipients") or []:
+        for piece in re.split(r"[,\s]+", str(value)):
+            address = normalise_address(piece)
+            if address and address not in addresses:
+                addresses.append(address)
+    return addresses
+
+
+def is_bounce(env):
+    """Enough independent signs that *env* is a bounce without a DSN."""
+    if env.msg.get_all("X-Failed-Recipients"):
+        return True
+    signals = env.bounce_signals()
+    return sum(signals) >= 2 or (any(signals) and env.strong_body())
+
+
+def parse(env):
+    if not is_bounce(env):
+        return None
+    notice = env.notice
+    delay = env.delay_text() or env.delay_subject()
+    kind = DELAY if delay and not env.permanent_text() else FAILURE
+    action = "delayed" if kind == DELAY else "failed"
+
+    addresses = failed_header_addresses(env.msg)
+    occurrences = _recipient_occurrences(notice, env.excluded)
+    if not addresses:
+        strong = [o for o in occurrences if o[2]]
+        for address, *_rest in strong or occurrences:
+            if address not in addresses:
+                addresses.append(address)
+    if not addresses:
+        addresses = _bare_names(env.msg, notice)
+    # "<final@x> (expanded from <sent@y>)": we sent to the second (Postfix)
+    originals = {}
+    for match in _EXPANDED_PAIR.finditer(notice):
+        final = normalise_address(match.group(1))
+        original = normalise_address(match.group(2))
+        if final and original:
+            originals[final] = original
+
+    blocks = _blocks(notice, [o for o in occurrences if o[0] in addresses and not o[3]])
+    fallback = text_codes(notice)
+    recipients = []
+    seen = set()
+    mentioned_originals = set(originals.values())
+    for address in addresses:
+        if address in mentioned_originals and address not in originals:
+            continue  # only named as the origin of an expanded address
+        block = blocks.get(address, "")
+        status, reply = codes_in(block)
+        shown = _strip_leading_address(block, address) if block else ""
+        original = originals.get(address, address)
+        if original in seen:
+            continue
+        seen.add(original)
+        record = Record(
+            address=original,
+            action=action,
+            status=status,
+            reply_code=reply,
+            evidence=block,
+            shown=shown,
+            original_recipient=original,
+            final_recipient=address if original != address else None,
+        )
+        recipients.append(to_failure(record, notice, fallback, final=kind == FAILURE))
+    unattributed = None
+    if not recipients:
+        unattributed = to_failure(
+            Record(action=action), notice, fallback, final=kind == FAILURE
+        )
+    return BounceResult(
+        is_bounce=kind == FAILURE,
+        kind=kind,
+        recipients=recipients,
+        unattributed=unattributed,
+        parser=NAME,
+    )
+
+
+def _bare_names(msg, notice):
+    """AOL-style recipients listed by mailbox name only, completed with the domain."""
+    _name, sender = parseaddr(header(msg, "From"))
+    if "@" not in sender:
+        return []
+    domain = site_domain(sender.rsplit("@", 1)[1])
+    lines = notice.split("\n")
+    names = []
+    for index in range(1, len(lines)):
+        previous = lines[index - 1].strip().lower()
+        if not previous.endswith(":") or not re.search(r"recipient|address", previous):
+            continue
+        for line in lines[index:]:
+            match = _BARE_NAME_LINE.match(line)
+            if not match:
+                break
+            address = normalise_address(f"{match.group(1)}@{domain}")
+            if address and address not in names:
+                names.append(address)
+    return names

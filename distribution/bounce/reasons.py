@@ -1,0 +1,1024 @@
+"""Why a delivery failed: one ordered, data-driven table of reasons.
+
+Every failed recipient gets a *reason* (a stable code such as
+``mailbox_unknown`` or ``blocklisted``), which gives its category (hard /
+soft / blocked) and its *scope*: whether the refusal concerns the
+``recipient`` (the address), our ``sender`` (our address, domain, server or
+IP: a company-wide problem) or the ``message`` (its content or format).  The
+Odoo layer holds an address only for hard reasons and for blocked reasons of
+scope ``recipient``.
+
+The evidence is read in tiers, first decision wins (:func:`explain`):
+
+1. vendor rules (:data:`VENDOR_RULES`): codes and sentences that providers
+   document for their own servers;
+2. enhanced status codes that say one thing only (:data:`STATUS_TABLE`,
+   strength ``strong``; RFC 3463, the IANA registry of RFC 5248, RFC 7505);
+3. phrase families (:data:`PHRASE_RULES`), each scoped to whose address or
+   what it talks about: "sender domain does not exist" is about our sender,
+   "recipient account is blocked" about the recipient's account.  A phrase
+   hedged with "may", "might", "possibly"... is not evidence;
+4. the other enhanced status codes (strength ``weak``: X.7.1, X.6.x, ...)
+   and the reply codes RFC 5321 / RFC 7504 give a meaning to (552, 551,
+   553, 521, 556);
+5. the SMTP stage of the refusal (:mod:`.stages`): at connection, HELO or
+   MAIL the receiver refused *us*; at RCPT the address; after DATA the
+   message;
+6. the class: a temporary code is soft; a permanent refusal that says
+   nothing is ``undetermined`` (soft: retried once, the address is not
+   blamed -- telling an accountant to fix a good address is the worst
+   outcome).
+
+Codes stay the evidence they are: the ``status`` and ``reply_code`` reported
+are the server's, whatever tier decided.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..i18n import _
+from .model import BLOCKED, HARD, SOFT
+from .stages import CONNECT, DATA, HELO, MAIL, RCPT
+from .text import is_generic_status, normalise_status
+
+RECIPIENT = "recipient"
+SENDER = "sender"
+MESSAGE = "message"
+SCOPES = (RECIPIENT, SENDER, MESSAGE)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason: its code, category, scope and a short label (an English
+    template marked for translation: the Odoo layer shows ``env._(label)``)."""
+
+    code: str
+    category: str
+    scope: str
+    label: str
+
+
+_REASONS = (
+    # hard: the address is bad
+    Reason("mailbox_unknown", HARD, RECIPIENT, _("unknown mailbox")),
+    Reason("domain_unknown", HARD, RECIPIENT, _("the domain does not exist")),
+    Reason("null_mx", HARD, RECIPIENT, _("the domain accepts no mail (null MX)")),
+    Reason("bad_address", HARD, RECIPIENT, _("invalid address")),
+    Reason("mailbox_disabled", HARD, RECIPIENT, _("mailbox disabled or closed")),
+    Reason("mailbox_moved", HARD, RECIPIENT, _("the address has moved")),
+    Reason("unroutable", HARD, RECIPIENT, _("no route to the address")),
+    Reason("recipient_rejected", HARD, RECIPIENT, _("the address was refused")),
+    # soft: temporary
+    Reason("mailbox_full", SOFT, RECIPIENT, _("mailbox full")),
+    Reason("message_too_large", SOFT, MESSAGE, _("message too large")),
+    Reason("greylisted", SOFT, SENDER, _("greylisting")),
+    Reason("rate_limited", SOFT, SENDER, _("rate limited")),
+    Reason("expired", SOFT, RECIPIENT, _("delivery time expired after retries")),
+    Reason("server_trouble", SOFT, RECIPIENT, _("mail server or network trouble")),
+    Reason("local_error", SOFT, RECIPIENT, _("mailer error on the receiving host")),
+    Reason("too_many_recipients", SOFT, MESSAGE, _("too many recipients")),
+    Reason("tls_required", SOFT, SENDER, _("encryption (TLS) required")),
+    Reason("delayed", SOFT, RECIPIENT, _("delivery delayed, still retrying")),
+    Reason("undetermined", SOFT, RECIPIENT, _("refused without a reason")),
+    # blocked: the receiver refused us or our message
+    Reason("spam_content", BLOCKED, MESSAGE, _("rejected as spam")),
+    Reason("virus", BLOCKED, MESSAGE, _("rejected as a virus or phishing")),
+    Reason("content_rejected", BLOCKED, MESSAGE, _("content or format refused")),
+    Reason("policy", BLOCKED, MESSAGE, _("refused by policy")),
+    Reason("blocklisted", BLOCKED, SENDER, _("our server is on a block list")),
+    Reason("reputation", BLOCKED, SENDER, _("poor sending reputation")),
+    Reason("sender_rejected", BLOCKED, SENDER, _("our sender address was refused")),
+    Reason("ip_rejected", BLOCKED, SENDER, _("our sending server was refused")),
+    Reason("auth_failed", BLOCKED, SENDER, _("SPF, DKIM or DMARC check failed")),
+    Reason("auth_required", BLOCKED, SENDER, _("authentication required")),
+    Reason("relay_denied", BLOCKED, RECIPIENT, _("relaying denied")),
+    Reason("not_member", BLOCKED, RECIPIENT, _("mailing list for members only")),
+    Reason("challenge_response", BLOCKED, RECIPIENT, _("challenge-response filter")),
+    Reason(
+        "recipient_refuses", BLOCKED, RECIPIENT, _("the recipient does not accept us")
+    ),
+)
+REASONS = {reason.code: reason for reason in _REASONS}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision for one recipient: reason, tier that decided, extra facts."""
+
+    reason: Reason
+    tier: str
+    blocklist: str | None = None
+
+    @property
+    def code(self):
+        return self.reason.code
+
+    @property
+    def category(self):
+        return self.reason.category
+
+    @property
+    def scope(self):
+        return self.reason.scope
+
+
+# --------------------------------------------------------------------------
+# 1. Vendor rules: (reason, keywords, regex, source)
+# --------------------------------------------------------------------------
+
+_MS = "Microsoft, Email non-delivery reports and SMTP errors in Exchange Online"
+_GOOGLE = "Google Workspace Admin Help, SMTP error reference (answer 3726730)"
+_YAHOO = "Yahoo Sender Hub, SMTP error codes"
+_SEED = "project seed documents 01/02 (codes 602, 605, 607 of the old gateway)"
+
+_OUTLOOK = "Microsoft, Outlook.com postmaster: SMTP error codes (SC-, DY-, OU-)"
+_AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
+
+VENDOR_RULES = (
+    (
+        "rate_limited",
+        ("rate limited", "rate-limited"),
+        r"\btemporarily\s+rate[\s-]limited\b|\bhas\s+been\s+rate[\s-]limited\b",
+        _GOOGLE + " (4.7.28)",
+    ),
+    (
+        "mailbox_unknown",
+        "recip",
+        r"\bRESOLVER\.ADR\.(?:Ex)?Recip(?:ient)?NotFound\b",
+        _MS,
+    ),
+    (
+        "mailbox_unknown",
+        "access",
+        r"\brecipient\s+address\s+rejected:\s*access\s+denied",
+        _MS + " (5.4.1, directory-based edge blocking)",
+    ),
+    ("message_too_large", "sizelimit", r"\bRecipSizeLimit\b|\bSendSizeLimit\b", _MS),
+    ("recipient_refuses", "authrequired", r"\bRESOLVER\.RST\.AuthRequired\b", _MS),
+    ("recipient_refuses", "notauthorized", r"\bRESOLVER\.RST\.NotAuthorized\b", _MS),
+    (
+        "recipient_refuses",
+        "5.7.13",
+        r"\b5\.7\.13[3-6]\b",
+        _MS + " (5.7.133-136: group or mailbox restricted to internal senders)",
+    ),
+    (
+        "blocklisted",
+        "5.7.",
+        r"\b5\.7\.(?:60[6-9]|6[1-4]\d)\b",
+        _MS + " (5.7.606-649: banned sending IP)",
+    ),
+    (
+        "reputation",
+        "5.7.",
+        r"\b5\.7\.(?:70[358]|750)\b",
+        _MS + " (5.7.703/705/708/750)",
+    ),
+    ("domain_unknown", "5.4.310", r"\b5\.4\.310\b", _MS + " (5.4.310: no such domain)"),
+    (
+        "server_trouble",
+        "5.4.312",
+        r"\b5\.4\.312\b",
+        _MS + " (5.4.312: DNS query failed)",
+    ),
+    ("expired", "5.4.316", r"\b5\.4\.316\b", _MS + " (5.4.316: message expired)"),
+    (
+        "rate_limited",
+        ("5.2.12", "5.1.90"),
+        r"\b5\.2\.12[12]\b|\b5\.1\.90\b",
+        _MS + " (receive / daily limits)",
+    ),
+    (
+        "rate_limited",
+        "4.7.",
+        r"\b4\.7\.(?:5\d\d|6\d\d)\b",
+        _MS + " (4.7.500-699: server busy, throttled)",
+    ),
+    (
+        "rate_limited",
+        "rate",
+        r"receiving\s+mail\s+(?:at\s+a\s+rate|too\s+quickly)|rate\s+that\s+prevents",
+        _GOOGLE + " (4.2.1)",
+    ),
+    (
+        "mailbox_disabled",
+        "disabled",
+        r"account\s+that\s+you\s+tried\s+to\s+reach\s+is\s+(?:disabled|inactive)",
+        _GOOGLE + " (5.2.1)",
+    ),
+    (
+        "mailbox_unknown",
+        "exist",
+        r"account\s+that\s+you\s+tried\s+to\s+reach\s+does\s+not\s+exist",
+        _GOOGLE + " (5.1.1)",
+    ),
+    (
+        "mailbox_full",
+        ("quota", "storage"),
+        r"tried\s+to\s+reach\s+is\s+over\s+quota|out\s+of\s+storage\s+space",
+        _GOOGLE + " (4.2.2 / 5.2.2)",
+    ),
+    (
+        "auth_failed",
+        ("authenticat", "5.7.26"),
+        r"\bunauthenticated\s+e?mail\b|\b5\.7\.2[67]\b.*\bauthenticat",
+        _GOOGLE + " (5.7.26)",
+    ),
+    (
+        "reputation",
+        "unusual rate",
+        r"unusual\s+rate\s+of\s+unsolicited\s+mail",
+        _GOOGLE + " (4.7.28 / 5.7.28)",
+    ),
+    (
+        "ip_rejected",
+        ("ipv6", "directly"),
+        r"ipv6\s+sending\s+guidelines|\bnot\s+authorized\s+to\s+send\s+e?mail\s+directly",
+        _GOOGLE,
+    ),
+    ("reputation", "[ts", r"\[TSS?0[1-4]\]", _YAHOO + " (TS01-TS04, TSS04)"),
+    (
+        "not_member",
+        "group you tried to contact",
+        r"group\s+you\s+tried\s+to\s+contact\b.{0,120}?\bpermission\s+to\s+post",
+        "Google Groups bounce text (hedged: may not exist, or no permission to post)",
+    ),
+    (
+        "blocklisted",
+        "bl0",
+        r"#BL\d{6}\b|\bBL0{6}\b",
+        "Comcast postmaster, SMTP error codes (BL000000)",
+    ),
+    ("rate_limited", "rl0", r"#RL\d{6}\b", "Comcast postmaster, SMTP error codes (RL)"),
+    ("greylisted", "[gl01]", r"\[GL01\]", _YAHOO + " (GL01: deferred, try again)"),
+    ("blocklisted", "sc-00", r"\bSC-00[1-4]\b", _OUTLOOK),
+    ("ip_rejected", "dy-00", r"\bDY-00[1-2]\b", _OUTLOOK),
+    ("reputation", "ou-00", r"\bOU-00[1-2]\b", _OUTLOOK),
+    ("ip_rejected", "dns:nr", r"\(DNS:NR\)", _AOL),
+    (
+        "reputation",
+        ("rtr:", "hvu:", "rly:", "con:", "dyn:", "mlk:"),
+        r"\((?:RTR|HVU|RLY|CON|DYN|MLK):\w+\)",
+        _AOL,
+    ),
+    (
+        "virus",
+        "security issue",
+        r"content\s+presents\s+a\s+potential\s+security\s+issue",
+        _GOOGLE + " (5.7.0)",
+    ),
+    ("blocklisted", ("[tss", "[bl"), r"\[TSS(?:09|11)\]|\[BL2[13]\]", _YAHOO),
+    (
+        "mailbox_unknown",
+        "account",
+        r"\bdoes\s*n[o']t\s+have\s+an?\s+\S+\s+account\b",
+        _YAHOO + " (554 delivery error: dd)",
+    ),
+)
+
+_SEED_REPLY = {
+    "605": "recipient_refuses",
+    "607": "recipient_refuses",
+    "602": "server_trouble",
+}
+
+# --------------------------------------------------------------------------
+# 2/4. Enhanced status codes (RFC 3463, RFC 5248 registry, RFC 7505, 7372)
+# --------------------------------------------------------------------------
+
+# "X.s.d": (reason, strength); X.0.0-style codes carry no meaning
+STATUS_TABLE = {
+    "X.1.1": ("mailbox_unknown", "strong"),  # bad destination mailbox address
+    "X.1.2": ("domain_unknown", "strong"),  # bad destination system address
+    "X.1.3": ("bad_address", "strong"),  # bad destination mailbox address syntax
+    "X.1.4": ("bad_address", "weak"),  # destination mailbox address ambiguous
+    "X.1.6": ("mailbox_moved", "strong"),  # destination mailbox has moved
+    "X.1.7": ("sender_rejected", "strong"),  # bad sender's mailbox address syntax
+    "X.1.8": ("sender_rejected", "strong"),  # bad sender's system address
+    "X.1.10": ("null_mx", "strong"),  # recipient address has null MX (RFC 7505)
+    "X.2.1": ("mailbox_disabled", "strong"),  # mailbox disabled
+    "X.2.2": ("mailbox_full", "strong"),  # mailbox full
+    "X.2.3": ("message_too_large", "strong"),  # message length exceeds limit
+    "X.2.4": ("server_trouble", "weak"),  # mailing list expansion problem
+    "X.3.1": ("server_trouble", "weak"),  # mail system full
+    "X.3.2": ("server_trouble", "weak"),  # system not accepting network messages
+    "X.3.3": ("server_trouble", "weak"),  # system not capable of selected features
+    "X.3.4": ("message_too_large", "strong"),  # message too big for system
+    "X.3.5": ("server_trouble", "weak"),  # system incorrectly configured
+    "X.4.1": ("server_trouble", "weak"),  # no answer from host
+    "X.4.2": ("server_trouble", "weak"),  # bad connection
+    "X.4.3": ("server_trouble", "weak"),  # directory server failure
+    "X.4.4": ("unroutable", "weak"),  # unable to route
+    "X.4.5": ("server_trouble", "weak"),  # mail system congestion
+    "X.4.6": ("server_trouble", "weak"),  # routing loop detected
+    "X.4.7": ("expired", "strong"),  # delivery time expired
+    "X.5.3": ("too_many_recipients", "strong"),  # too many recipients
+    "X.6.1": ("content_rejected", "weak"),  # media not supported
+    "X.6.2": ("content_rejected", "weak"),  # conversion required and prohibited
+    "X.6.3": ("content_rejected", "weak"),  # conversion required, not supported
+    "X.6.4": ("content_rejected", "weak"),  # conversion with loss performed
+    "X.6.5": ("content_rejected", "weak"),  # conversion failed
+    "X.6.6": ("content_rejected", "weak"),  # message content not accepted
+    "X.6.7": ("bad_address", "weak"),  # non-ASCII addresses not permitted (6531)
+    "X.6.8": ("content_rejected", "weak"),  # UTF-8 reply required (RFC 6531)
+    "X.6.9": ("content_rejected", "weak"),  # UTF-8 header cannot be transferred
+    "X.6.10": ("content_rejected", "weak"),
+    "X.7.0": ("policy", "weak"),  # other security or policy status
+    "X.7.1": ("policy", "weak"),  # delivery not authorized, message refused
+    "X.7.2": ("not_member", "weak"),  # mailing list expansion prohibited
+    "X.7.3": ("content_rejected", "weak"),  # security conversion required
+    "X.7.4": ("content_rejected", "weak"),  # security features not supported
+    "X.7.5": ("content_rejected", "weak"),  # cryptographic failure
+    "X.7.6": ("content_rejected", "weak"),  # cryptographic algorithm not supported
+    "X.7.7": ("content_rejected", "weak"),  # message integrity failure
+    "X.7.8": ("auth_failed", "weak"),  # authentication credentials invalid
+    "X.7.9": ("auth_required", "weak"),  # authentication mechanism is too weak
+    "X.7.10": ("tls_required", "weak"),  # encryption needed
+    "X.7.11": ("tls_required", "weak"),  # encryption required for mechanism
+    "X.7.12": ("auth_required", "weak"),  # a password transition is needed
+    "X.7.13": ("mailbox_disabled", "strong"),  # user account disabled
+    "X.7.14": ("recipient_refuses", "weak"),  # trust relationship required
+    "X.7.15": ("server_trouble", "weak"),  # priority level is too low
+    "X.7.16": ("message_too_large", "weak"),  # message too big for priority
+    "X.7.17": ("mailbox_moved", "strong"),  # mailbox owner has changed
+    "X.7.18": ("mailbox_moved", "strong"),  # domain owner has changed
+    "X.7.19": ("server_trouble", "weak"),  # RRVS test cannot be completed
+    "X.7.20": ("auth_failed", "strong"),  # no passing DKIM signature (RFC 7372)
+    "X.7.21": ("auth_failed", "strong"),  # no acceptable DKIM signature
+    "X.7.22": ("auth_failed", "strong"),  # no valid author-matched DKIM signature
+    "X.7.23": ("auth_failed", "strong"),  # SPF validation failed
+    "X.7.24": ("auth_failed", "strong"),  # SPF validation error
+    "X.7.25": ("ip_rejected", "strong"),  # reverse DNS validation failed
+    "X.7.26": ("auth_failed", "strong"),  # multiple authentication checks failed
+    "X.7.27": ("sender_rejected", "strong"),  # sender address has null MX
+    "X.7.28": ("rate_limited", "weak"),  # mail flood detected
+    "X.7.29": ("auth_failed", "weak"),  # ARC validation failure
+    "X.7.30": ("tls_required", "weak"),  # REQUIRETLS support required
+}
+# Temporary codes never make an address bad by themselves, and RFC 3463
+# gives the 4.x.x versions of these a temporary meaning.
+_TEMPORARY_ONLY = {"X.1.1", "X.1.2", "X.1.3", "X.1.6", "X.1.10", "X.2.1", "X.7.13"}
+
+# RFC 5321 section 4.2.3 and RFC 7504: (reason, stages where it holds)
+REPLY_TABLE = {
+    "551": ("mailbox_moved", (None, RCPT)),  # user not local
+    "552": ("mailbox_full", (None, RCPT, DATA)),  # exceeded storage allocation
+    "553": ("bad_address", (None, RCPT)),  # mailbox name not allowed
+    "521": ("null_mx", (None, CONNECT, RCPT)),  # host does not accept mail
+    "556": ("null_mx", (None, RCPT)),  # domain does not accept mail
+}
+
+# --------------------------------------------------------------------------
+# 3. Phrase families: (reason, keywords, regex); first rule that matches
+# unhedged wins.  Sources: the message texts of Postfix (smtpd_*_restrictions
+# and bounce(5) templates), Exim (spec chapter "Bounce and warning messages",
+# ACL texts), Sendmail (cf/README, sendmail.cf messages), qmail (qmail-send,
+# qmail-remote), and the providers documented above.
+# --------------------------------------------------------------------------
+
+_OURS = r"(?:sender|envelope[\s-]from|return[\s-]path|mail\s+from)"
+_STATE = (
+    r"(?:disabled|blocked|suspended|locked|inactive|deactivated|closed|frozen|"
+    r"expired|terminated|deleted|removed|discontinued|cancell?ed)"
+)
+_ADDRESSEE = r"(?:recipient|mailbox|address(?:ee)?|account|user|domain|host)"
+_LISTS = (
+    r"spamhaus|spamcop|barracudacentral|sorbs|uceprotect|psbl|"
+    r"mailspike|invaluement|abuseat|spamrats|backscatterer"
+)
+
+PHRASE_RULES = (
+    # our sender: its address or domain, whatever the sentence says about it
+    (
+        "sender_rejected",
+        ("sender", "from", "return"),
+        r"\b" + _OURS + r"\s+(?:e-?mail\s+)?(?:address\s+|domain\s+)?(?:\S+\s+){0,3}?"
+        r"(?:rejected|denied|refused|not\s+allowed|not\s+permitted|does\s*n[o']t\s+exist"
+        r"|not\s+found|unknown|invalid|is\s+not\s+valid|unverified|not\s+verified|verify"
+        r"\s+failed|verification\s+failed|blacklisted|blocked|banned)\b",
+    ),
+    (
+        "sender_rejected",
+        "domain",
+        r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)",
+    ),
+    ("sender_rejected", "verify", r"\bsender\s+verif(?:y|ication)\b"),
+    (
+        "sender_rejected",
+        ("badmailfrom", "not verified"),
+        r"\bbadmailfrom\b|\b(?:e-?mail\s+)?address\s+is\s+not\s+verified\b",
+    ),
+    (
+        "ip_rejected",
+        "rejected",
+        r"\bbut\s+my\s+name\s+was\s+rejected\b",  # qmail-remote: HELO refused,
+    ),
+    # block lists, then our server / IP
+    (
+        "blocklisted",
+        (
+            "list",
+            "bl",
+            "blocked using",
+            "spamhaus",
+            "spamcop",
+            "barracuda",
+            "sorbs",
+            "uceprotect",
+            "psbl",
+            "mailspike",
+            "invaluement",
+            "abuseat",
+            "spamrats",
+            "backscatterer",
+        ),
+        r"\b(?:black|block|deny)[\s-]?list(?:ed)?\b|\b(?:rbl|dnsbl|dnsrbl)\b"
+        r"|\bblocked\s+using\b|(?<!\bnot\s)(?<!n't\s)\blisted\s+(?:in|at|on|by)\b"
+        r"|\b(?:" + _LISTS + r")\b",
+    ),
+    (
+        "ip_rejected",
+        (
+            "client",
+            "helo",
+            "ehlo",
+            "ptr",
+            "reverse",
+            "rdns",
+            "hostname",
+            "ip",
+            "dynamic",
+            "dial",
+            "residential",
+        ),
+        r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
+        r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
+        r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
+        r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
+        r"|\bdynamic\s+(?:ip|address|pool|range)|\bdial-?up\b|\bresidential\s+(?:ip|address)"
+        r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
+        r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
+        r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
+        r"(?:blocked|banned|not\s+allowed|blacklisted)\b",
+    ),
+    ("reputation", "reputation", r"\breputation\b"),
+    # the recipient's account is in a state: about the address, not about us
+    (
+        "mailbox_disabled",
+        (
+            "disabled",
+            "blocked",
+            "suspended",
+            "locked",
+            "inactive",
+            "deactivated",
+            "closed",
+            "frozen",
+            "expired",
+            "terminated",
+            "deleted",
+            "removed",
+            "discontinued",
+            "cancel",
+        ),
+        r"(?<!\bip\s)(?<!\bip-)\b(?:recipient\s+)?(?:account|mailbox|user|address"
+        r"|e-?mail\s+address)"
+        r"(?:\s+\S+){0,2}?\s+(?:has\s+been\s+|is\s+|was\s+|is\s+currently\s+)?"
+        + _STATE
+        + r"\b",
+    ),
+    (
+        "mailbox_disabled",
+        "longer",
+        r"\bno\s+longer\s+(?:valid|active|in\s+use|exists?|available)\b",
+    ),
+    # authentication of our mail
+    (
+        "auth_failed",
+        ("spf", "dkim", "dmarc"),
+        r"\b(?:spf|dkim|dmarc)\b",
+    ),
+    (
+        "auth_required",
+        ("authentica", "authrequired"),
+        r"\bauthentication\s+(?:is\s+)?required\b|\bunauthenticated\s+senders?\b"
+        r"|\bnot\s+authenticated\b|\bAuthRequired\b",
+    ),
+    # relaying
+    (
+        "relay_denied",
+        ("relay", "rcpthosts"),
+        r"\brelay(?:ing)?\s+(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)|prohibited)"
+        r"|\b(?:unable|not\s+permitted|not\s+allowed)\s+to\s+relay\b|\bwe\s+do\s+not\s+relay\b"
+        r"|\brcpthosts\b|\bno\s+relaying\b",
+    ),
+    # temporary conditions named as such
+    ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
+    (
+        "rate_limited",
+        ("rate", "throttl", "too many", "limit", "frequency", "volume"),
+        r"\brate[\s-]?limit|\bthrottl|\btoo\s+many\s+(?:messages|connections|mails|e-?mails"
+        r"|sessions|concurrent)|\b(?:sending|hourly|daily|message)\s+(?:rate\s+)?limit"
+        r"\s+(?:exceeded|reached)|\bexceeded\s+(?:the\s+)?(?:sending|hourly|daily|rate)"
+        r"|\bunexpected\s+volume\b|\bsending\s+frequency\b",
+    ),
+    # mailing lists and challenge-response
+    (
+        "not_member",
+        ("member", "closed", "moderat", "subscri"),
+        r"\bnot\s+a\s+(?:list\s+)?member\b|\bnon-?members?\b|\bmembers?\s+only\b"
+        r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?members\b"
+        r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b",
+    ),
+    (
+        "challenge_response",
+        ("challenge", "verify", "human", "confirm"),
+        r"\bchallenge[\s-]response\b|\bverify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+        r"|\bconfirm\s+(?:that\s+)?you\s+are\s+(?:a\s+)?(?:real|human)"
+        r"|\bsender\s+(?:needs\s+to\s+be\s+)?(?:approved|whitelisted)\b",
+    ),
+    (
+        "recipient_refuses",
+        ("accept", "restricted", "authori", "allow"),
+        r"\bnot\s+accepting\s+(?:e-?mail|mail|messages)\s+from\b"
+        r"|\bdoes\s*n[o']t\s+accept\s+(?:e-?mail|mail|messages)\s+from\b"
+        r"|\bhas\s+restricted\b|\brestricted\s+(?:sms\s+)?e-?mail\b"
+        r"|\bonly\s+accepts?\s+(?:e-?mail|mail|messages)\s+from\b"
+        r"|\bnot\s+(?:authori[sz]ed|allowed|permitted)\s+to\s+send\s+(?:e-?mail\s+|mail\s+)?to\b"
+        r"|\brefuses?\s+to\s+accept\b",
+    ),
+    # the message: virus, spam, content, filters
+    (
+        "virus",
+        ("virus", "malware", "phishing", "infected", "trojan"),
+        r"(?<!scanned\sfor\s)(?<!anti-)(?<!anti)\bvirus(?:es)?\b|\bmalware\b|\bphishing\b"
+        r"|(?<!not\s)\binfected\b|\btrojan\b",
+    ),
+    (
+        "spam_content",
+        ("spam", "unsolicited", "junk", "bulk"),
+        r"\bspam(?:mer|ming|my|assassin)?\b|\bunsolicited\b|\bjunk\s+mail\b|\bbulk\s+mail\b",
+    ),
+    (
+        "content_rejected",
+        (
+            "content",
+            "filter",
+            "message",
+            "attachment",
+            "wanted",
+            "scan",
+            "header",
+            "field",
+        ),
+        r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
+        r"|\b(?:filter(?:ed)?\s+fail|\(filter\s+fail\)|message\s+filter)"
+        r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
+        r"|\bthis\s+message\s+isn't\s+wanted\b|\brejected\s+by\s+(?:the\s+)?"
+        r"(?:local\s+)?(?:scanning|content)\b|\bmessage\s+(?:was\s+)?(?:rejected|refused)"
+        r"\s+(?:by|because|due)|\bmessage\s+refused\b"
+        r"|\b(?:missing|no)\s+(?:[\w-]+:?\s+)?(?:header|field)\b(?:\s+given)?",
+    ),
+    ("policy", "polic", r"\bpolic(?:y|ies)\b"),
+    # soft: the mailbox or the message size
+    (
+        "mailbox_full",
+        (
+            "quota",
+            "full",
+            "exceed",
+            "insufficient",
+            "enough",
+            "much",
+            "space",
+            "storage",
+            "voll",
+            "pleine",
+            "lleno",
+            "piena",
+        ),
+        r"\bquota\b|\bover\s*quota\b|\bmail\s?(?:box|folder)\s+(?:is\s+)?(?:full|exceeded)\b"
+        r"|\b(?:inbox|box)\s+is\s+full\b|\bfull\s+mailbox\b"
+        r"|\binsufficient\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
+        r"|\bnot\s+enough\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
+        r"|\bspace\s+not\s+enough\b|\btoo\s+much\s+mail\b"
+        r"|\bexceed\w*\s+(?:(?:the|its|their)\s+)?(?:mailbox\s+|storage\s+)?(?:size\s+)?"
+        r"(?:limit|storage|quota)|\bout\s+of\s+(?:storage\s+|disk\s+)?space\b"
+        r"|\bpostfach\s+(?:ist\s+)?voll\b|\bbo[iî]te\s+(?:aux\s+lettres\s+)?pleine\b"
+        r"|\bbuz[oó]n\s+(?:est[aá]\s+)?lleno\b|\bcasella\s+(?:di\s+posta\s+)?piena\b",
+    ),
+    (
+        "message_too_large",
+        ("large", "big", "size", "length"),
+        r"\btoo\s+large\b|\b(?:message|mail|attachment)s?\s+(?:is\s+|was\s+)?too\s+big\b"
+        r"|\bsize\s+(?:limit|exceeds?|too)|\bmessage\s+(?:size|length)\s+(?:exceeds|limit)"
+        r"|\bexceed\w*\s+(?:the\s+)?(?:max\w*\s+)?(?:\w+\s+){0,2}(?:message\s+)?size\b",
+    ),
+    (
+        "bad_address",
+        ("unqualified", "malformed", "constructed", "syntax"),
+        r"\bunqualified\s+(?:recipient\s+)?address|\bmalformed\s+(?:recipient\s+)?address"
+        r"|\bincorrectly\s+constructed\b|\bsyntax\s+error\s+in\s+(?:the\s+)?(?:recipient"
+        r"\s+)?address|\binvalid\s+address\s+syntax\b",
+    ),
+    # hard: the address (a temporary DNS failure first: it is not one)
+    (
+        "server_trouble",
+        ("try again", "temporar"),
+        r"\bhost\s+not\s+found,\s*try\s+again\b"
+        r"|\btemporary\s+(?:dns|lookup|name\s+service)\s+(?:failure|error)\b",
+    ),
+    (
+        "null_mx",
+        ("null", "accept"),
+        r"\bnull\s*-?mx\b|\bdomain\s+\S+\s+does\s*n[o']t\s+accept\s+(?:e-?)?mail\b(?!\s+from)",
+    ),
+    (
+        "domain_unknown",
+        ("domain", "host", "mx", "exchanger", "nameserver", "service", "existent"),
+        r"\bunknown\s+(?:host|domain)\b|\b(?:host|domain)\s+(?:or\s+domain\s+)?(?:name\s+)?"
+        r"not\s+found\b|\bname\s+or\s+service\s+not\s+known\b"
+        r"|\bno\s+(?:mx|mail\s+exchanger)\b|\bno\s+such\s+(?:domain|host)\b"
+        r"|\bno\s+matches\s+to\s+nameserver\b|\bunrouteable\s+mail\s+domain\b"
+        r"|\bdomain\s+(?:name\s+)?(?:does\s*n[o']t\s+exist|is\s+not\s+valid|invalid)\b"
+        r"|\bdomain\s+(?:name\s+)?(?:couldn'?t|could\s+not|can\s*not)\s+be\s+found\b"
+        r"|\billegal\s+host/domain\s+name\b"
+        r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
+        r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b",
+    ),
+    (
+        "mailbox_unknown",
+        (
+            "unknown",
+            "known",
+            "found",
+            "such",
+            "name",
+            "exist",
+            "invalid",
+            "bad",
+            "illegal",
+            "listed",
+            "valid",
+            "mailbox",
+            "account",
+            "recogni",
+            "point",
+            "match",
+            "local",
+            "customer",
+            "wrong",
+            "existe",
+            "existiert",
+            "unbekannt",
+            "notfound",
+            "be found",
+            "found at",
+            "inconnu",
+            "desconocido",
+            "sconosciuto",
+            "inesistente",
+        ),
+        r"\buser\s+(?:is\s+)?unknown\b|\bunknown\s+(?:or\s+illegal\s+)?user\b"
+        r"|\bunknown\s+(?:e-?mail\s+)?(?:recipient|address(?:ee)?|mailbox|local[\s-]part|alias)\b"
+        r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+)?(?:unknown|not\s+known)\b"
+        r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+|was\s+)?not\s+found\b"
+        r"|\bno\s+such\s+(?:user|mailbox|recipient|address|account|person)\b"
+        r"|\bno\s+(?:user|mailbox)\s+(?:here\s+)?by\s+that\s+name\b"
+        r"|\bdoes\s*n[o']t\s+exist\b|\bnot\s+exist\b|\bn'existe\s+pas\b|\bno\s+existe\b"
+        r"|\bexistiert\s+nicht\b|\bunbekannt\b|\brecip(?:ient)?\s*not\s*found\b"
+        r"|\bRecip(?:ient)?NotFound\b|\berr\.nosuchuser\b"
+        r"|\binvalid\s+(?:final\s+delivery\s+)?(?:recipient|mailbox|address|user(?:id)?"
+        r"|account)\b|\b(?:bad|illegal)\s+(?:destination\s+)?(?:mailbox|recipient|address"
+        r"|user)\b|\bnot\s+listed\s+in\b|\bnot\s+a\s+valid\s+(?:user|recipient|mailbox"
+        r"|address)\b|\bno\s+(?:mailbox|account)\b|\bnot\s+recogni[sz]ed\b"
+        r"|\bfinal\s+(?:e-?mail\s+)?delivery\s+point\b|\bdid\s+not\s+(?:exactly\s+)?match\b"
+        r"|\b(?:user|recipient)\s+not\s+local\b|\bnot\s+our\s+customer\b"
+        r"|\bwrong\s+(?:or\s+no\s+longer\s+valid|address)\b|\baddress\s+unknown\b"
+        r"|\bkonnte\s+nicht\s+gefunden\s+werden\b"
+        r"|\b(?:couldn'?t|could\s+not|can'?t|cannot)\s+be\s+found\b|\bwasn'?t\s+found\s+at\b"
+        r"|\b(?:utilisateur|destinataire|adresse|bo[iî]te)\s+inconnue?\b"
+        r"|\bmailbox\s+inconnue\b|\busuario\s+desconocido\b"
+        r"|\butente\s+(?:sconosciuto|inesistente)\b|\bempf(?:ä|ae)nger\s+unbekannt\b",
+    ),
+    (
+        "unroutable",
+        ("unrout", "route", "collected", "moved", "forced", ":fail:"),
+        r"\bunrout(?:e)?able\b|\bcannot\s+route\b|\bno\s+route\s+(?:found\s+)?to\b|\bnot\s+(?:been\s+)?collected\b"
+        r"|\b(?:mailbox|user)\s+(?:has\s+)?moved\b|\bforced\s+failure\b|\(:fail:\)",
+    ),
+    # soft: expiry, local mailer errors, network trouble
+    (
+        "expired",
+        (
+            "expired",
+            "retry",
+            "maximum",
+            "attempts",
+            "queue",
+            "failing",
+            "aborted",
+            "days",
+            "time limit",
+        ),
+        r"\bretry\s+time(?:out)?\s+(?:not\s+reached|exceeded)\b|\bexpired\b"
+        r"|\bexceeded\s+(?:the\s+)?maximum\s+(?:delivery\s+)?(?:attempts|retries)\b"
+        r"|\bdelivery\s+failed\s+\d+\s+attempts\b|\bqueued?\s+(?:too\s+long|period)\b"
+        r"|\bin\s+the\s+queue\s+too\s+long\b|\bhave\s+been\s+failing\b|\baborted\s+after\b"
+        r"|\bin\s+the\s+time\s+limit\s+specified\b"
+        r"|\b(?:could\s+not\s+be\s+delivered|cannot\s+send\s+message)\s+for\s+\d+\s+days\b",
+    ),
+    (
+        "local_error",
+        ("pipe", "save", "local", "filter", "died", "mailer", "transport", "error"),
+        r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
+        r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
+        r"|\bprocessing\s+error\b|\berror\s+while\s+(?:being\s+)?process"
+        r"|\bmailer\s+error\b|\btransport\s+error\b|\bno\s+recipient\s+addresses\b"
+        r"|\bunable\s+to\s+(?:create|write|open)\b",
+    ),
+    (
+        "too_many_recipients",
+        ("recipients",),
+        r"\bmore\s+recipients\s+than\s+allowed\b|\btoo\s+many\s+recipients\b",
+    ),
+    (
+        "tls_required",
+        ("tls", "starttls", "encrypt"),
+        r"\b(?:tls|starttls)\b[^.\n]{0,40}\brequired\b|\brequires?\s+(?:tls|starttls"
+        r"|encryption)\b|\bencryption\s+(?:is\s+)?required\b",
+    ),
+    (
+        "server_trouble",
+        (
+            "later",
+            "temporar",
+            "time",
+            "connect",
+            "establish",
+            "reachable",
+            "respond",
+            "answer",
+            "hops",
+            "loop",
+            "busy",
+            "unavailable",
+            "service",
+            "gateway",
+            "socket",
+            "try",
+            "dns",
+            "lookup",
+            "mx",
+            "resources",
+        ),
+        r"\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
+        r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
+        r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b"
+        r"|\b(?:could|can)\s*(?:not|n't)\s+(?:connect|establish)\b|\bunable\s+to\s+connect\b"
+        r"|\bnot\s+(?:be\s+)?reachable\b|\bunreachable\b|\bnot\s+responding\b"
+        r"|\bdid\s+not\s+respond\b|\bno\s+answer\b|\btoo\s+many\s+hops\b"
+        r"|\b(?:mail|routing|forwarding|alias(?:ing)?)\s+loop\b"
+        r"|\bloop(?:ing)?\s+(?:detected|broken)\b|\blooping\b|\bloops\s+back\b"
+        r"|\bserver\s+(?:is\s+)?(?:too\s+)?busy\b|\bserver\s+(?:is\s+)?unavailable\b"
+        r"|\bservice\s+(?:is\s+)?(?:not\s+available|unavailable)\b"
+        r"|\bresources?\s+(?:temporarily\s+)?unavailable\b|\bcould\s+not\s+find\s+a\s+gateway"
+        r"|\bsocket\s+error\b|\b(?:requests?|attempts?)\s+to\s+connect\b"
+        r"|\bhost\s+not\s+found,\s*try\s+again\b"
+        r"|\btemporary\s+(?:dns|lookup|name\s+service)\s+(?:failure|error)\b"
+        r"|\bmx\s+record\s+points\s+to\s+local\s+host\b|\bpoints\s+to\s+local\s+host\b",
+    ),
+    # weak: generic refusals that name the mailbox
+    (
+        "recipient_rejected",
+        ("unavailable", "available", "taken", "local", "rejected", "undeliverable"),
+        r"\bmailbox\s+(?:is\s+)?(?:unavailable|not\s+available)\b"
+        r"|\brequested\s+action\s+not\s+taken\b|\bnot\s+local\b"
+        r"|\b(?:recipient\s+)?address\s+rejected\b|\bundeliverable\s+address\b",
+    ),
+    # generic "blocked"/"denied" with no subject: a refusal of us or our mail
+    (
+        "policy",
+        ("block", "banned", "denied", "refused", "not allowed"),
+        r"\bblock(?:ed|ing)?\b|\bbanned\b|\baccess\s+denied\b|\bnot\s+authori[sz]ed\b",
+    ),
+)
+
+WEAK_PHRASES = frozenset({"recipient_rejected"})
+# conditions named so explicitly that they win over a specific status code
+# some servers reuse for everything ("5.1.1 ... spam", "over quota (#5.1.1)")
+_OVERRIDE_STATUS = frozenset(
+    {
+        "blocklisted",
+        "ip_rejected",
+        "reputation",
+        "auth_failed",
+        "spam_content",
+        "virus",
+        "mailbox_full",  # vpopmail's "User over quota. (#5.1.1)"
+        "message_too_large",
+    }
+)
+_HEDGE = re.compile(
+    r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
+)
+_LIST_NAME = re.compile(r"\b(" + _LISTS + r")\b|\b([\w-]+(?:\.[\w-]+)+)\b", re.I)
+
+
+class _RuleSet:
+    """Ordered rules, each guarded by keywords (a substring test is far
+    cheaper than a regex, and most phrases are absent from most bounces)."""
+
+    __slots__ = ("keywords", "rules")
+
+    def __init__(self, rules):
+        self.rules = tuple(
+            (
+                reason,
+                frozenset((keywords,) if isinstance(keywords, str) else keywords),
+                re.compile(regex, re.I | re.M),
+            )
+            for reason, keywords, regex, *_source in rules
+        )
+        self.keywords = tuple(sorted(set().union(*(rule[1] for rule in self.rules))))
+
+    def first(self, text, lowered, skip_hedged=False):
+        """(reason code, match) of the first rule matching *text*, or None."""
+        present = {keyword for keyword in self.keywords if keyword in lowered}
+        if not present:
+            return None
+        for reason, keywords, pattern in self.rules:
+            if present.isdisjoint(keywords):
+                continue
+            for match in pattern.finditer(text):
+                if skip_hedged and _HEDGE.search(
+                    text[max(0, match.start() - 40) : match.start()]
+                ):
+                    continue
+                return reason, match
+        return None
+
+
+_VENDOR = _RuleSet(VENDOR_RULES)
+_PHRASES = _RuleSet(PHRASE_RULES)
+
+
+def _status_key(status):
+    klass, subject, detail = status.split(".")
+    return klass, f"X.{subject}.{detail}"
+
+
+def status_reason(status, strength=None):
+    """(reason code, strength) for an enhanced status code, or None."""
+    status = normalise_status(status)
+    if not status or is_generic_status(status) or status.endswith(".0"):
+        if (
+            status
+            and strength != "strong"
+            and status.split(".")[1] in ("6", "7")
+            and status.endswith(".0")
+        ):
+            return STATUS_TABLE[f"X.{status.split('.')[1]}.1"][0], "weak"
+        return None
+    klass, key = _status_key(status)
+    entry = STATUS_TABLE.get(key)
+    if entry is None:
+        return None
+    code, found_strength = entry
+    if klass == "4" and key in _TEMPORARY_ONLY:
+        return None
+    if strength and found_strength != strength:
+        return None
+    return code, found_strength
+
+
+@lru_cache(maxsize=256)
+def phrase_reason(text):
+    """(reason code, match) of the first unhedged phrase family in *text*.
+
+    Cached: the same notice is read for every recipient of a bounce.
+    """
+    if not text:
+        return None
+    return _PHRASES.first(text, text.lower(), skip_hedged=True)
+
+
+def blocklist_name(text):
+    """The block list a refusal names (``zen.spamhaus.org``), or None."""
+    if not text:
+        return None
+    lowered = text.lower()
+    for marker in ("blocked using", "listed in", "listed at", "listed on", "listed by"):
+        index = lowered.find(marker)
+        if index != -1:
+            match = _LIST_NAME.search(text, index + len(marker))
+            if match and match.start() - index < len(marker) + 12:
+                return match.group(0).rstrip(".;,")
+    match = re.search(r"\b(" + _LISTS + r")\b", text, re.I)
+    return match.group(0) if match else None
+
+
+_UNSET = object()
+
+
+def explain(
+    status=None, reply_code=None, text="", stage=None, final=True, phrase=_UNSET
+):
+    """The :class:`Verdict` for one failed (or delayed) recipient.
+
+    *status* is the enhanced status code, *reply_code* the SMTP reply code,
+    *text* the server's words about this recipient, *stage* the SMTP command
+    refused (:mod:`.stages`), *final* whether the message was given up (a
+    temporary code on a final failure can still be a bad address); *phrase*
+    is :func:`phrase_reason` of *text* when the caller already has it.
+    """
+    status = normalise_status(status)
+    reply_code = str(reply_code).strip() if reply_code else None
+    text = text or ""
+    lowered = text.lower()
+
+    def verdict(code, tier):
+        blocklist = blocklist_name(text) if code == "blocklisted" else None
+        return Verdict(REASONS[code], tier, blocklist)
+
+    klass = status[0] if status else (reply_code[0] if reply_code else None)
+    # 1. vendor rules
+    hit = _VENDOR.first(text, lowered) if text else None
+    if hit:
+        return verdict(hit[0], "vendor")
+    if reply_code in _SEED_REPLY:
+        return verdict(_SEED_REPLY[reply_code], "vendor")
+    # 2. unambiguous enhanced status codes
+    found = status_reason(status, "strong") if status else None
+    hit = phrase_reason(text) if phrase is _UNSET else phrase
+    if hit and hit[0] == "server_trouble" and status and status.startswith("5.7."):
+        hit = None  # "550 5.7.1 Connection refused": a policy refusal in words
+    if found:
+        if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
+            return verdict(hit[0], "phrase")
+        return verdict(found[0], "status")
+    # 3. phrases
+    if hit and hit[0] not in WEAK_PHRASES:
+        code = hit[0]
+        if klass == "4" and REASONS[code].category == HARD and not final:
+            return verdict("server_trouble", "phrase")
+        return verdict(code, "phrase")
+    # 4. the other codes
+    found = status_reason(status, "weak") if status and klass == "5" else None
+    if found:
+        return verdict(found[0], "status")
+    if hit:  # a weak phrase ("mailbox unavailable")
+        if klass == "4":
+            return verdict("server_trouble", "phrase")
+        if status is None or is_generic_status(status) or status.startswith("5.1."):
+            return verdict("recipient_rejected", "phrase")
+    if reply_code in REPLY_TABLE:
+        code, stages = REPLY_TABLE[reply_code]
+        if stage in stages:
+            return verdict(code, "reply")
+    # 5. the SMTP stage
+    if klass == "5" or (klass == "4" and final and stage in (CONNECT, HELO, MAIL)):
+        if stage in (CONNECT, HELO):
+            return verdict("ip_rejected", "stage")
+        if stage == MAIL:
+            return verdict("sender_rejected", "stage")
+        if stage == RCPT and klass == "5":
+            return verdict("recipient_rejected", "stage")
+        if stage == DATA:
+            return verdict("content_rejected", "stage")
+    # 6. the class
+    if klass == "4":
+        return verdict("server_trouble", "class")
+    return verdict("undetermined", "class")
+
+
+def classify_status(status, reply_code=None, diagnostic="", stage=None):
+    """Category (``hard``/``soft``/``blocked``) of one failed delivery.
+
+    *status* is an RFC 3463 enhanced code (``"5.1.1"``; text around it is
+    ignored), *reply_code* the SMTP reply code (``"550"``) or one of the
+    seed's own codes (602, 605, 607), *diagnostic* the server's text.  See
+    :func:`explain` for the reason behind it.
+    """
+    return explain(status, reply_code, diagnostic, stage).category
+
+
+__all__ = [
+    "MESSAGE",
+    "REASONS",
+    "RECIPIENT",
+    "SCOPES",
+    "SENDER",
+    "STATUS_TABLE",
+    "Reason",
+    "Verdict",
+    "blocklist_name",
+    "classify_status",
+    "explain",
+]
+
+# sanity: every rule names a known reason
+assert all(rule[0] in REASONS for rule in (*VENDOR_RULES, *PHRASE_RULES))
+assert all(entry[0] in REASONS for entry in STATUS_TABLE.values())
+assert all(code in REASONS for code in _SEED_REPLY.values())

@@ -1,0 +1,86 @@
+"""Which SMTP command the receiving server refused (the *stage*).
+
+The stage says whom a refusal concerns when the words do not: a refusal of
+the connection, of HELO/EHLO or of MAIL FROM concerns our server or our
+sender; of RCPT TO the address; after DATA the message.  Mail servers write
+it in their own way:
+
+* Postfix (bounce(5) templates, ``smtp_*`` clients): "(in reply to RCPT TO
+  command)", "(in reply to end of DATA command)", "host ... refused to talk
+  to me" (the greeting);
+* Exim (spec, "SMTP error from remote mail server after ..."): "after
+  initial connection", "after EHLO ...", "after MAIL FROM:<...>", "after RCPT
+  TO:<...>", "after end of data", "after pipelined ...";
+* Sendmail (transcript of the session): ">>> RCPT To:<...>" followed by the
+  "<<< 550 ..." answer;
+* qmail-remote: "Connected to ... but greeting failed", "... but sender was
+  rejected", "... but my name was rejected".
+"""
+
+import re
+from functools import lru_cache
+
+CONNECT = "connect"
+HELO = "helo"
+MAIL = "mail"
+RCPT = "rcpt"
+DATA = "data"
+STAGES = (CONNECT, HELO, MAIL, RCPT, DATA)
+
+_COMMANDS = (
+    (CONNECT, r"initial\s+(?:connection|greeting)|greeting|banner|connect(?:ion)?"),
+    (HELO, r"ehlo|helo|lhlo|starttls|auth"),
+    (MAIL, r"mail(?:\s+from)?"),
+    (RCPT, r"rcpt(?:\s+to)?"),
+    (DATA, r"(?:end\s+of\s+)?data|bdat|message\s+body"),
+)
+_COMMAND = "|".join(f"(?P<{name}>{regex})" for name, regex in _COMMANDS)
+_PATTERNS = (
+    # Postfix
+    re.compile(
+        r"\(?in\s+reply\s+to\s+(?:the\s+)?(?:" + _COMMAND + r")(?:\s+command)?\b", re.I
+    ),
+    # Exim, Courier, Haraka...
+    re.compile(
+        r"\b(?:smtp|lmtp)\s+error\s+(?:from\s+remote\s+(?:mail\s+)?server\s+)?after\s+"
+        r"(?:pipelined\s+)?(?:" + _COMMAND + r")\b",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:PRDR\s+)?error\s+after\s+(?:pipelined\s+)?(?:" + _COMMAND + r")\b", re.I
+    ),
+    # Sendmail transcripts
+    re.compile(r"^>>>\s*(?:" + _COMMAND + r")\b", re.I | re.M),
+    # qmail-remote
+    re.compile(
+        r"\bbut\s+(?:(?P<connect2>greeting)|(?P<helo2>my\s+name)|(?P<mail2>sender))"
+        r"\s+(?:failed|was\s+rejected)",
+        re.I,
+    ),
+    re.compile(r"\brefused\s+to\s+talk\s+to\s+me\b(?P<connect3>)", re.I),
+)
+
+
+_MARKERS = ("reply to", "after", ">>>", "but ", "refused to talk")
+
+
+@lru_cache(maxsize=256)
+def find_stage(text):
+    """The stage named last in *text* (the refused command), or None."""
+    if not text:
+        return None
+    lowered = " ".join(text.lower().split())
+    if not any(marker in lowered for marker in _MARKERS):
+        return None
+    found = None
+    position = -1
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if match.start() < position:
+                continue
+            for name, value in match.groupdict().items():
+                if value is not None:
+                    found = name.rstrip("23")
+                    position = match.start()
+                    break
+    return found

@@ -1,0 +1,345 @@
+"""Text helpers shared by the bounce parsers: decoding, phrases, codes, addresses.
+
+Nothing here knows what a bounce means; it turns bytes into clean text and
+finds SMTP codes and addresses in it.
+"""
+
+import base64
+import binascii
+import codecs
+import html
+import quopri
+import re
+from email.header import decode_header, make_header
+from email.message import Message
+
+MAX_DIAGNOSTIC = 1000
+
+
+class Phrases:
+    """Alternative regular expressions, each guarded by a keyword.
+
+    A regex runs only when its lower-case keyword (or one of a tuple of
+    keywords) occurs in the text: a substring test is a hundred times cheaper
+    than an IGNORECASE alternation, and most phrases are absent from most
+    bounces.  :meth:`search` returns the leftmost match of any phrase.
+    """
+
+    __slots__ = ("entries",)
+
+    def __init__(self, *entries):
+        self.entries = tuple(
+            (
+                (keyword,) if isinstance(keyword, str) else keyword,
+                re.compile(regex, re.I),
+            )
+            for keyword, regex in entries
+        )
+
+    def search(self, text, lowered=None):
+        if not text:
+            return None
+        if lowered is None:
+            lowered = text.lower()
+        best = None
+        for keywords, pattern in self.entries:
+            for keyword in keywords:
+                if keyword in lowered:
+                    match = pattern.search(text)
+                    if match and (best is None or match.start() < best.start()):
+                        best = match
+                    break
+        return best
+
+
+def rx(*alternatives):
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+
+
+STATUS_RE = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
+REPLY_RE = re.compile(r"(?<![\w.\-#/])([45]\d\d)(?=[ \t\-:;,)\]]|$)", re.MULTILINE)
+_REPLY_LEAD = re.compile(
+    r"(?:^[ \t>*\-|]*"
+    r"|(?:said|replied|returned|response|error(?:\s+code)?|code)\W{0,3})$",
+    re.IGNORECASE,
+)
+
+
+def normalise_status(status):
+    """``"smtp; 5.1.1 (x)"`` -> ``"5.1.1"``, or None."""
+    if not status:
+        return None
+    match = STATUS_RE.search(status)
+    return ".".join(match.groups()) if match else None
+
+
+def is_generic_status(status):
+    """True for no status or an X.Y.0 code ("other or undefined", RFC 3463)."""
+    return status is None or status.endswith(".0")
+
+
+_VAGUE_CHARSETS = frozenset({"us-ascii", "ascii", "x-unknown", "unknown-8bit"})
+_CHARSET_ALIASES = {"unicode-1-1-utf-7": "utf-7"}
+
+
+def decode_bytes(data, charset):
+    """Text of *data*; unknown or lying charsets never raise."""
+    if charset in _VAGUE_CHARSETS:
+        charset = None
+    elif charset:
+        charset = _CHARSET_ALIASES.get(charset, charset)
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except (LookupError, ValueError):
+            charset = None
+    if charset is None:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    try:
+        return data.decode(charset, "replace")
+    except Exception:  # a broken codec (e.g. utf-7 on garbage) must not stop us
+        return data.decode("latin-1")
+
+
+def clean(text):
+    """Replace lone surrogates left by 8-bit headers with U+FFFD."""
+    if not text:
+        return ""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def header(msg, name):
+    """Decoded value of header *name* ("" when absent); never raises."""
+    value = msg.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, str) and "=?" not in value:
+        return clean(value)
+    try:
+        text = str(make_header(decode_header(value)))
+    except Exception:  # malformed encoded-words: keep the raw text
+        text = str(value)
+    return clean(text)
+
+
+def part_text(part):
+    """Decoded text of a leaf part."""
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:  # undecodable transfer encoding
+        data = None
+    if data is None:
+        payload = part.get_payload()
+        if not isinstance(payload, str):
+            return ""
+        data = payload.encode("utf-8", "surrogateescape")
+    try:
+        charset = part.get_content_charset()
+    except Exception:  # odd RFC 2231 parameters
+        charset = None
+    return decode_bytes(data, charset)
+
+
+def message_part_text(part):
+    """Text of a message/* part (delivery-status, rfc822-headers...)."""
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        chunks = []
+        for sub in payload:
+            if not isinstance(sub, Message):
+                continue
+            lines = [f"{key}: {value}" for key, value in sub.items()]
+            body = sub.get_payload()
+            if isinstance(body, str) and body.strip():
+                lines.append("")
+                lines.append(body)
+            chunks.append("\n".join(lines))
+        text = "\n\n".join(chunks)
+    elif isinstance(payload, str):
+        text = payload
+    else:
+        return ""
+    text = clean(text)
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding == "base64":
+        try:
+            raw = base64.b64decode("".join(text.split()), validate=False)
+        except (binascii.Error, ValueError):  # not base64 after all: keep the text
+            raw = None
+        if raw is not None:
+            text = decode_bytes(raw, part.get_content_charset())
+    elif encoding == "quoted-printable":
+        text = decode_bytes(
+            quopri.decodestring(text.encode("utf-8", "replace")), "utf-8"
+        )
+    return text
+
+
+_BREAK_TAGS = re.compile(r"<\s*/?\s*(?:br|p|div|tr|li|h\d|hr|table|pre)\b[^>]*>", re.I)
+_DROP_BLOCKS = re.compile(r"<(style|script|head)\b.*?</\1\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>")
+_PRE_BLOCKS = re.compile(r"(<pre\b.*?</pre\s*>)", re.I | re.S)
+
+
+def html_to_text(markup):
+    markup = _DROP_BLOCKS.sub(" ", markup)
+    if _BREAK_TAGS.search(markup):
+        # source line breaks are not significant in HTML, except inside <pre>
+        pieces = _PRE_BLOCKS.split(markup)
+        markup = "".join(
+            piece if index % 2 else piece.replace("\r", " ").replace("\n", " ")
+            for index, piece in enumerate(pieces)
+        )
+        markup = _BREAK_TAGS.sub("\n", markup)
+    return html.unescape(_TAGS.sub("", markup))
+
+
+ADDRESS_SCAN = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_LOCAL_OK = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*$")
+_DOMAIN_OK = re.compile(r"^(?:[\w](?:[\w-]*[\w])?\.)+[\w](?:[\w-]*[\w])?$")
+SYSTEM_LOCALPARTS = frozenset(
+    {
+        "postmaster",
+        "mailer-daemon",
+        "mailerdaemon",
+        "mail-daemon",
+        "maildaemon",
+        "mdaemon",
+        "root",
+        "abuse",
+        "hostmaster",
+        "mailer",
+        "ndr",
+        "daemon",
+    }
+)
+
+
+_QUOTED = re.compile(r'^<?("(?:[^"\\\r\n]|\\.){1,64}")@([^\s<>@]+?)>?\.?$')
+QUOTED_SCAN = re.compile(r'"(?:[^"\\\r\n]|\\.){1,64}"@[\w-]+(?:\.[\w-]+)+')
+
+
+def normalise_address(value):
+    """``"rfc822; <John@Example.COM>"`` -> ``"john@example.com"``, or None.
+
+    RFC 5321 quoted local parts (``"john smith"@example.com``) are kept, with
+    their quotes; the domain must be a host name (no address literal).
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if ";" in value:
+        kind, rest = value.split(";", 1)
+        if kind.strip().lower() in ("rfc822", "utf-8", "internet", "smtp", ""):
+            value = rest
+        else:
+            found = ADDRESS_SCAN.search(rest)
+            value = found.group(0) if found else ""
+    quoted = _QUOTED.match(value.strip())
+    if quoted:
+        if not _DOMAIN_OK.match(quoted.group(2)):
+            return None
+        return f"{quoted.group(1)}@{quoted.group(2)}".lower()
+    value = value.strip().strip("<>\"'[](),;: \t").rstrip(".")
+    if value.lower().startswith(("smtp:", "mailto:")):
+        value = value.split(":", 1)[1]
+    if value.count("@") != 1:
+        return None
+    local, domain = value.rsplit("@", 1)
+    if not _LOCAL_OK.match(local) or not _DOMAIN_OK.match(domain):
+        return None
+    return value.lower()
+
+
+def site_domain(host):
+    labels = host.lower().strip(".").split(".")
+    if len(labels) <= 2:
+        return ".".join(labels)
+    if len(labels[-1]) == 2 and labels[-2] in {
+        "co",
+        "com",
+        "ac",
+        "org",
+        "net",
+        "gov",
+        "edu",
+    }:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+_CONTINUATION = re.compile(r"(?<=\s)([45]\d\d)[ -]([245]\.\d{1,3}\.\d{1,3})(?:\s+|$)")
+
+
+def one_line(text, reply_code, status):
+    """One trimmed line; ``550-5.7.1 a 550-5.7.1 b`` -> ``550-5.7.1 a b``."""
+    text = " ".join(clean(text).split())
+    if reply_code and status and f"{reply_code}-{status}" in text:
+        first = text.find(reply_code)
+        head, tail = text[: first + 4], text[first + 4 :]
+        tail = _CONTINUATION.sub(
+            lambda m: "" if m.groups() == (reply_code, status) else m.group(0), tail
+        )
+        text = head + tail
+    return text[:MAX_DIAGNOSTIC].strip()
+
+
+def unwrap(text):
+    """Trim blanks and one pair of enclosing parentheses."""
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+def codes_in(text):
+    status = None
+    reply = None
+    if text:
+        match = STATUS_RE.search(text)
+        if match and match.group(1) != "2":
+            status = ".".join(match.groups())
+        match = REPLY_RE.search(text)
+        if match:
+            reply = match.group(1)
+    return status, reply
+
+
+def text_codes(text):
+    """Status and reply code from SMTP-looking lines of a free text."""
+    status = None
+    match = STATUS_RE.search(text)
+    if match and match.group(1) != "2":
+        status = ".".join(match.groups())
+    for match in REPLY_RE.finditer(text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if _REPLY_LEAD.search(
+            text[max(line_start, match.start() - 24) : match.start()]
+        ):
+            return status, match.group(1)
+    return status, None
+
+
+def line_around(text, match):
+    """The paragraph holding *match* when short, else its line."""
+    start = text.rfind("\n\n", 0, match.start())
+    start = 0 if start == -1 else start + 2
+    end = text.find("\n\n", match.end())
+    paragraph = text[start : end if end != -1 else len(text)].strip()
+    if len(paragraph) <= 300:
+        return paragraph
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    line = text[start : end if end != -1 else len(text)]
+    if len(line.strip()) < 12:
+        # a bare reason ("quota exceeded") reads better with its address line
+        before = text.rfind("\n", 0, max(start - 1, 0)) + 1
+        line = text[before:start] + line
+    return line.strip()

@@ -1,0 +1,411 @@
+"""The envelope and each parser of distribution.bounce, on small fixtures.
+
+The fixtures are written here after the documented formats they cite (they
+are unit fixtures, not part of the measured corpus).
+"""
+
+import json
+import random
+import smtplib
+import time
+
+import pytest
+
+from distribution.bounce import classify_message
+from distribution.bounce.envelope import MAX_DEPTH, Envelope
+from distribution.smtp_outcome import classify_smtp_reply
+
+DSN = b"""From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+To: bounce@erp.example.com
+Subject: Undelivered Mail Returned to Sender
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+<final@example.org> (expanded from <sent@example.org>): host
+    mx.example.org[192.0.2.7] said: 550 5.1.1 <final@example.org>: Recipient
+    address rejected: User unknown (in reply to RCPT TO command)
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; final@example.org
+Original-Recipient: rfc822;sent@example.org
+Action: %(action)s
+Status: 5.1.1
+Remote-MTA: dns; mx.example.org
+Diagnostic-Code: smtp; 550 5.1.1 <final@example.org>: Recipient address
+    rejected: User unknown
+
+--B--
+"""
+
+
+def _dsn(action=b"failed"):
+    return DSN.replace(b"%(action)s", action)
+
+
+def test_rfc3464_reports_original_and_final_recipient_stage_and_remote_mta():
+    """RFC 3464 section 2.3: Original-Recipient is what we sent to."""
+    result = classify_message(_dsn())
+    assert result.parser == "rfc3464"
+    (failure,) = result.recipients
+    assert failure.address == "sent@example.org"
+    assert (failure.original_recipient, failure.final_recipient) == (
+        "sent@example.org",
+        "final@example.org",
+    )
+    assert (failure.reason, failure.scope, failure.stage) == (
+        "mailbox_unknown",
+        "recipient",
+        "rcpt",
+    )
+    assert failure.remote_mta == "mx.example.org"
+    assert result.to_dict()["details"][0]["final_recipient"] == "final@example.org"
+
+
+@pytest.mark.parametrize(
+    ("action", "kind"),
+    [(b"failure", "failure"), (b"Failed", "failure"), (b"deferred", "delay")],
+)
+def test_rfc3464_non_standard_action_values(action, kind):
+    assert classify_message(_dsn(action)).kind == kind
+
+
+def test_leading_blank_lines_and_mbox_separator_are_ignored():
+    raw = b"\n\nFrom MAILER-DAEMON Tue Mar  2 09:44:33 1999\n" + _dsn()
+    assert classify_message(raw).addresses == ["sent@example.org"]
+
+
+def test_a_utf8_byte_order_mark_is_ignored():
+    assert classify_message(b"\xef\xbb\xbf" + _dsn()).parser == "rfc3464"
+
+
+def test_defective_boundary_is_recovered():
+    """The declared boundary is never used; the body uses another one."""
+    raw = _dsn().replace(b'boundary="B"', b'boundary="WRONG"')
+    result = classify_message(raw)
+    assert result.kind == "failure"
+    assert result.addresses == ["sent@example.org"]
+
+
+def test_nested_defective_boundary_is_recovered():
+    inner = _dsn().split(b"\n\n", 1)[1].replace(b"--B", b"--INNER")
+    raw = (
+        b"From: MAILER-DAEMON@mx.example.net\nSubject: Undeliverable\n"
+        b'Content-Type: multipart/mixed; boundary="OUT"\n\n--OUT\n'
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="X"'
+        b"\n\n" + inner + b"\n--OUT--\n"
+    )
+    assert classify_message(raw).addresses == ["sent@example.org"]
+
+
+@pytest.mark.parametrize("levels", [MAX_DEPTH + 5, 1000, 10_000])
+def test_deep_nesting_never_raises_and_is_bounded(levels):
+    """Issue #9: a deeply nested bounce crashed the bounce path."""
+    raw = b"Content-Type: message/rfc822\n\n" * levels + _dsn()
+    started = time.perf_counter()
+    result = classify_message(raw)
+    assert time.perf_counter() - started < 5
+    assert result.kind in ("failure", "none")
+    multipart = b"".join(
+        b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i)
+        for i in range(levels)
+    )
+    classify_message(multipart + _dsn())
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"Subject: " + b"x" * 2_000_000 + b"\n\nbody",
+        b"".join(b"X-H%d: v\n" % i for i in range(50_000)) + b"\nbody",
+        bytes(range(256)) * 1000,
+        _dsn()[: len(_dsn()) // 2],
+        b"From: <>\n\n" + b"\xff" * 10_000,
+    ],
+)
+def test_hostile_input_never_raises(raw):
+    classify_message(raw).to_dict()
+
+
+def test_random_truncations_and_bytes_never_raise():
+    rnd = random.Random(10)
+    base = bytearray(_dsn())
+    for _ in range(200):
+        data = bytearray(base)
+        for _ in range(rnd.randint(1, 30)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        classify_message(bytes(data[: rnd.randrange(1, len(data))])).to_dict()
+
+
+def test_null_sender_counts_as_a_mail_system():
+    raw = (
+        b"From: <>\nSubject: Undeliverable: invoice\n\n"
+        b"Delivery has failed to these recipients or groups:\n\n"
+        b"ap@example.org\nThe e-mail address you entered couldn't be found.\n"
+    )
+    assert Envelope(raw).mail_system_sender()
+    assert classify_message(raw).addresses == ["ap@example.org"]
+
+
+EXIM_TEXT = b"""From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+Subject: Mail delivery failed: returning message to sender
+X-Failed-Recipients: "john smith"@example.org, pipe@example.org
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  "john smith"@example.org
+    host mx.example.org [192.0.2.7]
+    SMTP error from remote mail server after RCPT TO:<"john smith"@example.org>:
+    550 no mailbox by that name
+  pipe to |/usr/local/bin/archive
+    generated by pipe@example.org
+    local delivery failed
+  forwarded@elsewhere.example
+    (generated from alias@example.org)
+    retry timeout exceeded
+"""
+
+
+def test_exim_text_parser():
+    """Exim specification, "Bounce and warning messages"."""
+    result = classify_message(EXIM_TEXT)
+    assert result.parser == "exim"
+    by_address = {failure.address: failure for failure in result.recipients}
+    assert set(by_address) == {
+        '"john smith"@example.org',
+        "pipe@example.org",
+        "alias@example.org",
+    }
+    quoted = by_address['"john smith"@example.org']
+    assert (quoted.reason, quoted.stage) == ("mailbox_unknown", "rcpt")
+    assert by_address["pipe@example.org"].reason == "local_error"
+    alias = by_address["alias@example.org"]
+    assert (alias.reason, alias.final_recipient) == (
+        "expired",
+        "forwarded@elsewhere.example",
+    )
+    assert result.category == "hard"
+
+
+def test_exim_refusal_at_connection_is_about_us():
+    raw = EXIM_TEXT.replace(
+        b'after RCPT TO:<"john smith"@example.org>', b"after initial connection"
+    ).replace(b"550 no mailbox by that name", b"554 go away")
+    quoted = classify_message(raw).recipients[0]
+    assert (quoted.stage, quoted.category, quoted.scope) == (
+        "connect",
+        "blocked",
+        "sender",
+    )
+
+
+SES = {
+    "notificationType": "Bounce",
+    "bounce": {
+        "bounceType": "Permanent",
+        "bounceSubType": "General",
+        "bouncedRecipients": [
+            {
+                "emailAddress": "jane@example.com",
+                "action": "failed",
+                "status": "5.1.1",
+                "diagnosticCode": "smtp; 550 5.1.1 user unknown",
+            },
+            {"emailAddress": "richard@example.com", "action": "failed"},
+        ],
+        "reportingMTA": "dsn; a8-70.smtp-out.amazonses.com",
+    },
+    "mail": {
+        "messageId": "0000014a-f4d4",
+        "commonHeaders": {"messageId": "<invoice-42@erp.example.com>"},
+    },
+}
+
+
+@pytest.mark.parametrize("wrapped", [False, True])
+def test_amazon_ses_json_notification(wrapped):
+    """Amazon SES Developer Guide, "Contents of notifications"; SNS envelope."""
+    body = json.dumps(SES)
+    if wrapped:
+        body = json.dumps({"Type": "Notification", "Message": body})
+    raw = (
+        b"From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n"
+        b"Content-Type: text/plain; charset=UTF-8\n\n" + body.encode()
+    )
+    result = classify_message(raw)
+    assert result.parser == "ses"
+    assert result.original_message_id == "<invoice-42@erp.example.com>"
+    reasons = {failure.address: failure.reason for failure in result.recipients}
+    assert reasons == {
+        "jane@example.com": "mailbox_unknown",
+        "richard@example.com": "recipient_rejected",
+    }
+
+
+def test_amazon_ses_complaint_is_not_a_failure():
+    raw = b"Subject: x\n\n" + json.dumps({"notificationType": "Complaint"}).encode()
+    assert classify_message(raw).kind == "none"
+
+
+def test_arf_feedback_report_is_not_a_bounce():
+    """RFC 5965: an abuse report about our mail is not a delivery failure."""
+    raw = b"""From: feedback@mail.example.net
+Subject: FW: invoice
+Content-Type: multipart/report; report-type=feedback-report; boundary="F"
+
+--F
+Content-Type: text/plain
+
+This is an email abuse report for an email message received from IP
+192.0.2.1 on Thu, 8 Mar 2026 14:00:00 EDT.
+
+--F
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: SomeGenerator/1.0
+Version: 1
+
+--F--
+"""
+    result = classify_message(raw)
+    assert (result.kind, result.category, result.parser) == ("none", "none", "arf")
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind", "category"),
+    [
+        (
+            b"Your message to Invoices awaits moderator approval",
+            b"Your mail to 'Invoices' with the subject\n\n    Invoice 42\n\n"
+            b"Is being held until the list moderator can review it for approval.\n\n"
+            b"The reason it is being held:\n\n    Post by non-member to a "
+            b"members-only list\n",
+            "delay",
+            "soft",
+        ),
+        (
+            b"Message rejected",
+            b"Your message to invoices@lists.example.org was rejected: you are "
+            b"not a member of this list.\n",
+            "failure",
+            "blocked",
+        ),
+    ],
+)
+def test_mailing_list_manager_notices(subject, body, kind, category):
+    """GNU Mailman Hold.py / Moderate.py notices."""
+    raw = (
+        b"From: invoices-owner@lists.example.org\nTo: bounce@erp.example.com\n"
+        b"Subject: " + subject + b"\n\n" + body
+    )
+    result = classify_message(raw)
+    assert (result.parser, result.kind, result.category) == (
+        "listmanager",
+        kind,
+        category,
+    )
+    assert result.reason == "not_member"
+
+
+def test_a_person_writing_about_approval_is_not_a_list_notice():
+    raw = (
+        b"From: ap-admin@customer.example\nTo: invoices@erp.example.com\n"
+        b"Subject: Re: Invoice 42\n\nThe invoice requires approval by our manager.\n"
+    )
+    assert classify_message(raw).kind == "none"
+
+
+def test_postmaster_listed_as_the_failed_recipient_is_kept():
+    raw = b"""From: MAILER-DAEMON@mx.example.net
+Subject: Undelivered Mail Returned to Sender
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+<postmaster@example.org>: host mx.example.org[192.0.2.7] said: 550 5.1.1
+    mailbox unavailable (in reply to RCPT TO command)
+
+For further assistance, please send mail to postmaster@mx.example.net
+"""
+    assert classify_message(raw).addresses == ["postmaster@example.org"]
+
+
+def test_multi_recipient_text_keeps_every_recipient_and_its_reason():
+    """qmail-send(8) bounce format: one paragraph per address."""
+    raw = b"""From: MAILER-DAEMON@mx.example.net
+Subject: failure notice
+
+Hi. This is the qmail-send program at mx.example.net.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<a@example.org>:
+Sorry, no mailbox here by that name. (#5.1.1)
+
+<b@example.org>:
+The users mailfolder is over the allowed quota (size). (#5.2.2)
+
+--- Below this line is a copy of the message.
+"""
+    result = classify_message(raw)
+    reasons = {failure.address: failure.reason for failure in result.recipients}
+    assert reasons == {
+        "a@example.org": "mailbox_unknown",
+        "b@example.org": "mailbox_full",
+    }
+    assert result.category == "hard"
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "state", "reason", "scope"),
+    [
+        (550, b"5.1.1 User unknown", "hard_bounce", "mailbox_unknown", "recipient"),
+        (550, b"no reason given", "hard_bounce", "recipient_rejected", "recipient"),
+        (
+            None,
+            smtplib.SMTPSenderRefused(553, b"5.1.8 sender domain", "a@b.example"),
+            "blocked",
+            "sender_rejected",
+            "sender",
+        ),
+        (
+            None,
+            smtplib.SMTPDataError(554, b"rejected"),
+            "blocked",
+            "content_rejected",
+            "message",
+        ),
+        (
+            None,
+            ConnectionRefusedError("refused"),
+            "soft_bounce",
+            "server_trouble",
+            "recipient",
+        ),
+    ],
+)
+def test_smtp_outcome_reads_the_stage(code, text, state, reason, scope):
+    """smtplib: refusals per recipient are RCPT; exceptions name their command."""
+    outcome = classify_smtp_reply(code, text)
+    assert (outcome.state, outcome.reason, outcome.scope) == (state, reason, scope)
+
+
+def test_holds_address_only_for_the_recipient_s_own_problems():
+    hard = classify_message(_dsn()).recipients[0]
+    assert hard.holds_address
+    spam = EXIM_TEXT.replace(
+        b"550 no mailbox by that name", b"550 spam blocked by our filter"
+    )
+    blocked = next(
+        r for r in classify_message(spam).recipients if r.category == "blocked"
+    )
+    assert (blocked.scope, blocked.holds_address) == ("message", False)

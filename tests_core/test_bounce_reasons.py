@@ -1,0 +1,363 @@
+"""The reasons table of distribution.bounce: one row per rule, with its source.
+
+Every vendor rule, phrase family, status-code entry and stage has an example
+here; ``test_every_rule_has_an_example`` fails when a rule is added without
+one.
+"""
+
+import pytest
+
+from distribution.bounce import reasons, remedies
+from distribution.bounce.model import BLOCKED, HARD, SOFT
+from distribution.bounce.reasons import (
+    MESSAGE,
+    REASONS,
+    RECIPIENT,
+    SENDER,
+    explain,
+)
+from distribution.bounce.stages import CONNECT, DATA, HELO, MAIL, RCPT, find_stage
+from distribution.i18n import CoreMessage
+
+# (text, expected reason) -- one row per vendor rule, in table order
+VENDOR_EXAMPLES = [
+    # Google, SMTP error reference (4.7.28)
+    ("421-4.7.28 mail has been temporarily rate limited", "rate_limited"),
+    # Microsoft, NDRs in Exchange Online
+    (
+        "550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP "
+        "address lookup",
+        "mailbox_unknown",
+    ),
+    ("550 5.4.1 Recipient address rejected: Access denied", "mailbox_unknown"),
+    ("552 5.3.4 RESOLVER.RST.RecipSizeLimit; message too large", "message_too_large"),
+    (
+        "550 5.7.1 RESOLVER.RST.AuthRequired; authentication required",
+        "recipient_refuses",
+    ),
+    ("550 5.7.1 RESOLVER.RST.NotAuthorized; not authorized", "recipient_refuses"),
+    ("550 5.7.133 RESOLVER.RST.SenderNotAuthenticatedForGroup", "recipient_refuses"),
+    ("550 5.7.606 Access denied, banned sending IP [192.0.2.1]", "blocklisted"),
+    ("550 5.7.708 Access denied, traffic not accepted from this IP", "reputation"),
+    ("550 5.4.310 DNS domain example.com does not exist", "domain_unknown"),
+    ("451 5.4.312 DNS query failed", "server_trouble"),
+    ("550 5.4.316 Message expired, connection refused", "expired"),
+    ("550 5.2.121 Recipient's per hour message receive limit", "rate_limited"),
+    ("451 4.7.500 Server busy. Please try again later", "rate_limited"),
+    # Google
+    (
+        "450-4.2.1 The user you are trying to contact is receiving mail at a rate "
+        "that prevents additional messages from being delivered",
+        "rate_limited",
+    ),
+    (
+        "550-5.2.1 The email account that you tried to reach is disabled",
+        "mailbox_disabled",
+    ),
+    (
+        "550-5.1.1 The email account that you tried to reach does not exist",
+        "mailbox_unknown",
+    ),
+    (
+        "452-4.2.2 The email account that you tried to reach is over quota",
+        "mailbox_full",
+    ),
+    ("550-5.7.26 This mail is unauthenticated email", "auth_failed"),
+    (
+        "550-5.7.28 Our system has detected an unusual rate of unsolicited mail "
+        "originating from your IP address",
+        "reputation",
+    ),
+    (
+        "550-5.7.1 The IP you're using to send mail is not authorized to send email "
+        "directly to our servers",
+        "ip_rejected",
+    ),
+    # Yahoo Sender Hub
+    ("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", "reputation"),
+    (
+        "We're writing to let you know that the group you tried to contact "
+        "(invoices) may not exist, or you may not have permission to post messages "
+        "to the group.",
+        "not_member",
+    ),
+    ("554 resimta blocked. See http://postmaster.comcast.net/#BL000000", "blocklisted"),
+    ("421 too fast. See http://postmaster.comcast.net/#RL000001", "rate_limited"),
+    ("421 4.7.0 [GL01] Message from 192.0.2.1 temporarily deferred", "greylisted"),
+    # Outlook.com
+    (
+        "550 SC-001 (BAY004) Unfortunately, messages from 192.0.2.1 weren't sent",
+        "blocklisted",
+    ),
+    (
+        "550 DY-001 (SNT004) Unfortunately, messages from 192.0.2.1 weren't sent",
+        "ip_rejected",
+    ),
+    (
+        "550 OU-001 (SNT004) Unfortunately, messages from 192.0.2.1 weren't sent",
+        "reputation",
+    ),
+    # AOL
+    ("554 5.7.1 (DNS:NR) no reverse DNS for 192.0.2.1", "ip_rejected"),
+    ("554 5.7.1 (RTR:BB) refused from 192.0.2.1", "reputation"),
+    # Google 5.7.0
+    (
+        "552-5.7.0 This message was blocked because its content presents a "
+        "potential security issue",
+        "virus",
+    ),
+    # Yahoo
+    ("553 5.7.2 [TSS09] All recipients rejected: IP block", "blocklisted"),
+    (
+        "554 delivery error: dd This user doesn't have a yahoo.com account",
+        "mailbox_unknown",
+    ),
+]
+
+# (text, expected reason) -- one row per phrase family, in table order; the
+# sources are the MTAs' own message texts (Postfix, Exim, Sendmail, qmail)
+PHRASE_EXAMPLES = [
+    ("553 <a@b.example>: Sender address rejected: Domain not found", "sender_rejected"),
+    ("553 5.1.8 Domain of sender address x@y.example must resolve", "sender_rejected"),
+    ("451 Could not complete sender verify callout", "sender_rejected"),
+    ("Connected to 192.0.2.1 but sender was rejected.", "sender_rejected"),
+    ("Connected to 192.0.2.1 but my name was rejected.", "ip_rejected"),
+    ("553 sorry, your envelope sender is in my badmailfrom list", "sender_rejected"),
+    (
+        "554 Service unavailable; Client host [192.0.2.1] blocked using "
+        "zen.spamhaus.org",
+        "blocklisted",
+    ),
+    ("450 Client host rejected: cannot find your hostname, [192.0.2.1]", "ip_rejected"),
+    ("550 poor reputation of the sending domain", "reputation"),
+    ("550 recipient account is blocked", "mailbox_disabled"),
+    ("550 this address is no longer valid", "mailbox_disabled"),
+    ("550 5.7.1 SPF check failed", "auth_failed"),
+    ("530 Authentication required", "auth_required"),
+    ("554 5.7.1 <a@b.example>: Relay access denied", "relay_denied"),
+    ("450 4.7.1 <a@b.example>: Recipient address rejected: Greylisted", "greylisted"),
+    ("421 too many connections from your host, slow down", "rate_limited"),
+    ("You are not a member of this list, only members may post", "not_member"),
+    (
+        "Please verify that you are human by replying to this message",
+        "challenge_response",
+    ),
+    ("they are not accepting mail from x@y.example", "recipient_refuses"),
+    ("554 Message rejected: virus found in attachment", "virus"),
+    ("550 Message rejected as spam", "spam_content"),
+    ("554 5.6.0 Message content rejected", "content_rejected"),
+    ("554 Message refused", "content_rejected"),
+    ("554 rejected for policy reasons", "policy"),
+    ("552 Mailbox full", "mailbox_full"),
+    ("552 Message size exceeds fixed maximum message size", "message_too_large"),
+    ("550 Domain x.example does not accept mail (nullMX)", "null_mx"),
+    ("unqualified recipient address not allowed", "bad_address"),
+    (
+        "Name service error for domain x.example: Host not found, try again",
+        "server_trouble",
+    ),
+    ("Host or domain name not found", "domain_unknown"),
+    (
+        "550 5.1.1 <a@b.example>: Recipient address rejected: User unknown",
+        "mailbox_unknown",
+    ),
+    ("Unrouteable address", "unroutable"),
+    ("retry timeout exceeded", "expired"),
+    ("pipe to |/usr/bin/procmail\n  local delivery failed", "local_error"),
+    (
+        "A message that you sent contained more recipients than allowed",
+        "too_many_recipients",
+    ),
+    (
+        "a TLS session is required, but the server did not offer TLS support",
+        "tls_required",
+    ),
+    ("connect to mx.b.example[192.0.2.1]:25: Connection timed out", "server_trouble"),
+    ("550 Requested action not taken: mailbox unavailable", "recipient_rejected"),
+    ("550 Email was blocked", "policy"),
+]
+
+# (status, reply, text, stage, final, expected reason, source)
+STATUS_AND_STAGE = [
+    ("5.1.1", "550", "", None, True, "mailbox_unknown", "RFC 3463 X.1.1"),
+    ("5.1.2", None, "", None, True, "domain_unknown", "RFC 3463 X.1.2"),
+    ("5.1.3", None, "", None, True, "bad_address", "RFC 3463 X.1.3"),
+    ("5.1.6", None, "", None, True, "mailbox_moved", "RFC 3463 X.1.6"),
+    ("5.1.7", None, "", None, True, "sender_rejected", "RFC 3463 X.1.7"),
+    ("5.1.8", None, "", None, True, "sender_rejected", "RFC 3463 X.1.8"),
+    ("5.1.10", None, "", None, True, "null_mx", "RFC 7505 section 4.2"),
+    ("5.2.0", None, "", None, True, "undetermined", "RFC 3463: X.2.0 is 'other'"),
+    ("5.2.1", None, "", None, True, "mailbox_disabled", "RFC 3463 X.2.1"),
+    ("5.2.2", None, "", None, True, "mailbox_full", "RFC 3463 X.2.2"),
+    ("5.2.3", None, "", None, True, "message_too_large", "RFC 3463 X.2.3"),
+    ("5.3.4", None, "", None, True, "message_too_large", "RFC 3463 X.3.4"),
+    ("5.4.4", None, "", None, True, "unroutable", "RFC 3463 X.4.4"),
+    ("5.4.7", None, "", None, True, "expired", "RFC 3463 X.4.7"),
+    ("4.4.7", None, "", None, True, "expired", "RFC 3463 X.4.7"),
+    ("5.5.3", None, "", None, True, "too_many_recipients", "RFC 3463 X.5.3"),
+    ("5.6.1", None, "", None, True, "content_rejected", "RFC 3463 X.6.1"),
+    ("5.6.0", None, "", None, True, "content_rejected", "RFC 3463 X.6.0"),
+    ("5.7.1", "550", "", None, True, "policy", "RFC 3463 X.7.1"),
+    ("5.7.13", None, "", None, True, "mailbox_disabled", "RFC 5248 X.7.13"),
+    ("5.7.23", None, "", None, True, "auth_failed", "RFC 7372 X.7.23"),
+    ("5.7.25", None, "", None, True, "ip_rejected", "RFC 7372 X.7.25"),
+    ("5.7.26", None, "", None, True, "auth_failed", "RFC 7372 X.7.26"),
+    ("5.7.27", None, "", None, True, "sender_rejected", "RFC 7505 X.7.27"),
+    ("4.2.1", "450", "", None, True, "server_trouble", "4.x.x: temporary"),
+    ("4.7.1", "450", "", None, True, "server_trouble", "bare 4.7.1: temporary"),
+    (None, "552", "", None, True, "mailbox_full", "RFC 5321 4.2.3: 552"),
+    (None, "551", "", None, True, "mailbox_moved", "RFC 5321 4.2.3: 551"),
+    (None, "553", "", None, True, "bad_address", "RFC 5321 4.2.3: 553"),
+    (None, "521", "", None, True, "null_mx", "RFC 7504: 521"),
+    (None, "556", "", None, True, "null_mx", "RFC 7504: 556"),
+    (None, "550", "", CONNECT, True, "ip_rejected", "stage: greeting"),
+    (None, "554", "", HELO, True, "ip_rejected", "stage: HELO"),
+    (None, "550", "", MAIL, True, "sender_rejected", "stage: MAIL FROM"),
+    (None, "550", "", RCPT, True, "recipient_rejected", "stage: RCPT TO"),
+    (None, "554", "", DATA, True, "content_rejected", "stage: DATA"),
+    (None, "550", "", None, True, "undetermined", "class: permanent, no reason"),
+    (None, "451", "", None, True, "server_trouble", "class: temporary"),
+    (None, "605", "", None, True, "recipient_refuses", "seed code 605"),
+    (None, "602", "", None, True, "server_trouble", "seed code 602"),
+]
+
+
+def _rule_index(ruleset, text):
+    lowered = text.lower()
+    for index, (_reason, keywords, pattern) in enumerate(ruleset.rules):
+        if not any(keyword in lowered for keyword in keywords):
+            continue
+        if pattern.search(text):
+            return index
+    return None
+
+
+@pytest.mark.parametrize(("text", "expected"), VENDOR_EXAMPLES)
+def test_vendor_rule(text, expected):
+    assert explain(None, None, text).code == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), PHRASE_EXAMPLES)
+def test_phrase_rule(text, expected):
+    assert explain(None, None, text).code == expected
+
+
+def test_every_rule_has_an_example():
+    vendor = {_rule_index(reasons._VENDOR, text) for text, _ in VENDOR_EXAMPLES}
+    phrases = {_rule_index(reasons._PHRASES, text) for text, _ in PHRASE_EXAMPLES}
+    assert vendor >= set(range(len(reasons.VENDOR_RULES)))
+    assert phrases >= set(range(len(reasons.PHRASE_RULES)))
+
+
+@pytest.mark.parametrize(
+    ("status", "reply", "text", "stage", "final", "expected", "source"),
+    STATUS_AND_STAGE,
+)
+def test_status_reply_stage_and_class(
+    status, reply, text, stage, final, expected, source
+):
+    assert explain(status, reply, text, stage, final).code == expected, source
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "expected", "scope"),
+    [
+        # the subject of the sentence decides (issue #10)
+        ("550 5.1.0 sender domain does not exist", "5.1.0", "sender_rejected", SENDER),
+        ("550 recipient account is blocked", None, "mailbox_disabled", RECIPIENT),
+        ("550 5.7.1 Your IP 192.0.2.1 is blocked", "5.7.1", "ip_rejected", SENDER),
+        ("550 the IP address 192.0.2.1 has been blocked", None, "ip_rejected", SENDER),
+        (
+            "550 5.7.1 Connection refused - too many bad commands",
+            "5.7.1",
+            "policy",
+            MESSAGE,
+        ),
+        (
+            "550 sending mail server appears to be on a dynamic IP address",
+            None,
+            "ip_rejected",
+            SENDER,
+        ),
+        # hedged texts are not evidence: the codes decide
+        (
+            "550 The address may not exist, or your server may be blacklisted",
+            "5.0.0",
+            "undetermined",
+            RECIPIENT,
+        ),
+        # a specific code some servers reuse yields to an explicit refusal of us
+        ("550 5.1.1 rejected as spam", "5.1.1", "spam_content", MESSAGE),
+        ("User over quota. (#5.1.1)", "5.1.1", "mailbox_full", RECIPIENT),
+        # rate limits are not blocks
+        ("421 4.7.0 rate limited, blocked for 1 hour", "4.7.0", "rate_limited", SENDER),
+        # X.2.0 is not "mailbox full"
+        ("550 5.2.0 mailbox error", "5.2.0", "undetermined", RECIPIENT),
+    ],
+)
+def test_scoping_and_hedging(text, status, expected, scope):
+    verdict = explain(status, None, text)
+    assert (verdict.code, verdict.scope) == (expected, scope)
+
+
+def test_temporary_code_with_a_bad_address_on_a_final_failure_is_hard():
+    text = "450 4.1.2 <a@b.example>: Recipient address rejected: Domain not found"
+    assert explain("4.1.2", "450", text, final=True).category == HARD
+    assert explain("4.1.2", "450", text, final=False).category == SOFT
+
+
+def test_reputation_deferral_that_ended_in_failure_is_blocked():
+    text = "421 4.7.0 [TSS04] Messages from 192.0.2.1 deferred due to user complaints"
+    assert explain("4.7.0", "421", text).category == BLOCKED
+
+
+def test_blocklist_is_named():
+    verdict = explain(
+        "5.7.1", "554", "Client host [192.0.2.1] blocked using zen.spamhaus.org"
+    )
+    assert (verdict.code, verdict.blocklist) == ("blocklisted", "zen.spamhaus.org")
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("said: 550 5.1.1 unknown (in reply to RCPT TO command)", RCPT),
+        ("said: 554 5.7.1 blocked (in reply\n    to RCPT TO command)", RCPT),
+        ("said: 554 5.7.1 spam (in reply to end of DATA command)", DATA),
+        ("said: 553 sender rejected (in reply to MAIL FROM command)", MAIL),
+        ("host x refused to talk to me: 554 go away", CONNECT),
+        ("SMTP error from remote mail server after initial connection:", CONNECT),
+        ("SMTP error from remote mail server after EHLO x.example:", HELO),
+        ("SMTP error from remote mail server after MAIL FROM:<a@b> SIZE=1:", MAIL),
+        ("SMTP error from remote mail server after RCPT TO:<a@b.example>:", RCPT),
+        ("SMTP error from remote mail server after end of data:", DATA),
+        (">>> RCPT To:<a@b.example>\n<<< 550 5.1.1 User unknown", RCPT),
+        (">>> DATA\n<<< 554 5.7.1 rejected", DATA),
+        ("Connected to 192.0.2.1 but my name was rejected.", HELO),
+        ("Connected to 192.0.2.1 but greeting failed.", CONNECT),
+        ("550 user unknown", None),
+    ],
+)
+def test_find_stage(text, stage):
+    assert find_stage(text) == stage
+
+
+def test_every_reason_has_a_translatable_remedy():
+    assert set(remedies.TEMPLATES) >= set(REASONS)
+    for code, reason in REASONS.items():
+        assert reason.category in (HARD, SOFT, BLOCKED), code
+        assert reason.scope in (RECIPIENT, SENDER, MESSAGE), code
+    advice = remedies.remedy(BLOCKED, "5.7.1", "554", "blocked using zen.spamhaus.org")
+    assert isinstance(advice, CoreMessage)
+    assert "zen.spamhaus.org" in str(advice)
+    assert str(remedies.remedy(BLOCKED, "5.7.23", "550", "SPF fail")).endswith(
+        "publish SPF and DKIM for the sender domain."
+    )
+
+
+@pytest.mark.parametrize("key", sorted(reasons.STATUS_TABLE))
+def test_every_status_code_row(key):
+    """Each row of the RFC 3463 / RFC 5248 table decides a mute 5.x.x refusal."""
+    status = "5" + key[1:]
+    expected = reasons.STATUS_TABLE[key][0]
+    assert explain(status, "550" if key != "X.2.2" else "552", "").code == expected
