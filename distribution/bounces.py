@@ -569,6 +569,7 @@ def classify_status(status, reply_code=None, diagnostic=""):
     """
     status = _normalise_status(status)
     reply_code = str(reply_code).strip() if reply_code else None
+    # pylint: disable-next=unsubscriptable-object  # reply_code is a str here
     klass = status[0] if status else (reply_code[0] if reply_code else None)
     hit = _match_text(diagnostic)
     if hit:
