@@ -8,6 +8,8 @@
     "website": "https://github.com/account-email-distribution/account_email_distribution",
     "author": "account_email_distribution contributors",
     "license": "AGPL-3",
+    "maintainers": ["account-email-distribution"],
+    "development_status": "Beta",
     "depends": ["account", "mail", "account_edi_ubl_cii"],
     "external_dependencies": {"python": ["openpyxl", "email-validator"]},
     "data": [
@@ -32,5 +34,4 @@
             "account_email_distribution/static/src/js/tours/*.js",
         ],
     },
-    "installable": True,
 }

@@ -894,7 +894,7 @@ _TEMPLATE_COMMENTS = (
     "# Column B: the e-mail address. Separate several addresses with a space "
     "(or a semicolon or a comma).",
     "# Column C (optional): addresses in copy (CC) separated the same way.",
-    "# One row per customer number. One address may serve several customer " "numbers.",
+    "# One row per customer number. One address may serve several customer numbers.",
 )
 _TEMPLATE_HEADER = ("Customer number", "E-mail", "CC")
 _TEMPLATE_ROWS = (

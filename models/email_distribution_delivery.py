@@ -285,11 +285,12 @@ class EmailDistributionDelivery(models.Model):
         """
         return EDI_FORMATS.get(self.format)
 
-    def _collect_attachments(self, move, invoice_data):
+    def _collect_attachments(self, move, invoice_data):  # pylint: disable=unused-argument
         """What the mail carries, named as Odoo names the invoice documents.
 
         Factur-X is the PDF itself (Odoo embeds the CII XML in it); XRechnung
-        is the UBL XML alone (Odoo embeds the PDF in it).
+        is the UBL XML alone (Odoo embeds the PDF in it). *invoice_data* is
+        what the sending engine produced, for modules that add a format.
         """
         if self.format == "xrechnung":
             return move.ubl_cii_xml_id
@@ -460,12 +461,12 @@ class EmailDistributionDelivery(models.Model):
         """An internal failure before sending: nothing goes out."""
         self.ensure_one()
         now = fields.Datetime.now()
-        remedy = self._internal_remedy()
+        todo = self._internal_remedy()
         self.write(
             {
                 "state": "failed",
                 "message": reason,
-                "remedy": remedy,
+                "remedy": todo,
                 "attempt_count": attempt_no,
                 "run_id": run.id,
                 "next_attempt_date": False,
@@ -475,9 +476,9 @@ class EmailDistributionDelivery(models.Model):
         self.attempt_ids.filtered(
             lambda line: line.attempt_number == attempt_no and line.state == "queued"
         ).write(
-            {"state": "failed", "message": reason, "remedy": remedy, "date_done": now}
+            {"state": "failed", "message": reason, "remedy": todo, "date_done": now}
         )
-        self._notify_responsible(reason, remedy)
+        self._notify_responsible(reason, todo)
 
     # ------------------------------------------------------------------
     # SMTP outcome
@@ -668,7 +669,7 @@ class EmailDistributionDelivery(models.Model):
             # The sending cron closes the run; this side never writes it.
             self._trigger_sending()
 
-    def _notify_responsible(self, reason, remedy):
+    def _notify_responsible(self, reason, todo):
         """One to-do activity on the invoice per delivery, plus a chatter note."""
         self.ensure_one()
         move = self.move_id.sudo()
@@ -679,7 +680,7 @@ class EmailDistributionDelivery(models.Model):
             invoice=move.name,
             to=self.email_to or "-",
             reason=reason,
-            remedy=remedy or "-",
+            remedy=todo or "-",
         )
         if not self.notified:
             user = self.user_id or move.invoice_user_id or self.env.user

@@ -86,7 +86,7 @@ class EmailDistributionRun(models.Model):
                 break
             deliveries = Delivery.browse(ids)
             documents, errors = deliveries._prepare_documents()
-            queued, failed = deliveries._hand_to_mail_queue(self, documents, errors)
+            queued, _failed = deliveries._hand_to_mail_queue(self, documents, errors)
             self.queued_count += queued
             if queued:
                 Delivery._trigger_mail_queue()

@@ -41,10 +41,9 @@ class ResPartner(models.Model):
     def _email_distribution_summary_lines(self, company):
         """Plain-language lines telling where this customer's invoices go."""
         self.ensure_one()
-        _ = self.env._
         if not company.email_distribution_enabled:
             return [
-                _(
+                self.env._(
                     "E-mail distribution is off for %(company)s: invoices are not "
                     "delivered by e-mail distribution.",
                     company=company.name,
@@ -58,7 +57,7 @@ class ResPartner(models.Model):
             )
             if invoice_contact.email:
                 lines.append(
-                    _(
+                    self.env._(
                         "Address in the document: %(email)s (invoice address "
                         "%(contact)s).",
                         email=invoice_contact.email,
@@ -67,7 +66,7 @@ class ResPartner(models.Model):
                 )
             else:
                 lines.append(
-                    _(
+                    self.env._(
                         "Address in the document: none (the invoice address has "
                         "no e-mail)."
                     )
@@ -75,7 +74,7 @@ class ResPartner(models.Model):
         if company.email_distribution_use_directory:
             if not commercial.ref:
                 lines.append(
-                    _(
+                    self.env._(
                         "Recipient directory: this customer has no customer number "
                         "(Reference)."
                     )
@@ -86,7 +85,7 @@ class ResPartner(models.Model):
                 )
                 if not entries:
                     lines.append(
-                        _(
+                        self.env._(
                             "Recipient directory: no entry for customer number "
                             "%(number)s.",
                             number=commercial.ref,
@@ -98,7 +97,7 @@ class ResPartner(models.Model):
                     )[entry.document_type]
                     if entry.email_cc:
                         lines.append(
-                            _(
+                            self.env._(
                                 "Recipient directory, customer number %(number)s, "
                                 "%(type)s: %(to)s, in copy %(cc)s.",
                                 number=entry.customer_number,
@@ -109,7 +108,7 @@ class ResPartner(models.Model):
                         )
                     else:
                         lines.append(
-                            _(
+                            self.env._(
                                 "Recipient directory, customer number %(number)s, "
                                 "%(type)s: %(to)s.",
                                 number=entry.customer_number,
@@ -127,7 +126,7 @@ class ResPartner(models.Model):
             watched.update(split_stored(entry.email_to) + split_stored(entry.email_cc))
         for address in sorted(a for a in watched if a.lower() in held):
             lines.append(
-                _(
+                self.env._(
                     "Held: %(address)s, %(reason)s.",
                     address=address,
                     reason=held[address.lower()],
@@ -135,7 +134,9 @@ class ResPartner(models.Model):
             )
         if not lines:
             lines.append(
-                _("Neither routing is enabled: invoices are not delivered by e-mail.")
+                self.env._(
+                    "Neither routing is enabled: invoices are not delivered by e-mail."
+                )
             )
         return lines
 

@@ -139,7 +139,7 @@ class SinkHandler:
     def __init__(self, sink):
         self.sink = sink
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, _server, _session, envelope, address, _rcpt_options):
         local = _local_part(address)
         for prefix, reply in REFUSALS.items():
             if local.startswith(prefix):
@@ -148,7 +148,7 @@ class SinkHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, _server, _session, envelope):
         self.sink.received(
             envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
         )

@@ -139,7 +139,7 @@ class TestBounces(SendingCase):
             company_id=self.company.id,
             company_ids=[(6, 0, self.company.ids)],
         )
-        move, delivery = self.sent_invoice()
+        _move, delivery = self.sent_invoice()
         self.feed("dsn_o365_blocked.eml", delivery)
         self.assertEqual(delivery.state, "blocked")
         self.assertIn("Spamhaus", delivery.message)
@@ -188,7 +188,7 @@ class TestBounces(SendingCase):
             }
         )
         partner = self.env["res.partner"].create({"name": "Two", "ref": "30001"})
-        move, delivery = self.sent_invoice(partner)
+        _move, delivery = self.sent_invoice(partner)
         self.feed("dsn_postfix_hard.eml", delivery, rcpt="two@dir.example")
         lines = {line.email: line.state for line in delivery.attempt_ids}
         self.assertEqual(

@@ -181,7 +181,7 @@ def test_parse_addresses_raises_the_first_problem():
 
 
 @pytest.mark.parametrize(
-    ("addresses", "expected"),
+    ("items", "expected"),
     [
         ([], ""),
         (["a@x.fi"], "a@x.fi"),
@@ -189,10 +189,10 @@ def test_parse_addresses_raises_the_first_problem():
         (("a@x.fi", "b@y.fi", "c@z.fi"), "a@x.fi, b@y.fi, c@z.fi"),
     ],
 )
-def test_format_addresses_round_trips(addresses, expected):
-    text = format_addresses(addresses)
+def test_format_addresses_round_trips(items, expected):
+    text = format_addresses(items)
     assert text == expected
-    assert parse_addresses(text) == list(addresses)
+    assert parse_addresses(text) == list(items)
 
 
 def test_error_is_a_value_error_with_a_translatable_message():
@@ -207,7 +207,7 @@ def test_error_is_a_value_error_with_a_translatable_message():
             "vain osoite, ilman nimeä."
         ),
     }
-    translated = err.message.translate(lambda template: catalogue.get(template))
+    translated = err.message.translate(catalogue.get)
     assert translated == "Virheellinen osoite Bob <b@x.fi>: vain osoite, ilman nimeä."
 
 
