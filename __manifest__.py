@@ -22,6 +22,7 @@
         "views/email_distribution_attempt_views.xml",
         "views/email_distribution_run_views.xml",
         "views/email_distribution_address_views.xml",
+        "views/email_distribution_bounce_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

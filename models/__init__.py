@@ -3,6 +3,7 @@ from . import email_distribution_delivery
 from . import email_distribution_attempt
 from . import email_distribution_run
 from . import email_distribution_address
+from . import email_distribution_bounce
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -2,7 +2,6 @@
 import logging
 import threading
 from datetime import timedelta
-from email.utils import formataddr
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
@@ -324,13 +323,7 @@ class EmailDistributionDelivery(models.Model):
         return None
 
     def _email_from(self):
-        company = self.company_id
-        address = company.email_distribution_sender_email or company.email
-        if not address:
-            return False
-        return formataddr(
-            (company.email_distribution_sender_name or company.name, address)
-        )
+        return self.company_id._email_distribution_email_from()
 
     def _hand_to_mail_queue(self, run, documents, doc_errors):
         """Create the mail of each delivery, or fail it with the reason."""

@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from email.utils import formataddr
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -115,6 +117,14 @@ class ResCompany(models.Model):
                             field=label,
                         )
                     )
+
+    def _email_distribution_email_from(self):
+        """The From of distributed mail: the sender address, else the company's."""
+        self.ensure_one()
+        address = self.email_distribution_sender_email or self.email
+        if not address:
+            return False
+        return formataddr((self.email_distribution_sender_name or self.name, address))
 
     def _email_distribution_default_format(self, document_type):
         """Company default format for *document_type* (``invoice``/``other``)."""

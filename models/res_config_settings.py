@@ -2,6 +2,7 @@
 from odoo import api, fields, models
 
 from ..distribution.recipient_file import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
+from .email_distribution_bounce import CHECK_STATES
 
 
 class ResConfigSettings(models.TransientModel):
@@ -46,6 +47,15 @@ class ResConfigSettings(models.TransientModel):
     email_distribution_bounce_warning = fields.Char(
         compute="_compute_email_distribution_bounce_warning"
     )
+    email_distribution_bounce_check_state = fields.Selection(
+        CHECK_STATES,
+        string="Last Bounce-Path Check",
+        compute="_compute_email_distribution_bounce_warning",
+    )
+    email_distribution_bounce_check_result = fields.Text(
+        string="Bounce-Path Check Result",
+        compute="_compute_email_distribution_bounce_warning",
+    )
     email_distribution_import_max_rows = fields.Integer(
         string="Import: Maximum Rows",
         config_parameter="account_email_distribution.import_max_rows",
@@ -59,21 +69,34 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_email_distribution_bounce_warning(self):
-        servers = (
-            self.env["fetchmail.server"].sudo().search_count([("state", "=", "done")])
-        )
+        """No bounce address, or what the last bounce-path check found."""
+        Check = self.env["email.distribution.bounce.check"].sudo()
         for settings in self:
-            if not settings.company_id.bounce_email:
+            company = settings.company_id
+            last = Check.search([("company_id", "=", company.id)], limit=1)
+            settings.email_distribution_bounce_check_state = last.state
+            settings.email_distribution_bounce_check_result = last.result
+            if not company.bounce_email:
                 settings.email_distribution_bounce_warning = self.env._(
                     "No bounce address: set an alias domain (Settings > General "
                     "Settings > Emails) so that mails carry a Return-Path that "
                     "brings bounces back to Odoo."
                 )
-            elif not servers:
+            elif not last:
                 settings.email_distribution_bounce_warning = self.env._(
-                    "No incoming mail server is confirmed: bounces reach Odoo only "
-                    "if the bounce mailbox is fetched by an incoming mail server "
-                    "or piped to the mail gateway script."
+                    "Nobody has checked yet whether bounces come back to Odoo: "
+                    "an administrator can run the bounce-path check below."
                 )
             else:
                 settings.email_distribution_bounce_warning = False
+
+    def action_email_distribution_check_bounce_path(self):
+        """Send a mail that must bounce; the result shows here within minutes."""
+        self.ensure_one()
+        self.env["email.distribution.bounce.check"]._start(self.company_id)
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def action_email_distribution_view_bounces(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "account_email_distribution.email_distribution_bounce_action"
+        )

@@ -24,6 +24,23 @@ bounce-later  accepted (``250``), then a real RFC 3464 DSN (``5.1.1``,
 anything else accepted
 ============  ========================================================
 
+Recipients on a ``.invalid`` domain (RFC 2606: never resolvable) are
+accepted and then bounced with ``5.1.2`` (host not found), as a relay does:
+the settings' bounce-path check sends to such an address.
+
+Relay modes (``relay=…``, combinable) behave like the relays many Odoo users
+send through, for the bounce-path tests:
+
+``rewrite-return-path``
+    Google Workspace / Microsoft 365: the envelope sender is replaced by the
+    authenticated mailbox (``relay_user``), so the DSN goes there instead of
+    to Odoo's bounce address.
+``replace-message-id``
+    Amazon SES: the message gets the relay's own Message-Id before delivery,
+    so the DSN quotes that one, not Odoo's.
+``strip-headers``
+    The relay drops unknown ``X-`` headers from what it delivers and quotes.
+
 The DSN goes to ``deliver_dsn(raw_bytes)`` when one is given (the demo posts
 it to Odoo's mail gateway over XML-RPC, as Odoo's ``odoo-mailgate.py`` does);
 otherwise it is kept in :attr:`SmtpSink.dsns` for a test to feed through
@@ -55,6 +72,10 @@ REFUSALS = {
     "spam": "554 5.7.1 <{rcpt}>: Message rejected as spam by policy",
 }
 BOUNCE_LATER = "bounce-later"
+RELAY_MODES = ("rewrite-return-path", "replace-message-id", "strip-headers")
+NO_SUCH_DOMAIN_REPLY = (
+    "550 5.1.2 <{rcpt}>: Recipient address rejected: Host or domain name not found"
+)
 LATE_BOUNCE_REPLY = (
     "550 5.1.1 <{rcpt}>: Recipient address rejected: "
     "User unknown in local recipient table"
@@ -64,11 +85,39 @@ DEMO_ADDRESSES = {
     "full@…": "refused at RCPT: 452 4.2.2 (soft bounce, retried)",
     "spam@…": "refused at RCPT: 554 5.7.1 (blocked)",
     "bounce-later@…": "accepted, then a DSN 5.1.1 comes back (hard bounce)",
+    "…@….invalid": "accepted, then a DSN 5.1.2 comes back (bounce-path check)",
 }
 
 
 def _local_part(address):
     return address.rsplit("@", 1)[0].lower()
+
+
+def _relay_rewrite(raw, modes, host=SINK_HOST):
+    """The message as a relay in ``modes`` delivers (and later quotes) it."""
+    if not modes & {"replace-message-id", "strip-headers"}:
+        return raw
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = raw.partition(b"\n\n")
+    newline = b"\r\n" if b"\r\n" in head else b"\n"
+    lines = []
+    for line in head.split(newline):
+        name = line.split(b":", 1)[0].strip().lower()
+        continued = line[:1] in (b" ", b"\t")
+        if continued and lines and lines[-1] is None:
+            continue
+        if not continued and (
+            ("replace-message-id" in modes and name == b"message-id")
+            or ("strip-headers" in modes and name.startswith(b"x-"))
+        ):
+            lines.append(None)
+            continue
+        lines.append(line)
+    lines = [line for line in lines if line is not None]
+    if "replace-message-id" in modes:
+        lines.insert(0, f"Message-ID: <{uuid.uuid4().hex}@{host}>".encode())
+    return newline.join(lines) + sep + body
 
 
 def build_dsn(original, rcpt, mail_from, reply=LATE_BOUNCE_REPLY, host=SINK_HOST):
@@ -181,12 +230,19 @@ class SmtpSink:
         deliver_dsn=None,
         dsn_delay=5.0,
         verbose=False,
+        relay=(),
+        relay_user=None,
     ):
         self.port = port or free_port()
         self.store_dir = Path(store_dir) if store_dir else None
         self.deliver_dsn = deliver_dsn
         self.dsn_delay = dsn_delay
         self.verbose = verbose
+        unknown = set(relay) - set(RELAY_MODES)
+        if unknown:
+            raise ValueError(f"unknown relay modes: {sorted(unknown)}")
+        self.relay = set(relay)
+        self.relay_user = relay_user
         self.messages = []
         self.dsns = []
         self._count = 0
@@ -209,6 +265,14 @@ class SmtpSink:
             sys.stdout.flush()
 
     def received(self, mail_from, rcpt_tos, raw):
+        raw = _relay_rewrite(raw, self.relay)
+        if "rewrite-return-path" in self.relay:
+            # The relay bounces to the mailbox it authenticated, not to Odoo.
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            mail_from = (
+                self.relay_user
+                or email.utils.parseaddr(str(message.get("from", "")))[1]
+            )
         message = email.message_from_bytes(raw, policy=email.policy.default)
         with self._lock:
             self._count += 1
@@ -227,11 +291,13 @@ class SmtpSink:
             f"subject {str(message.get('subject', ''))!r}{stored}"
         )
         for rcpt in rcpt_tos:
-            if _local_part(rcpt).startswith(BOUNCE_LATER):
+            if rcpt.lower().endswith(".invalid"):
+                self._bounce_later(raw, rcpt, mail_from, NO_SUCH_DOMAIN_REPLY)
+            elif _local_part(rcpt).startswith(BOUNCE_LATER):
                 self._bounce_later(raw, rcpt, mail_from)
 
-    def _bounce_later(self, raw, rcpt, mail_from):
-        dsn = build_dsn(raw, rcpt, mail_from)
+    def _bounce_later(self, raw, rcpt, mail_from, reply=LATE_BOUNCE_REPLY):
+        dsn = build_dsn(raw, rcpt, mail_from, reply)
         if self.deliver_dsn is None:
             self.dsns.append(dsn)
             return
@@ -282,6 +348,14 @@ def main(argv=None):
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
     parser.add_argument("--dsn-delay", type=float, default=5.0)
+    parser.add_argument(
+        "--relay",
+        action="append",
+        choices=RELAY_MODES,
+        default=[],
+        help="behave like a relay (repeatable)",
+    )
+    parser.add_argument("--relay-user", help="the mailbox a rewriting relay uses")
     args = parser.parse_args(argv)
     deliver = None
     if args.odoo_url:
@@ -292,6 +366,8 @@ def main(argv=None):
         deliver_dsn=deliver,
         dsn_delay=args.dsn_delay,
         verbose=True,
+        relay=args.relay,
+        relay_user=args.relay_user,
     ).start()
     sink.log(f"listening on 127.0.0.1:{sink.port}, storing in {args.store or '-'}")
     for address, what in DEMO_ADDRESSES.items():

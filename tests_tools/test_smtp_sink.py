@@ -34,7 +34,8 @@ def sink(tmp_path):
 
 def send(sink, *rcpts):
     message = EmailMessage()
-    message["From"] = "invoices@company.example"
+    message["From"] = "Company Billing <invoices@company.example>"
+    message["X-Odoo-Distribution"] = "aed-0123456789abcdef0123"
     message["To"] = ", ".join(rcpts)
     message["Subject"] = "Invoice INV/2026/0001"
     message["Message-Id"] = "<inv-1@company.example>"
@@ -100,3 +101,79 @@ def test_dsn_is_classified_as_a_hard_bounce_of_the_recipient():
     assert result.category == "hard"
     assert result.addresses == ["bounce-later@customer.example"]
     assert result.original_message_id == "<inv-2@company.example>"
+
+
+def relay_sink(tmp_path, *modes, user=None):
+    returned = []
+    sink = sink_module.SmtpSink(
+        deliver_dsn=returned.append, dsn_delay=0.01, relay=modes, relay_user=user
+    ).start()
+    sink.returned = returned
+    return sink
+
+
+def wait_for_dsn(sink):
+    for _ in range(100):
+        if sink.returned:
+            return sink.returned[0]
+        time.sleep(0.02)
+    raise AssertionError("no DSN came back")
+
+
+def test_invalid_domain_is_accepted_then_bounced_as_host_not_found(sink):
+    assert send(sink, "check@bounce-check.invalid") == {}
+    dsn = wait_for_dsn(sink)
+    assert b"Status: 5.1.2" in dsn
+    assert b"To: bounce@company.example" in dsn
+
+
+def test_rewrite_return_path_bounces_to_the_authenticated_mailbox(tmp_path):
+    sink = relay_sink(tmp_path, "rewrite-return-path")
+    try:
+        send(sink, "bounce-later@customer.example")
+        dsn = wait_for_dsn(sink)
+    finally:
+        sink.stop()
+    assert b"To: invoices@company.example" in dsn
+    assert b"bounce@company.example" not in dsn
+    assert b"Message-Id: <inv-1@company.example>" in dsn
+
+
+def test_rewrite_return_path_uses_the_relay_user_when_given(tmp_path):
+    sink = relay_sink(tmp_path, "rewrite-return-path", user="relay@gmail.example")
+    try:
+        send(sink, "bounce-later@customer.example")
+        dsn = wait_for_dsn(sink)
+    finally:
+        sink.stop()
+    assert b"To: relay@gmail.example" in dsn
+
+
+def test_replace_message_id_quotes_the_relays_id_only(tmp_path):
+    sink = relay_sink(tmp_path, "replace-message-id")
+    try:
+        send(sink, "bounce-later@customer.example")
+        dsn = wait_for_dsn(sink)
+    finally:
+        sink.stop()
+    assert b"inv-1@company.example" not in dsn
+    assert b"X-Odoo-Distribution: aed-0123456789abcdef0123" in dsn
+    delivered = sink.messages[0]["message"]
+    assert delivered["Message-ID"] != "<inv-1@company.example>"
+
+
+def test_strip_headers_drops_x_headers_from_delivery_and_dsn(tmp_path):
+    sink = relay_sink(tmp_path, "strip-headers")
+    try:
+        send(sink, "bounce-later@customer.example")
+        dsn = wait_for_dsn(sink)
+    finally:
+        sink.stop()
+    assert b"X-Odoo-Distribution" not in dsn
+    assert sink.messages[0]["message"]["X-Odoo-Distribution"] is None
+    assert b"Message-Id: <inv-1@company.example>" in dsn
+
+
+def test_unknown_relay_mode_is_refused():
+    with pytest.raises(ValueError):
+        sink_module.SmtpSink(relay=["teleport"])
