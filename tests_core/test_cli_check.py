@@ -76,6 +76,28 @@ def test_errors_carry_rows_columns_and_reasons():
 
 
 @pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("=?utf-8?q?a=0D=0AReply-To=3Ax=40evil.io?=@x.example", "encoded word"),
+        ("=?utf-8?q?a=0D=0A=0D=0Aforged?=@x.example", "encoded word"),
+        ("=?UTF-8?B?YQ0KUmVwbHktVG86IHhAZXZpbC5pbw==?=@x.example", "encoded word"),
+        ("a@=?utf-8?q?x?=.example", "encoded word"),
+        ("a%0D%0Ab@x.example", "encoded form of a line break"),
+    ],
+)
+def test_encoded_words_are_refused(tmp_path, address, reason):
+    """The issue's header and body injection: refused before any import."""
+    path = tmp_path / "directory.csv"
+    path.write_text(f"10023;{address}\n10024;ok@x.example\n", encoding="utf-8")
+    returncode, stdout, stderr = run(path)
+    assert returncode == 1, stderr
+    report = json.loads(stdout)
+    assert [entry["customer_number"] for entry in report["entries"]] == ["10024"]
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(1, "B")]
+    assert reason in report["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         ((SAMPLES / "does-not-exist.csv",), "Cannot read"),

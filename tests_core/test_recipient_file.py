@@ -286,9 +286,9 @@ def test_csv_encodings(encoding, bom):
 
 def test_latin1_fallback_keeps_the_file_readable():
     """0x81 is undefined in cp1252: the file is decoded as latin-1."""
-    data = b"# \x81 stray byte\n10023;caf\xe9@example.com\n"
+    data = b"# \x81 stray byte\n10023\xe9;cafe@example.com\n"
     report = check_file(data, "x.csv")
-    assert report.entries[0].to == ("café@example.com",)
+    assert report.entries[0].customer_number == "10023é"
 
 
 @pytest.mark.parametrize(
@@ -515,6 +515,16 @@ def test_header_is_only_looked_for_on_the_first_data_row():
         ("10023;a@example.com;a@example.com,,b@example.com", [("C", "Empty address")]),
         ("10023;Bob <b@example.com>", [("B", "Bob"), ("B", "angle brackets")]),
         ('10023;"a@example.com\r\nBcc: e@example.com"', [("B", "Bcc:")]),
+        (
+            "10023;=?utf-8?q?a=0D=0AReply-To=3Ax=40evil.io?=@x.example",
+            [("B", "encoded word (=?…?=)")],
+        ),
+        (
+            "10023;a@example.com;=?UTF-8?B?YQ0KQmNjOg==?=@x.example",
+            [("C", "encoded word (=?…?=)")],
+        ),
+        ("10023;a=0D=0Ab@x.example", [("B", "it contains =0D, the encoded form")]),
+        ("10023;a@MÜNCHEN.de", [("B", "ASCII (xn--) form: a@xn--mnchen-3ya.de")]),
         ("10023;a@example.com;;x", [("D", "Unexpected value in column D: x.")]),
         ("10023;a@example.com;;;;y", [("F", "Unexpected value in column F: y.")]),
         (
