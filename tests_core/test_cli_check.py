@@ -45,7 +45,16 @@ def test_exit_code_and_report_shape(name, code, rows):
     returncode, stdout, stderr = run(SAMPLES / name)
     assert returncode == code, stderr
     report = json.loads(stdout)
-    assert set(report) == {"ok", "rows", "errors", "entries"}
+    assert set(report) == {
+        "ok",
+        "rows",
+        "error_count",
+        "omitted_errors",
+        "errors",
+        "entries",
+    }
+    assert report["error_count"] == len(report["errors"])
+    assert report["omitted_errors"] == 0
     assert report["ok"] is (code == 0)
     assert report["rows"] == rows
     for error in report["errors"]:

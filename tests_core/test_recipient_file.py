@@ -8,6 +8,8 @@ import ast
 import csv
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -673,6 +675,8 @@ def test_report_to_dict_is_json():
     assert data == {
         "ok": False,
         "rows": 2,
+        "error_count": 1,
+        "omitted_errors": 0,
         "errors": [
             {
                 "row": 2,
@@ -711,6 +715,8 @@ def test_dataclasses():
     assert report.ok and report.to_dict() == {
         "ok": True,
         "rows": 0,
+        "error_count": 0,
+        "omitted_errors": 0,
         "errors": [],
         "entries": [],
     }
@@ -809,3 +815,258 @@ def test_every_message_is_an_inline_marked_literal(module):
         )
         assert isinstance(template.args[0], ast.Constant), ast.dump(call)
         assert isinstance(template.args[0].value, str)
+
+
+# --------------------------------------------------------------------------
+# Bounded work: error cap, columns kept per row, absurd rows
+# --------------------------------------------------------------------------
+
+
+def test_errors_beyond_the_cap_are_counted_not_kept():
+    data = "".join(f"{n};x@\n" for n in range(1, 1501)).encode()
+    report = check_file(data, "x.csv")
+    assert recipient_file.MAX_ERRORS == 1000
+    assert len(report.errors) == 1000
+    assert [error.row for error in report.errors] == list(range(1, 1001))
+    assert report.omitted_errors == 500
+    assert report.error_count == 1500
+    assert not report.ok
+    result = report.to_dict()
+    assert result["error_count"] == 1500 and result["omitted_errors"] == 500
+    assert len(result["errors"]) == 1000
+
+
+@pytest.mark.parametrize(
+    ("max_errors", "listed", "omitted"),
+    [(0, 0, 9), (1, 1, 8), (2, 2, 7), (3, 3, 6), (4, 4, 5), (9, 9, 0), (10, 9, 0)],
+)
+def test_error_cap_cuts_inside_a_row(max_errors, listed, omitted):
+    """Three rows of three errors each: the cap may fall inside a row."""
+    data = b"".join(b"%d;x@ y@;z@\n" % n for n in range(1, 4))
+    report = check_file(data, "x.csv", max_errors=max_errors)
+    assert len(report.errors) == listed
+    assert report.omitted_errors == omitted
+    assert report.error_count == 9
+    assert not report.ok
+
+
+def test_errors_csv_says_how_many_more():
+    data = "".join(f"{n};x@\n" for n in range(1, 8)).encode()
+    report = check_file(data, "x.csv", max_errors=5)
+    rows = list(csv.reader(io.StringIO(errors_csv(report).decode("utf-8-sig"))))
+    assert len(rows) == 1 + 5 + 1
+    assert rows[-1] == ["", "", "2 more error(s) not listed."]
+    message = recipient_file.omitted_errors_message(2)
+    assert isinstance(message, CoreMessage) and str(message) == rows[-1][2]
+
+
+def _wide_csv_row(values):
+    return ("0;zero@example.com\n10023;a@example.com;;" + ";".join(values)).encode()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # Columns D to P are reported one by one, as before.
+        (["x"], [("D", "Unexpected value in column D: x.")]),
+        ([""] * 12 + ["p"], [("P", "Unexpected value in column P: p.")]),
+        # Beyond P: one error for the row, whatever the count.
+        (
+            [""] * 13 + ["q"],
+            [("Q", "1 value(s) beyond column P, the first in column Q")],
+        ),
+        ([""] * 20 + ["x", "", " ", "y"], [("X", "2 value(s) beyond column P")]),
+        ([""] * 13 + ["v"] * 100_000, [("Q", "100000 value(s) beyond column P")]),
+        ([""] * 100_000, []),
+        (
+            ["d"] + [""] * 12 + ["q", "r"],
+            [("D", "column D: d."), ("Q", "2 value(s) beyond column P")],
+        ),
+    ],
+)
+def test_csv_values_beyond_column_p_are_one_error(values, expected):
+    report = check_file(_wide_csv_row(values), "x.csv")
+    found = [(error.column, error.text) for error in report.errors]
+    assert [column for column, _text in found] == [column for column, _ in expected]
+    for (_column, text), (_expected_column, fragment) in zip(
+        found, expected, strict=True
+    ):
+        assert fragment in text
+
+
+def test_only_far_values_make_a_row():
+    report = check_file(b"0;zero@example.com\n" + b";" * 20 + b"x\n", "x.csv")
+    assert [(e.row, e.column) for e in report.errors][-1] == (2, "U")
+    assert report.rows == 2
+
+
+def test_xlsx_values_beyond_column_p_are_one_error():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["10023", "a@example.com", None, "d"])
+    sheet.cell(1, 17, "q")
+    sheet.cell(1, 20, 0)
+    sheet.cell(1, 16384, "far")
+    sheet.append(["10024", "b@example.com"])
+    sheet.cell(2, 16384, None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = check_file(buffer.getvalue(), "x.xlsx")
+    assert [(e.row, e.column) for e in report.errors] == [(1, "D"), (1, "Q")]
+    assert "3 value(s) beyond column P, the first in column Q" in report.errors[1].text
+    assert [entry.customer_number for entry in report.entries] == ["10024"]
+
+
+def _raw_xlsx(sheet_xml):
+    """A minimal workbook around the worksheet XML *sheet_xml* (bytes)."""
+    ns = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    return _zip(
+        {
+            "[Content_Types].xml": (
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'content-types"><Default Extension="rels" ContentType="application/'
+                'vnd.openxmlformats-package.relationships+xml"/><Default '
+                'Extension="xml" ContentType="application/xml"/><Override '
+                'PartName="/xl/workbook.xml" ContentType="application/vnd.'
+                'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+                '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                'worksheet+xml"/></Types>'
+            ),
+            "_rels/.rels": (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                f'2006/relationships"><Relationship Id="rId1" Type="{rel}/'
+                'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ),
+            "xl/workbook.xml": (
+                f'<workbook xmlns="{ns.decode()}" xmlns:r="{rel}"><sheets><sheet '
+                'name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            ),
+            "xl/_rels/workbook.xml.rels": (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                f'2006/relationships"><Relationship Id="rId1" Type="{rel}/'
+                'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+            ),
+            "xl/worksheets/sheet1.xml": (
+                b'<worksheet xmlns="'
+                + ns
+                + b'"><sheetData>'
+                + sheet_xml
+                + b"</sheetData></worksheet>"
+            ),
+        }
+    )
+
+
+def _inline(reference, text):
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+
+
+@pytest.mark.parametrize("extra", [16384 - 2, 16384 - 1])
+def test_xlsx_row_as_wide_as_excel_allows_is_read(extra):
+    row = b'<row r="1">' + _inline("A1", "1") + _inline("B1", "a@example.com")
+    row += b"<c><v>1</v></c>" * extra + b"</row>"
+    if extra + 2 > recipient_file.MAX_SHEET_ROW_CELLS:
+        with pytest.raises(FileError, match="more than 16384 cells"):
+            check_file(_raw_xlsx(row), "x.xlsx")
+    else:
+        report = check_file(_raw_xlsx(row), "x.xlsx")
+        # Cells without a reference follow B: C (not an address), D to P, Q...
+        assert [e.column for e in report.errors] == [
+            recipient_file.column_letter(index) for index in range(2, 17)
+        ]
+        assert f"{extra - 14} value(s) beyond column P" in report.errors[-1].text
+
+
+@pytest.mark.parametrize("chunk_edge", [0, 1, 5, 11])
+def test_xlsx_too_wide_row_is_refused_before_openpyxl_reads_it(chunk_edge):
+    """Counted across the 1 MB chunks of the scan, with namespace prefixes."""
+    cells = b"<x:c><x:v>1</x:v></x:c>" * 50_000
+    row = b" " * chunk_edge + b'<x:row r="1">' + cells + b"</x:row>"
+    data = _raw_xlsx(row).replace(
+        b"<worksheet xmlns=", b'<x:worksheet xmlns:x="urn:x" xmlns='
+    )
+    with pytest.raises(FileError, match="more than 16384 cells"):
+        recipient_file._scan_parts(zipfile.ZipFile(io.BytesIO(data)))
+
+
+def test_xlsx_many_narrow_rows_are_not_one_wide_row():
+    rows = b"".join(
+        b'<row r="%d">' % n + b"<c><v>1</v></c>" * 3 + b"</row>"
+        for n in range(1, 30_000)
+    )
+    archive = zipfile.ZipFile(io.BytesIO(_raw_xlsx(rows)))
+    assert recipient_file._scan_parts(archive) == set()
+
+
+def test_xlsx_row_numbers_far_apart_are_not_filled_in():
+    rows = (
+        b'<row r="1">' + _inline("A1", "1") + _inline("B1", "a@example.com") + b"</row>"
+        b'<row r="900000000">'
+        + _inline("A900000000", "2")
+        + _inline("B900000000", "b@example.com")
+        + b"</row>"
+    )
+    report = check_file(_raw_xlsx(rows), "x.xlsx")
+    assert report.ok
+    assert [entry.row for entry in report.entries] == [1, 900000000]
+
+
+def test_csv_line_longer_than_a_row_can_need_is_refused():
+    data = b"1;a@example.com\n2;b@example.com;" + b";" * recipient_file.MAX_LINE_CHARS
+    with pytest.raises(FileError, match="Line 2 is 1048592 characters long"):
+        check_file(data, "x.csv")
+
+
+_PEAK_RSS = """
+import resource, sys
+sys.path.insert(0, sys.argv[2])
+from distribution import recipient_file
+data = open(sys.argv[1], "rb").read()
+try:
+    report = recipient_file.check_file(data, sys.argv[1])
+    recipient_file.errors_csv(report)
+    print(report.error_count, len(report.errors))
+except recipient_file.FileError as err:
+    print("FileError", err)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "outcome"),
+    [
+        # The issue's 5 MB CSV: one row of 2.6 M cells (3.2 GB before).
+        ("row.csv", b"1;a@example.com;" + b"x;" * 2_600_000, "FileError Line 1"),
+        # 5 MB, 2.6 M values in 52 000 rows of 50 stray values each.
+        (
+            "rows.csv",
+            b"".join(
+                b"%d;a@example.com;" % n + b"x;" * 50 + b"\n" for n in range(52_000)
+            ),
+            "780000 1000",
+        ),
+        # One row of 4.9 M cells zipped to some 150 KB (6.2 GB before).
+        (
+            "row.xlsx",
+            _raw_xlsx(b'<row r="1">' + b"<c><v>1</v></c>" * 4_900_000 + b"</row>"),
+            "FileError The worksheet has a row with more than",
+        ),
+    ],
+    ids=["csv-one-row", "csv-many-rows", "xlsx-one-row"],
+)
+def test_peak_memory_of_hostile_files(tmp_path, name, content, outcome):
+    path = tmp_path / name
+    path.write_bytes(content)
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, str(path), str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    first, peak = result.stdout.strip().splitlines()
+    assert first.startswith(outcome)
+    assert int(peak) < 300, f"peak RSS {peak} MB"
