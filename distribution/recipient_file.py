@@ -82,6 +82,17 @@ _BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BINARY_SAMPLE = 4096
 _BINARY_SHARE = 0.05
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Well-formed UTF-8 multi-byte sequences, and any byte outside ASCII.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+# UTF-8 lead and continuation bytes as Windows-1252 shows them ("Ã©" for "é").
+_CP1252_LEAD = bytes(range(0xC2, 0xF5)).decode("cp1252")
+_CP1252_CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+_DOUBLE_ENCODED = re.compile(
+    f"[{re.escape(_CP1252_LEAD)}][{re.escape(_CP1252_CONTINUATION)}]{{1,3}}"
+)
 _DIGIT = re.compile(r"\d")
 # A formula element in worksheet XML: <f>, <f t="shared" .../>, <x:f>.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
@@ -140,7 +151,9 @@ class Report:
     ``MAX_ERRORS`` problems in file order and ``omitted_errors`` the number
     of further problems, counted but not kept (say "and N more errors");
     ``error_count`` is the total.  ``document_type`` echoes the type the file
-    was checked for.
+    was checked for; ``encoding`` names the encoding a CSV file was read in
+    (``utf-8``, ``utf-8-sig``, ``utf-16-le``, ``utf-16-be``, ``cp1252`` or
+    ``latin-1``; None for a workbook), so that a guess can be shown.
     """
 
     rows: int = 0
@@ -148,6 +161,7 @@ class Report:
     errors: list = field(default_factory=list)
     document_type: str = "invoice"
     omitted_errors: int = 0
+    encoding: str | None = None
 
     @property
     def ok(self):
@@ -163,6 +177,7 @@ class Report:
             "rows": self.rows,
             "error_count": self.error_count,
             "omitted_errors": self.omitted_errors,
+            "encoding": self.encoding,
             "errors": [error.to_dict() for error in self.errors],
             "entries": [entry.to_dict() for entry in self.entries],
         }
@@ -245,48 +260,146 @@ def _not_a_directory_file(filename):
 
 
 def _decode(data):
-    """Decode CSV bytes; returns the text, or None when it is not text.
+    """Decode CSV bytes; returns ``(text, encoding)``, or None when not text.
 
-    A byte-order mark decides (Excel writes UTF-8 with a BOM, its "Unicode
-    text" is UTF-16); otherwise UTF-8, then cp1252 (Excel's "CSV" on Western
-    Windows), then latin-1, which decodes anything and so must be judged by
-    the share of control characters it produces.
+    The rule, in order:
+
+    * a byte-order mark decides (Excel writes UTF-8 with a BOM, its "Unicode
+      text" is UTF-16); bytes that do not decode after a UTF-8 BOM are a
+      :class:`FileError` naming the line;
+    * UTF-16 without a BOM is recognised by its NUL bytes, nearly all on
+      the odd (little-endian) or the even (big-endian) positions;
+    * any other NUL byte means binary data;
+    * valid UTF-8 is UTF-8, unless it reads like UTF-8 text that was once
+      decoded as Windows-1252 and saved again (``Ã©`` for ``é``), which is
+      a :class:`FileError` showing the garbled text;
+    * bytes that are not valid UTF-8 but hold well-formed UTF-8 sequences
+      too (a file cut in the middle of a character, or two encodings mixed)
+      are a :class:`FileError` naming the first bad line, because reading
+      them as Windows-1252 would import garbled text silently;
+    * otherwise Windows-1252 (Excel's "CSV" on Western Windows), then
+      latin-1, which decodes anything and so is judged by the share of
+      control characters it produces.
+
+    The encoding used is returned so that the report can say it.
     """
-    text = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError:
-                return None
+            except UnicodeDecodeError as err:
+                if encoding != "utf-8":
+                    return None
+                raise _invalid_utf8(data, err.start + len(bom)) from err
+            encoding += "-sig" if encoding == "utf-8" else ""
             break
     else:
-        if b"\x00" in data:
-            return None
-        for encoding in ("utf-8", "cp1252", "latin-1"):
+        encoding = _utf16_without_bom(data)
+        if encoding:
             try:
                 text = data.decode(encoding)
-                break
             except UnicodeDecodeError:
-                continue
+                return None
+        elif b"\x00" in data:
+            return None
+        else:
+            text, encoding = _decode_8bit(data)
     sample = text[:_BINARY_SAMPLE]
     controls = len(_BINARY.findall(sample))
     if "\x00" in text or (controls > 4 and controls > _BINARY_SHARE * len(sample)):
         return None
-    return text
+    if encoding.startswith("utf-8"):
+        _refuse_double_encoded(text)
+    return text, encoding
+
+
+def _utf16_without_bom(data):
+    """``utf-16-le``/``-be`` when the NUL bytes say so, else None.
+
+    Text in UTF-16 has a NUL beside nearly every ASCII character, on the
+    odd positions in little-endian and the even ones in big-endian; a file
+    with NULs on both sides is binary.
+    """
+    sample = data[:_BINARY_SAMPLE]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    pairs = len(sample) // 2
+    even = sample[0 : pairs * 2 : 2].count(0)
+    odd = sample[1 : pairs * 2 : 2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _decode_8bit(data):
+    """UTF-8, or Windows-1252/latin-1 when the bytes are not UTF-8 at all."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    invalid = len(_HIGH_BYTE.findall(data)) - valid  # a rough count, enough
+    if valid and valid * 4 >= invalid:
+        raise _invalid_utf8(data, first_bad)
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _invalid_utf8(data, position):
+    line = data.count(b"\n", 0, position) + 1
+    return FileError(
+        CoreMessage(
+            _(
+                "The file is meant to be UTF-8 text, but line %(line)s holds "
+                "bytes that are not UTF-8 (%(bytes)s). It may have been cut "
+                'short or mix two encodings; export it again as "CSV UTF-8" '
+                "and upload it again."
+            ),
+            line=line,
+            bytes=" ".join(f"0x{byte:02X}" for byte in data[position : position + 4]),
+        )
+    )
+
+
+def _refuse_double_encoded(text):
+    """Refuse UTF-8 text garbled by a Windows-1252 round trip (``Ã©``)."""
+    for match in _DOUBLE_ENCODED.finditer(text):
+        try:
+            fixed = match.group().encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        raise FileError(
+            CoreMessage(
+                _(
+                    "The text of the file is garbled on line %(line)s: "
+                    "%(garbled)s is probably %(fixed)s, UTF-8 text that was "
+                    "read as Windows-1252 and saved again. Correct it, or "
+                    'export the file again from the original as "CSV '
+                    'UTF-8".'
+                ),
+                line=text.count("\n", 0, start) + 1,
+                garbled=display_address(match.group()),
+                fixed=display_address(fixed),
+            )
+        )
 
 
 def _detect(data, filename):
     if not data:
         raise FileError(CoreMessage(_("The file is empty.")))
     if data.startswith(_ZIP_MAGIC):
-        return "xlsx", None
+        return "xlsx", None, None
     if data.startswith(_OLE2_MAGIC):
         raise _ole2_error(data, filename)
-    text = _decode(data)
-    if text is None:
+    decoded = _decode(data)
+    if decoded is None:
         raise _not_a_directory_file(filename)
-    return "csv", text
+    return ("csv", *decoded)
 
 
 def detect_format(data, filename=None):
@@ -310,6 +423,7 @@ class _Source:
     format: str
     rows: object  # iterator of (row, cells, problems)
     delimiter: str | None = None
+    encoding: str | None = None
 
 
 def _float_text(value):
@@ -673,7 +787,7 @@ def sniff_delimiter(text):
     return best
 
 
-def _csv_rows(text):
+def _csv_rows(text, encoding=None):
     """Rows of a CSV text, numbered by the physical line they start on.
 
     Comment lines are blanked before the csv module sees them, but only at
@@ -721,7 +835,7 @@ def _csv_rows(text):
                 )
             ) from err
 
-    return _Source("csv", rows(), delimiter)
+    return _Source("csv", rows(), delimiter, encoding)
 
 
 def _far_csv_values(row_number, fields):
@@ -783,10 +897,10 @@ def _too_big(size, max_bytes):
 def _open(data, filename, max_bytes):
     if len(data) > max_bytes:
         raise _too_big(len(data), max_bytes)
-    kind, text = _detect(data, filename)
+    kind, text, encoding = _detect(data, filename)
     if kind == "xlsx":
         return _xlsx_source(data, max_bytes)
-    return _csv_rows(text)
+    return _csv_rows(text, encoding)
 
 
 def is_header(cells):
@@ -1049,7 +1163,7 @@ def check_file(
             )
         )
     source = _open(data, filename, max_bytes)
-    report = Report(document_type=document_type)
+    report = Report(document_type=document_type, encoding=source.encoding)
     first_rows = {}
     for row_number, cells, problems in _data_rows(source.rows, max_rows):
         report.rows += 1

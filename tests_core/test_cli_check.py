@@ -31,17 +31,17 @@ def run(*args):
 
 
 @pytest.mark.parametrize(
-    ("name", "code", "rows"),
+    ("name", "code", "rows", "encoding"),
     [
-        ("valid.xlsx", 0, 4),
-        ("valid_comma.csv", 0, 4),
-        ("valid_semicolon_bom.csv", 0, 3),
-        ("errors.csv", 1, 16),
-        ("errors.xlsx", 1, 11),
-        ("formula_no_value.xlsx", 1, 2),
+        ("valid.xlsx", 0, 4, None),
+        ("valid_comma.csv", 0, 4, "utf-8"),
+        ("valid_semicolon_bom.csv", 0, 3, "utf-8-sig"),
+        ("errors.csv", 1, 16, "utf-8"),
+        ("errors.xlsx", 1, 11, None),
+        ("formula_no_value.xlsx", 1, 2, None),
     ],
 )
-def test_exit_code_and_report_shape(name, code, rows):
+def test_exit_code_and_report_shape(name, code, rows, encoding):
     returncode, stdout, stderr = run(SAMPLES / name)
     assert returncode == code, stderr
     report = json.loads(stdout)
@@ -50,9 +50,11 @@ def test_exit_code_and_report_shape(name, code, rows):
         "rows",
         "error_count",
         "omitted_errors",
+        "encoding",
         "errors",
         "entries",
     }
+    assert report["encoding"] == (None if name.endswith(".xlsx") else encoding)
     assert report["error_count"] == len(report["errors"])
     assert report["omitted_errors"] == 0
     assert report["ok"] is (code == 0)

@@ -109,7 +109,7 @@ def test_detect_format_trusts_content_not_name(data, filename, expected):
         (sample("encrypted.xlsx"), "encrypted.xlsx", "password-protected"),
         (sample("encrypted.xlsx"), None, "password-protected"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.xlsx", "password"),
-        (b"\xef\xbb\xbf\xff\xfe\xfd", None, "neither an Excel workbook"),
+        (b"\xef\xbb\xbf\xff\xfe\xfd", None, "holds bytes that are not UTF-8"),
     ],
 )
 def test_detect_format_refuses(data, filename, message):
@@ -270,20 +270,79 @@ def test_sniff_delimiter(text, expected):
 
 
 @pytest.mark.parametrize(
-    ("encoding", "bom"),
+    ("encoding", "bom", "reported"),
     [
-        ("utf-8", b""),
-        ("utf-8", b"\xef\xbb\xbf"),
-        ("cp1252", b""),
-        ("utf-16-le", b"\xff\xfe"),
-        ("utf-16-be", b"\xfe\xff"),
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+        ("cp1252", b"", "cp1252"),
+        ("utf-16-le", b"\xff\xfe", "utf-16-le"),
+        ("utf-16-be", b"\xfe\xff", "utf-16-be"),
+        # README says UTF-16 is read: without a BOM too, found by its NULs.
+        ("utf-16-le", b"", "utf-16-le"),
+        ("utf-16-be", b"", "utf-16-be"),
     ],
 )
-def test_csv_encodings(encoding, bom):
+def test_csv_encodings(encoding, bom, reported):
     text = "Numéro client;E-mail\r\nCAFÉ-1;a@example.com\r\nMÜLLER-2;b@example.com\r\n"
     report = check_file(bom + text.encode(encoding), "x.csv")
     assert report.ok
     assert [entry.customer_number for entry in report.entries] == ["CAFÉ-1", "MÜLLER-2"]
+    assert report.encoding == reported
+
+
+_GOOD_UTF8 = "CAFÉ-1;a@example.com\nMÜLLER-2;b@example.com\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # Cut in the middle of the last character.
+        (_GOOD_UTF8 + "3;c@example.com;Ä".encode()[:-1], "line 3 holds bytes"),
+        # Cut inside a three-byte character (€), then more text.
+        (_GOOD_UTF8 + "€".encode()[:2] + b"3;c@example.com\n", "line 3 holds bytes"),
+        # UTF-8 and Windows-1252 mixed (two files pasted together).
+        (_GOOD_UTF8 + "CAFÉ-3;c@example.com\n".encode("cp1252"), "line 3 holds"),
+        (b"\xef\xbb\xbf1;a@example.com\n2\xe9;b@example.com\n", "line 2 holds"),
+        # UTF-8 garbled by a Windows-1252 round trip, saved as valid UTF-8.
+        (
+            "1;a@example.com\nCAFÉ-2;b@example.com\n".encode()
+            .decode("cp1252")
+            .encode(),
+            "garbled on line 2: Ã‰ is probably É",
+        ),
+        (
+            "\ufeffMÜLLER-1;a@example.com\n".encode().decode("cp1252").encode(),
+            "garbled on line 1: ï»¿",
+        ),
+    ],
+)
+def test_broken_utf8_is_refused_not_read_as_cp1252(data, message):
+    with pytest.raises(FileError) as info:
+        check_file(data, "x.csv")
+    assert message in str(info.value)
+    assert isinstance(info.value.message, CoreMessage)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        # Windows-1252 text whose bytes happen to hold one UTF-8 pair (Ã©
+        # written on purpose is É© in UTF-8 terms) among many accents.
+        (
+            "CAFÉ-1;a@example.com\nÉTÉ-2;b@example.com\nÅÄÖ-3;c@example.com\n"
+            "Ã©-4;d@example.com\n",
+            "cp1252",
+        ),
+        ("Åsa-1;a@example.com\nÖrn-2;b@example.com\n", "cp1252"),
+        ("smörgåsbord-1;a@example.com\n", "cp1252"),
+    ],
+)
+def test_windows_1252_files_are_still_read(text, encoding):
+    report = check_file(text.encode(encoding), "x.csv")
+    assert report.encoding == "cp1252"
+    assert [entry.customer_number for entry in report.entries] == [
+        line.split(";")[0] for line in text.splitlines()
+    ]
 
 
 def test_latin1_fallback_keeps_the_file_readable():
@@ -291,6 +350,7 @@ def test_latin1_fallback_keeps_the_file_readable():
     data = b"# \x81 stray byte\n10023\xe9;cafe@example.com\n"
     report = check_file(data, "x.csv")
     assert report.entries[0].customer_number == "10023é"
+    assert report.encoding == "latin-1"
 
 
 @pytest.mark.parametrize(
@@ -677,6 +737,7 @@ def test_report_to_dict_is_json():
         "rows": 2,
         "error_count": 1,
         "omitted_errors": 0,
+        "encoding": "utf-8",
         "errors": [
             {
                 "row": 2,
@@ -717,6 +778,7 @@ def test_dataclasses():
         "rows": 0,
         "error_count": 0,
         "omitted_errors": 0,
+        "encoding": None,
         "errors": [],
         "entries": [],
     }
