@@ -40,6 +40,7 @@ import itertools
 import json
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -94,6 +95,18 @@ _DOUBLE_ENCODED = re.compile(
     f"[{re.escape(_CP1252_LEAD)}][{re.escape(_CP1252_CONTINUATION)}]{{1,3}}"
 )
 _DIGIT = re.compile(r"\d")
+# Cell starts that spreadsheets evaluate (OWASP, CSV injection).
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FILENAME_UNSAFE = re.compile(r"[^\w .()-]|_", re.UNICODE)
+_WINDOWS_DEVICES = frozenset(
+    (
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"{kind}{n}" for kind in ("COM", "LPT") for n in range(1, 10)),
+    )
+)
 # A formula element in worksheet XML: <f>, <f t="shared" .../>, <x:f>.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
@@ -1273,15 +1286,53 @@ def errors_csv(errors, header=None):
         errors, omitted = errors.errors, errors.omitted_errors
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header or (_("Row"), _("Column"), _("Message")))
+    writer.writerow(map(csv_cell, header or (_("Row"), _("Column"), _("Message"))))
     for error in errors:
         if isinstance(error, RowError):
-            writer.writerow((error.row, error.column or "", error.text))
-        else:
-            writer.writerow(error)
+            error = (error.row, error.column or "", error.text)
+        writer.writerow(map(csv_cell, error))
     if omitted:
-        writer.writerow(("", "", str(omitted_errors_message(omitted))))
+        writer.writerow(("", "", csv_cell(str(omitted_errors_message(omitted)))))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_cell(value):
+    """*value* made safe for a spreadsheet: formula triggers are neutralised.
+
+    Messages quote what people typed (``=HYPERLINK(...)`` in a customer
+    number), and Excel runs a cell starting with ``=``, ``+``, ``-`` or
+    ``@`` (or a tab or carriage return before one) as a formula.  Following
+    OWASP's advice on CSV injection, such a text gets a leading ``'``,
+    which spreadsheets show as text; numbers are left alone.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_filename(name, default="file", max_length=100):
+    """A download name built from a user-supplied *name*.
+
+    Only the last path component is kept; control characters (bidi
+    overrides included), quotes and everything but letters, digits, space,
+    ``.``, ``-``, ``_``, ``(`` and ``)`` become ``_``; leading and trailing
+    dots and spaces go (no hidden file, no ``..``); Windows device names get
+    a ``_``; the stem is shortened so that the whole fits *max_length*
+    characters, keeping the extension.  An empty result gives *default*.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    name = _FILENAME_UNSAFE.sub("_", name)
+    name = re.sub(r"_{2,}", "_", name).strip(" .")
+    if not name:
+        return default
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 16:
+        stem, dot, extension = name, "", ""
+    if stem.split(".")[0].upper() in _WINDOWS_DEVICES:
+        stem = "_" + stem
+    room = max_length - len(dot) - len(extension)
+    return stem[: max(room, 1)].rstrip(" .") + dot + extension
 
 
 def omitted_errors_message(count):

@@ -1132,3 +1132,86 @@ def test_peak_memory_of_hostile_files(tmp_path, name, content, outcome):
     first, peak = result.stdout.strip().splitlines()
     assert first.startswith(outcome)
     assert int(peak) < 300, f"peak RSS {peak} MB"
+
+
+# --------------------------------------------------------------------------
+# Downloads: CSV injection, file names
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Invalid address =1@x: ...", "Invalid address =1@x: ..."),
+        ("", ""),
+        (5, 5),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_csv_cell_neutralises_formula_triggers(value, expected):
+    assert recipient_file.csv_cell(value) == expected
+
+
+@pytest.mark.parametrize("kind", ["report", "tuples"])
+def test_errors_csv_neutralises_every_cell(kind):
+    errors = [(1, "A", "=cmd|' /C calc'!A0"), (2, "-B", "@x"), (3, "", "+1")]
+    if kind == "report":
+        errors = Report(
+            errors=[
+                RowError(row, column, CoreMessage(text)) for row, column, text in errors
+            ]
+        )
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                errors_csv(errors, header=("=Row", "Col", "Msg")).decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows == [
+        ["'=Row", "Col", "Msg"],
+        ["1", "A", "'=cmd|' /C calc'!A0"],
+        ["2", "'-B", "'@x"],
+        ["3", "", "'+1"],
+    ]
+
+
+def test_error_of_a_formula_in_a_customer_number_is_safe_to_open():
+    report = check_file(b'"=HYPERLINK(""http://evil"")";a@example.com;=1+2\n', "x.csv")
+    text = errors_csv(report).decode("utf-8-sig")
+    for row in list(csv.reader(io.StringIO(text)))[1:]:
+        assert not row[2].startswith(("=", "+", "-", "@"))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("directory-errors.csv", "directory-errors.csv"),
+        ("Répertoire clients (2).xlsx", "Répertoire clients (2).xlsx"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\directory.csv", "directory.csv"),
+        ("a\"b'c`d.csv", "a_b_c_d.csv"),
+        ("x\r\nContent-Type: text.csv", "x_Content-Type_ text.csv"),
+        ("list\u202egpj.exe", "list_gpj.exe"),
+        ("a?b#c%d&e;f.csv", "a_b_c_d_e_f.csv"),
+        ("..", "file"),
+        ("", "file"),
+        (None, "file"),
+        (" . ", "file"),
+        (".hidden.csv", "hidden.csv"),
+        ("con.csv", "_con.csv"),
+        ("LPT1", "_LPT1"),
+        ("x" * 300 + ".csv", "x" * 96 + ".csv"),
+        ("a." + "b" * 300, "a." + "b" * 98),
+    ],
+)
+def test_safe_filename(name, expected):
+    assert recipient_file.safe_filename(name) == expected
+    assert len(recipient_file.safe_filename(name)) <= 100
