@@ -197,6 +197,19 @@ def xlsx_far_column_cells(path):
     write_sheet(path, chunks())
 
 
+def xlsx_empty_rows(path, count):
+    """*count* empty row elements, no dimension recorded."""
+    per_chunk = 100_000
+
+    def chunks():
+        for start in range(0, count, per_chunk):
+            yield b"<row/>" * min(per_chunk, count - start)
+        yield b'<row><c t="inlineStr"><is><t>1</t></is></c>'
+        yield b'<c t="inlineStr"><is><t>a@example.com</t></is></c></row>'
+
+    write_sheet(path, chunks())
+
+
 INPUTS = {
     "csv: 1 row, 20 M empty cells": ("csv", csv_one_row_empty_cells),
     "csv: 1 row, 10 M values": ("csv", csv_one_row_values),
@@ -205,6 +218,11 @@ INPUTS = {
     "xlsx: 1 row, 12 M cells": ("xlsx", xlsx_one_huge_row),
     "xlsx: rows of 16 384 cells": ("xlsx", xlsx_rows_of_excel_width),
     "xlsx: 100k rows, cell in XFD": ("xlsx", xlsx_far_column_cells),
+    "xlsx: 1 048 575 empty rows": (
+        "xlsx",
+        lambda path: xlsx_empty_rows(path, 1_048_575),
+    ),
+    "xlsx: 30 M empty rows": ("xlsx", lambda path: xlsx_empty_rows(path, 30_000_000)),
 }
 
 

@@ -62,6 +62,8 @@ MAX_COLUMNS = 16
 MAX_LINE_CHARS = 1024 * 1024
 # Excel's widest row; a worksheet row with more cell elements is refused.
 MAX_SHEET_ROW_CELLS = 16384
+# Excel's longest sheet; a worksheet with more row elements is refused.
+MAX_SHEET_ROWS = 1048576
 DOCUMENT_TYPES = ("invoice", "other")
 DELIMITERS = ("\t", ";", ",")
 # Excel keeps 15 significant digits: a longer number typed in a cell that is
@@ -535,20 +537,35 @@ def _too_wide_row():
     )
 
 
+def _too_many_sheet_rows():
+    return FileError(
+        CoreMessage(
+            _(
+                "The worksheet has more than %(max)s rows, more than Excel "
+                "allows; the workbook is damaged or was not saved by a "
+                "spreadsheet program."
+            ),
+            max=MAX_SHEET_ROWS,
+        )
+    )
+
+
 def _scan_parts(archive):
     """Stream every XML part once; returns the names of those with formulas.
 
     openpyxl builds every cell of a row before handing the row over (and
     does so already when it opens a sheet without recorded dimensions), so a
-    row of millions of cells, a few hundred KB zipped, costs gigabytes.  Each
-    part is scanned before openpyxl opens anything, whatever the workbook
-    says its sheets are, and a row with more cell elements than Excel allows
-    is refused.  The unpacked size was checked, so this reads a bounded
-    amount; chunks are cut before their last ``<`` so that no tag is split.
+    row of millions of cells, a few hundred KB zipped, costs gigabytes; and
+    it keeps an emptied element per row until the sheet ends.  Every part is
+    scanned before openpyxl opens anything, whatever the workbook says its
+    sheets are, and a row with more cell elements, or a part with more rows,
+    than Excel allows is refused.  The unpacked size was checked, so this
+    reads a bounded amount; chunks are cut before their last ``<`` so that
+    no tag is split.
     """
     with_formulas = set()
     for info in archive.infolist():
-        if info.filename.lower().endswith(".xml") and _scan_part(archive, info):
+        if _scan_part(archive, info):
             with_formulas.add(info.filename)
     return with_formulas
 
@@ -556,6 +573,7 @@ def _scan_parts(archive):
 def _scan_part(archive, info):
     formulas = False
     cells = 0  # cell elements of the current row so far
+    rows = 0
     with archive.open(info) as stream:
         carry = b""
         while True:
@@ -568,6 +586,9 @@ def _scan_part(archive, info):
             if not formulas and _FORMULA_TAG.search(text):
                 formulas = True
             cells = _count_row_cells(text, cells)
+            rows += len(_ROW_TAG.findall(text))
+            if rows > MAX_SHEET_ROWS:
+                raise _too_many_sheet_rows()
             if not chunk:
                 return formulas
 

@@ -1215,3 +1215,20 @@ def test_error_of_a_formula_in_a_customer_number_is_safe_to_open():
 def test_safe_filename(name, expected):
     assert recipient_file.safe_filename(name) == expected
     assert len(recipient_file.safe_filename(name)) <= 100
+
+
+def test_xlsx_with_more_rows_than_excel_allows_is_refused(monkeypatch):
+    monkeypatch.setattr(recipient_file, "MAX_SHEET_ROWS", 1000)
+    rows = b"<row/>" * 1000 + b'<row r="1001">' + _inline("A1001", "1")
+    rows += _inline("B1001", "a@example.com") + b"</row>"
+    assert check_file(_raw_xlsx(rows.replace(b"<row/>", b"", 1)), "x.xlsx").ok
+    with pytest.raises(FileError, match="more than 1000 rows, more than Excel"):
+        check_file(_raw_xlsx(rows), "x.xlsx")
+
+
+def test_every_part_is_scanned_whatever_its_name():
+    """openpyxl opens the sheet the relationships name, with any extension."""
+    row = b'<row r="1">' + b"<c><v>1</v></c>" * 16385 + b"</row>"
+    data = _raw_xlsx(row).replace(b"sheet1.xml", b"sheet1.bin")
+    with pytest.raises(FileError, match="more than 16384 cells"):
+        check_file(data, "x.xlsx")
