@@ -254,6 +254,8 @@ def _syntax(address):
 
 def _encoded_reason(address):
     """The refusal of an encoded word or an encoded control, or None."""
+    if "=" not in address and "%" not in address:
+        return None  # every pattern below holds one of them
     if _ENCODED_WORD.search(address):
         return CoreMessage(
             _(
