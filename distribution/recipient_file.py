@@ -28,10 +28,10 @@ Nothing read is kept in proportion to the number of cells, so that any file
 within the size limits is checked in bounded memory (``bench/bench_memory.py``
 measures it): only columns A to P of a row are kept and any value further
 right counts as one error for the row; a CSV line longer than
-``MAX_LINE_CHARS`` or a worksheet row with more cells than Excel allows
-(found by streaming the sheet XML before openpyxl parses it) makes the file
-unreadable; and the report keeps the first ``MAX_ERRORS`` errors and counts
-the rest.
+``MAX_LINE_CHARS``, or a worksheet row with more cells or a sheet with more
+rows than Excel allows (found by streaming the XML before openpyxl parses
+it), makes the file unreadable; and the report keeps the first
+``MAX_ERRORS`` errors and counts the rest.
 """
 
 import csv
@@ -712,10 +712,10 @@ def _xlsx_rows(archive, books, rows, formulas):
 
 
 def _row_values(cells):
-    """Values of columns A to P, and the values beyond: ``(count, column)``.
+    """``(values, count, column)`` of a row given as openpyxl's cell dicts.
 
-    *cells* are openpyxl's cell dicts; the count and first column of the
-    non-empty values beyond column P are all that is kept of them.
+    *values* holds columns A to P; of the non-empty values beyond column P
+    only their count and the first one's column (1-based) are kept.
     """
     values = []
     extra, first = 0, None
