@@ -7,6 +7,18 @@ character, angle brackets, quotes or a display name is refused, and only a
 bare ``local@domain`` that `email-validator` accepts (syntax only, never DNS)
 gets through.
 
+Text that a mail library may decode later is refused too: Python's ``email``
+package decodes RFC 2047 encoded words (``=?utf-8?q?a=0D=0A...?=``) found in
+an address header, which let a dot-atom-looking address smuggle a line break,
+an injected header or a body line to the SMTP server.  So any ``=?`` or
+``?=`` (a whole or broken encoded word) and any quoted-printable or percent
+escape of a control character (``=0D``, ``%0a``, ``=C2=85``) is refused.
+
+Only ASCII addresses are accepted: Odoo hands mail to the SMTP server without
+SMTPUTF8, so a non-ASCII local part cannot be delivered and an international
+domain name must be written in its ASCII (``xn--``) form; the refusal of a
+Unicode domain names that form.  Addresses are stored and returned in ASCII.
+
 Lists are written the way the seed services accept them: addresses separated
 by whitespace, ``;`` or ``,`` in any mix.  An empty element between two
 punctuation separators (``a@x.fi,,b@x.fi``) is an error rather than silently
@@ -55,6 +67,13 @@ _TOKEN = re.compile(r"[;,]|[^\s;,]+")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _UNSAFE = re.compile('[\x00-\x1f\x7f-\x9f\u2028\u2029<>"]')
 _DISPLAY_LIMIT = 80
+# RFC 2047 encoded words, whole or broken: Python's email package decodes them.
+_ENCODED_WORD = re.compile(r"=\?|\?=")
+# Quoted-printable or percent escapes of C0/C1 controls, DEL, U+2028/U+2029.
+_ENCODED_CONTROL = re.compile(
+    r"[=%](?:[01][0-9a-f]|7f)" r"|[=%]c2[=%][89][0-9a-f]" r"|[=%]e2[=%]80[=%]a[89]",
+    re.IGNORECASE,
+)
 
 
 class AddressError(ValueError):
@@ -189,10 +208,16 @@ def _fast_syntax(address):
 def _syntax(address):
     """Return ``(normalised, None)`` or ``(None, reason)`` for a bare address.
 
-    The refusals of this module come before email-validator's verdict, but
+    Encoded words and encoded controls are refused first (a dot-atom may
+    hold ``=``, ``?`` and ``%``, so the fast path would accept them).  The
+    other refusals of this module come before email-validator's verdict, but
     after the fast path: nothing it accepts can hold a control character,
-    a bracket or a quote (none is allowed in a dot-atom or a host name).
+    a bracket or a quote (none is allowed in a dot-atom or a host name), or
+    a non-ASCII character.
     """
+    reason = _encoded_reason(address)
+    if reason is not None:
+        return None, reason
     normalized = _fast_syntax(address)
     if normalized is not None:
         return normalized, None
@@ -209,7 +234,45 @@ def _syntax(address):
         )
     except EmailNotValidError as err:
         return None, str(err)
-    return info.normalized, None
+    if not info.local_part.isascii():
+        return None, CoreMessage(
+            _(
+                "letters outside ASCII before the @-sign cannot be sent by this "
+                "mail server (no SMTPUTF8); use an address written in ASCII only."
+            )
+        )
+    if not address.isascii():
+        return None, CoreMessage(
+            _(
+                "international domain names are not supported; write the domain "
+                "in its ASCII (xn--) form: %(ascii)s"
+            ),
+            ascii=info.ascii_email,
+        )
+    return info.ascii_email, None
+
+
+def _encoded_reason(address):
+    """The refusal of an encoded word or an encoded control, or None."""
+    if "=" not in address and "%" not in address:
+        return None  # every pattern below holds one of them
+    if _ENCODED_WORD.search(address):
+        return CoreMessage(
+            _(
+                "it contains an encoded word (=?…?=), which mail programs decode "
+                "into other text; write the address in plain characters."
+            )
+        )
+    match = _ENCODED_CONTROL.search(address)
+    if match:
+        return CoreMessage(
+            _(
+                "it contains %(sequence)s, the encoded form of a line break or "
+                "another control character."
+            ),
+            sequence=match.group(),
+        )
+    return None
 
 
 def _unsafe_reason(text):
@@ -228,9 +291,10 @@ def normalize_address(address):
     Surrounding spaces and tabs are stripped; line breaks are not, even at
     the ends, since an address carrying one is suspect wherever it came from.
     Refused with :class:`AddressError` naming the reason: control characters,
-    angle brackets (``Name <a@x.fi>``), quotes, and whatever email-validator
-    rejects.  The result is email-validator's ``normalized`` form: the domain
-    lower-cased (and IDNA-decoded), the local part as typed.
+    encoded words and encoded controls, angle brackets (``Name <a@x.fi>``),
+    quotes, non-ASCII characters, and whatever email-validator rejects.  The
+    result is email-validator's ASCII form: the domain lower-cased (an
+    ``xn--`` domain stays in that form), the local part as typed.
     """
     text = address.strip(" \t")
     if not text:

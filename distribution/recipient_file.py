@@ -23,13 +23,24 @@ content decides the format (the file name is only a hint for the message),
 legacy and encrypted Office files are recognised by their OLE2 signature,
 and a workbook whose declared unpacked size is absurd is refused before
 openpyxl unpacks anything.
+
+Nothing read is kept in proportion to the number of cells, so that any file
+within the size limits is checked in bounded memory (``bench/bench_memory.py``
+measures it): only columns A to P of a row are kept and any value further
+right counts as one error for the row; a CSV line longer than
+``MAX_LINE_CHARS``, or a worksheet row with more cells or a sheet with more
+rows than Excel allows (found by streaming the XML before openpyxl parses
+it), makes the file unreadable; and the report keeps the first
+``MAX_ERRORS`` errors and counts the rest.
 """
 
 import csv
 import io
+import itertools
 import json
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -43,6 +54,16 @@ MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
 MAX_CUSTOMER_NUMBER_LENGTH = 64
 MAX_ADDRESSES_PER_ROW = 50
+# Errors listed in a report; the rest are only counted (Report.omitted_errors).
+MAX_ERRORS = 1000
+# Columns of a row that are kept (A to P); further values are one error.
+MAX_COLUMNS = 16
+# Longest CSV line read: a valid row needs some 13 000 characters at most.
+MAX_LINE_CHARS = 1024 * 1024
+# Excel's widest row; a worksheet row with more cell elements is refused.
+MAX_SHEET_ROW_CELLS = 16384
+# Excel's longest sheet; a worksheet with more row elements is refused.
+MAX_SHEET_ROWS = 1048576
 DOCUMENT_TYPES = ("invoice", "other")
 DELIMITERS = ("\t", ";", ",")
 # Excel keeps 15 significant digits: a longer number typed in a cell that is
@@ -64,9 +85,34 @@ _BINARY = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BINARY_SAMPLE = 4096
 _BINARY_SHARE = 0.05
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Well-formed UTF-8 multi-byte sequences, and any byte outside ASCII.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+# UTF-8 lead and continuation bytes as Windows-1252 shows them ("Ã©" for "é").
+_CP1252_LEAD = bytes(range(0xC2, 0xF5)).decode("cp1252")
+_CP1252_CONTINUATION = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+_DOUBLE_ENCODED = re.compile(
+    f"[{re.escape(_CP1252_LEAD)}][{re.escape(_CP1252_CONTINUATION)}]{{1,3}}"
+)
 _DIGIT = re.compile(r"\d")
+# Cell starts that spreadsheets evaluate (OWASP, CSV injection).
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FILENAME_UNSAFE = re.compile(r"[^\w .()-]|_", re.UNICODE)
+_WINDOWS_DEVICES = frozenset(
+    (
+        "CON",
+        "PRN",
+        "AUX",
+        "NUL",
+        *(f"{kind}{n}" for kind in ("COM", "LPT") for n in range(1, 10)),
+    )
+)
 # A formula element in worksheet XML: <f>, <f t="shared" .../>, <x:f>.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
 class FileError(Exception):
@@ -116,23 +162,37 @@ class Report:
     """The outcome of :func:`check_file`.
 
     ``rows`` counts data rows (header, comments and empty rows excluded);
-    ``entries`` holds the rows without errors, ``errors`` every problem in
-    file order.  ``document_type`` echoes the type the file was checked for.
+    ``entries`` holds the rows without errors, ``errors`` the first
+    ``MAX_ERRORS`` problems in file order and ``omitted_errors`` the number
+    of further problems, counted but not kept (say "and N more errors");
+    ``error_count`` is the total.  ``document_type`` echoes the type the file
+    was checked for; ``encoding`` names the encoding a CSV file was read in
+    (``utf-8``, ``utf-8-sig``, ``utf-16-le``, ``utf-16-be``, ``cp1252`` or
+    ``latin-1``; None for a workbook), so that a guess can be shown.
     """
 
     rows: int = 0
     entries: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     document_type: str = "invoice"
+    omitted_errors: int = 0
+    encoding: str | None = None
 
     @property
     def ok(self):
-        return not self.errors
+        return not self.errors and not self.omitted_errors
+
+    @property
+    def error_count(self):
+        return len(self.errors) + self.omitted_errors
 
     def to_dict(self):
         return {
             "ok": self.ok,
             "rows": self.rows,
+            "error_count": self.error_count,
+            "omitted_errors": self.omitted_errors,
+            "encoding": self.encoding,
             "errors": [error.to_dict() for error in self.errors],
             "entries": [entry.to_dict() for entry in self.entries],
         }
@@ -215,48 +275,146 @@ def _not_a_directory_file(filename):
 
 
 def _decode(data):
-    """Decode CSV bytes; returns the text, or None when it is not text.
+    """Decode CSV bytes; returns ``(text, encoding)``, or None when not text.
 
-    A byte-order mark decides (Excel writes UTF-8 with a BOM, its "Unicode
-    text" is UTF-16); otherwise UTF-8, then cp1252 (Excel's "CSV" on Western
-    Windows), then latin-1, which decodes anything and so must be judged by
-    the share of control characters it produces.
+    The rule, in order:
+
+    * a byte-order mark decides (Excel writes UTF-8 with a BOM, its "Unicode
+      text" is UTF-16); bytes that do not decode after a UTF-8 BOM are a
+      :class:`FileError` naming the line;
+    * UTF-16 without a BOM is recognised by its NUL bytes, nearly all on
+      the odd (little-endian) or the even (big-endian) positions;
+    * any other NUL byte means binary data;
+    * valid UTF-8 is UTF-8, unless it reads like UTF-8 text that was once
+      decoded as Windows-1252 and saved again (``Ã©`` for ``é``), which is
+      a :class:`FileError` showing the garbled text;
+    * bytes that are not valid UTF-8 but hold well-formed UTF-8 sequences
+      too (a file cut in the middle of a character, or two encodings mixed)
+      are a :class:`FileError` naming the first bad line, because reading
+      them as Windows-1252 would import garbled text silently;
+    * otherwise Windows-1252 (Excel's "CSV" on Western Windows), then
+      latin-1, which decodes anything and so is judged by the share of
+      control characters it produces.
+
+    The encoding used is returned so that the report can say it.
     """
-    text = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 text = data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError:
-                return None
+            except UnicodeDecodeError as err:
+                if encoding != "utf-8":
+                    return None
+                raise _invalid_utf8(data, err.start + len(bom)) from err
+            encoding += "-sig" if encoding == "utf-8" else ""
             break
     else:
-        if b"\x00" in data:
-            return None
-        for encoding in ("utf-8", "cp1252", "latin-1"):
+        encoding = _utf16_without_bom(data)
+        if encoding:
             try:
                 text = data.decode(encoding)
-                break
             except UnicodeDecodeError:
-                continue
+                return None
+        elif b"\x00" in data:
+            return None
+        else:
+            text, encoding = _decode_8bit(data)
     sample = text[:_BINARY_SAMPLE]
     controls = len(_BINARY.findall(sample))
     if "\x00" in text or (controls > 4 and controls > _BINARY_SHARE * len(sample)):
         return None
-    return text
+    if encoding.startswith("utf-8"):
+        _refuse_double_encoded(text)
+    return text, encoding
+
+
+def _utf16_without_bom(data):
+    """``utf-16-le``/``-be`` when the NUL bytes say so, else None.
+
+    Text in UTF-16 has a NUL beside nearly every ASCII character, on the
+    odd positions in little-endian and the even ones in big-endian; a file
+    with NULs on both sides is binary.
+    """
+    sample = data[:_BINARY_SAMPLE]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    pairs = len(sample) // 2
+    even = sample[0 : pairs * 2 : 2].count(0)
+    odd = sample[1 : pairs * 2 : 2].count(0)
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _decode_8bit(data):
+    """UTF-8, or Windows-1252/latin-1 when the bytes are not UTF-8 at all."""
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    valid = len(_UTF8_SEQUENCE.findall(data))
+    invalid = len(_HIGH_BYTE.findall(data)) - valid  # a rough count, enough
+    if valid and valid * 4 >= invalid:
+        raise _invalid_utf8(data, first_bad)
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _invalid_utf8(data, position):
+    line = data.count(b"\n", 0, position) + 1
+    return FileError(
+        CoreMessage(
+            _(
+                "The file is meant to be UTF-8 text, but line %(line)s holds "
+                "bytes that are not UTF-8 (%(bytes)s). It may have been cut "
+                'short or mix two encodings; export it again as "CSV UTF-8" '
+                "and upload it again."
+            ),
+            line=line,
+            bytes=" ".join(f"0x{byte:02X}" for byte in data[position : position + 4]),
+        )
+    )
+
+
+def _refuse_double_encoded(text):
+    """Refuse UTF-8 text garbled by a Windows-1252 round trip (``Ã©``)."""
+    for match in _DOUBLE_ENCODED.finditer(text):
+        try:
+            fixed = match.group().encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        raise FileError(
+            CoreMessage(
+                _(
+                    "The text of the file is garbled on line %(line)s: "
+                    "%(garbled)s is probably %(fixed)s, UTF-8 text that was "
+                    "read as Windows-1252 and saved again. Correct it, or "
+                    'export the file again from the original as "CSV '
+                    'UTF-8".'
+                ),
+                line=text.count("\n", 0, start) + 1,
+                garbled=display_address(match.group()),
+                fixed=display_address(fixed),
+            )
+        )
 
 
 def _detect(data, filename):
     if not data:
         raise FileError(CoreMessage(_("The file is empty.")))
     if data.startswith(_ZIP_MAGIC):
-        return "xlsx", None
+        return "xlsx", None, None
     if data.startswith(_OLE2_MAGIC):
         raise _ole2_error(data, filename)
-    text = _decode(data)
-    if text is None:
+    decoded = _decode(data)
+    if decoded is None:
         raise _not_a_directory_file(filename)
-    return "csv", text
+    return ("csv", *decoded)
 
 
 def detect_format(data, filename=None):
@@ -280,6 +438,7 @@ class _Source:
     format: str
     rows: object  # iterator of (row, cells, problems)
     delimiter: str | None = None
+    encoding: str | None = None
 
 
 def _float_text(value):
@@ -365,21 +524,91 @@ def _check_zip(data, max_bytes):
     return archive
 
 
-def _has_formulas(archive, path):
-    """Whether the worksheet XML at *path* holds any formula element.
+def _too_wide_row():
+    return FileError(
+        CoreMessage(
+            _(
+                "The worksheet has a row with more than %(max)s cells, more than "
+                "Excel allows; the workbook is damaged or was not saved by a "
+                "spreadsheet program."
+            ),
+            max=MAX_SHEET_ROW_CELLS,
+        )
+    )
 
-    Streamed in chunks (with an overlap for a tag cut in two); an unknown
-    path answers True, which only costs the second pass.
+
+def _too_many_sheet_rows():
+    return FileError(
+        CoreMessage(
+            _(
+                "The worksheet has more than %(max)s rows, more than Excel "
+                "allows; the workbook is damaged or was not saved by a "
+                "spreadsheet program."
+            ),
+            max=MAX_SHEET_ROWS,
+        )
+    )
+
+
+def _scan_parts(archive):
+    """Stream every XML part once; returns the names of those with formulas.
+
+    openpyxl builds every cell of a row before handing the row over (and
+    does so already when it opens a sheet without recorded dimensions), so a
+    row of millions of cells, a few hundred KB zipped, costs gigabytes; and
+    it keeps an emptied element per row until the sheet ends.  Every part is
+    scanned before openpyxl opens anything, whatever the workbook says its
+    sheets are, and a row with more cell elements, or a part with more rows,
+    than Excel allows is refused.  The unpacked size was checked, so this
+    reads a bounded amount; chunks are cut before their last ``<`` so that
+    no tag is split.
     """
-    if not path or path.lstrip("/") not in archive.namelist():
-        return True
-    with archive.open(path.lstrip("/")) as stream:
-        tail = b""
-        while chunk := stream.read(1024 * 1024):
-            if _FORMULA_TAG.search(tail + chunk):
-                return True
-            tail = chunk[-64:]
-    return False
+    with_formulas = set()
+    for info in archive.infolist():
+        if _scan_part(archive, info):
+            with_formulas.add(info.filename)
+    return with_formulas
+
+
+def _scan_part(archive, info):
+    formulas = False
+    cells = 0  # cell elements of the current row so far
+    rows = 0
+    with archive.open(info) as stream:
+        carry = b""
+        while True:
+            chunk = stream.read(1024 * 1024)
+            buffer = carry + chunk
+            cut = buffer.rfind(b"<") if chunk else len(buffer)
+            if cut <= 0:
+                cut = len(buffer)
+            text, carry = buffer[:cut], buffer[cut:]
+            if not formulas and _FORMULA_TAG.search(text):
+                formulas = True
+            cells = _count_row_cells(text, cells)
+            rows += len(_ROW_TAG.findall(text))
+            if rows > MAX_SHEET_ROWS:
+                raise _too_many_sheet_rows()
+            if not chunk:
+                return formulas
+
+
+def _count_row_cells(text, cells):
+    """Cells of the current row after *text*; raises on a row too wide."""
+    in_text = len(_CELL_TAG.findall(text))
+    starts = [match.start() for match in _ROW_TAG.finditer(text)]
+    if cells + in_text <= MAX_SHEET_ROW_CELLS:
+        if not starts:
+            return cells + in_text
+        return len(_CELL_TAG.findall(text, starts[-1]))
+    bounds = [0, *starts, len(text)]
+    for start, end in itertools.pairwise(bounds):
+        if start:
+            cells = 0
+        cells += len(_CELL_TAG.findall(text, start, end))
+        if cells > MAX_SHEET_ROW_CELLS:
+            raise _too_wide_row()
+    return cells
 
 
 def _damaged(err):
@@ -400,8 +629,11 @@ def _xlsx_source(data, max_bytes):
     scanned for formula elements first; only when there are some is the
     sheet read a second time in formula mode, in step with the first, and an
     empty value whose formula-mode value is a formula is a row problem.
-    The sheet's recorded dimensions are ignored (``reset_dimensions``): some
-    generators write wrong ones, and read-only mode would cut the data.
+    Rows are read from openpyxl's worksheet parser directly, not through
+    ``iter_rows``, which pads rows to their last column and fills the gaps
+    between row numbers (a cell in column XFD, or a row numbered 900 000 000,
+    would cost millions of empty values); that also ignores the sheet's
+    recorded dimensions, which some generators write wrong.
     Opening is eager, so an unreadable workbook fails before any row is read.
     """
     import openpyxl
@@ -409,6 +641,7 @@ def _xlsx_source(data, max_bytes):
     archive = _check_zip(data, max_bytes)
     books = []
     try:
+        with_formulas = _scan_parts(archive)
         book = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
         )
@@ -416,23 +649,43 @@ def _xlsx_source(data, max_bytes):
         if not book.worksheets:
             raise FileError(CoreMessage(_("The workbook has no worksheet.")))
         sheet = book.worksheets[0]
-        sheet.reset_dimensions()
+        path = getattr(sheet, "_worksheet_path", None)
         formulas = None
-        if _has_formulas(archive, getattr(sheet, "_worksheet_path", None)):
+        if not path or path.lstrip("/") in with_formulas:
             formula_book = openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
             books.append(formula_book)
-            formula_sheet = formula_book.worksheets[0]
-            formula_sheet.reset_dimensions()
-            formulas = formula_sheet.iter_rows(values_only=True)
+            formulas = _sheet_rows(formula_book, formula_book.worksheets[0])
     except FileError:
         _close(archive, books)
         raise
     except Exception as err:
         _close(archive, books)
         raise _damaged(err) from err
-    return _Source("xlsx", _xlsx_rows(archive, books, sheet, formulas))
+    return _Source(
+        "xlsx", _xlsx_rows(archive, books, _sheet_rows(book, sheet), formulas)
+    )
+
+
+def _sheet_rows(book, sheet):
+    """``(row number, cells)`` of a read-only sheet, as openpyxl parses them.
+
+    The cells are openpyxl's dicts (``column``, ``value``...), only those
+    present in the XML.  This is what ``ReadOnlyWorksheet`` does internally.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    options = {
+        "data_only": book.data_only,
+        "epoch": book.epoch,
+        "date_formats": book._date_formats,
+    }
+    if hasattr(book, "_timedelta_formats"):
+        options["timedelta_formats"] = book._timedelta_formats
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(source, sheet._shared_strings, **options)
+        yield from parser.parse()
 
 
 def _close(archive, books):
@@ -441,11 +694,13 @@ def _close(archive, books):
     archive.close()
 
 
-def _xlsx_rows(archive, books, sheet, formulas):
+def _xlsx_rows(archive, books, rows, formulas):
     try:
-        for row_number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            formula_row = next(formulas, ()) if formulas is not None else ()
-            row = _xlsx_row(row_number, values, formula_row)
+        for row_number, cells in rows:
+            formula_cells = ()
+            if formulas is not None:
+                formula_cells = next(formulas, (0, ()))[1]
+            row = _xlsx_row(row_number, cells, formula_cells)
             if row is not None:
                 yield row
     except FileError:
@@ -456,13 +711,39 @@ def _xlsx_rows(archive, books, sheet, formulas):
         _close(archive, books)
 
 
-def _xlsx_row(row_number, values, formula_row):
+def _row_values(cells):
+    """``(values, count, column)`` of a row given as openpyxl's cell dicts.
+
+    *values* holds columns A to P; of the non-empty values beyond column P
+    only their count and the first one's column (1-based) are kept.
+    """
+    values = []
+    extra, first = 0, None
+    for cell in cells:
+        column = cell["column"]
+        value = cell["value"]
+        if column <= MAX_COLUMNS:
+            if column > len(values):
+                values += [None] * (column - len(values))
+            values[column - 1] = value
+        elif value is not None and _cell_text(value):
+            extra += 1
+            if first is None or column < first:
+                first = column
+    return values, extra, first
+
+
+def _xlsx_row(row_number, row_cells, formula_cells):
+    values, extra, first = _row_values(row_cells)
     cells = [
         value.strip() if value.__class__ is str else _cell_text(value)
         for value in values
     ]
     problems = ()
-    if formula_row:
+    if extra:
+        problems += (_far_values_error(row_number, extra, first - 1),)
+    if formula_cells:
+        formula_row = _row_values(formula_cells)[0]
         for index, value in enumerate(values):
             if value is None and index < len(formula_row):
                 formula = formula_row[index]
@@ -540,7 +821,7 @@ def sniff_delimiter(text):
     return best
 
 
-def _csv_rows(text):
+def _csv_rows(text, encoding=None):
     """Rows of a CSV text, numbered by the physical line they start on.
 
     Comment lines are blanked before the csv module sees them, but only at
@@ -552,6 +833,8 @@ def _csv_rows(text):
 
     def lines():
         for consumed, line in enumerate(io.StringIO(text, newline="")):
+            if len(line) > MAX_LINE_CHARS:
+                raise _line_too_long(consumed + 1, len(line))
             if consumed == boundary and line.lstrip(" \t").startswith("#"):
                 yield "\n"
             else:
@@ -566,12 +849,17 @@ def _csv_rows(text):
                 row_number, boundary = boundary + 1, reader.line_num
                 if not fields:
                     continue
-                cells = [value.strip() for value in fields]
-                if not any(cells):
+                problems = ()
+                if len(fields) > MAX_COLUMNS:
+                    cells = [value.strip() for value in fields[:MAX_COLUMNS]]
+                    problems = _far_csv_values(row_number, fields)
+                else:
+                    cells = [value.strip() for value in fields]
+                if not problems and not any(cells):
                     continue
                 if len(cells) < 3:
                     cells += [""] * (3 - len(cells))
-                yield row_number, cells, ()
+                yield row_number, cells, problems
         except csv.Error as err:
             raise FileError(
                 CoreMessage(
@@ -581,7 +869,53 @@ def _csv_rows(text):
                 )
             ) from err
 
-    return _Source("csv", rows(), delimiter)
+    return _Source("csv", rows(), delimiter, encoding)
+
+
+def _far_csv_values(row_number, fields):
+    """The one problem of the values beyond column P of a CSV row, if any."""
+    extra, first = 0, None
+    for index in range(MAX_COLUMNS, len(fields)):
+        if fields[index] and not fields[index].isspace():
+            extra += 1
+            if first is None:
+                first = index
+    if not extra:
+        return ()
+    return (_far_values_error(row_number, extra, first),)
+
+
+def _far_values_error(row_number, count, index):
+    """Values beyond column P: one error for the row, however many there are."""
+    return RowError(
+        row_number,
+        column_letter(index),
+        CoreMessage(
+            _(
+                "%(count)s value(s) beyond column %(last)s, the first in column "
+                "%(column)s. Only columns A (customer number), B (e-mail) and C "
+                "(copy) are read; delete the other columns."
+            ),
+            count=count,
+            last=column_letter(MAX_COLUMNS - 1),
+            column=column_letter(index),
+        ),
+    )
+
+
+def _line_too_long(line, length):
+    return FileError(
+        CoreMessage(
+            _(
+                "Line %(line)s is %(length)s characters long, more than the "
+                "%(max)s a directory row can need; the file is damaged or is not "
+                "a recipient directory."
+            ),
+            line=line,
+            length=length,
+            max=MAX_LINE_CHARS,
+        )
+    )
 
 
 def _too_big(size, max_bytes):
@@ -597,10 +931,10 @@ def _too_big(size, max_bytes):
 def _open(data, filename, max_bytes):
     if len(data) > max_bytes:
         raise _too_big(len(data), max_bytes)
-    kind, text = _detect(data, filename)
+    kind, text, encoding = _detect(data, filename)
     if kind == "xlsx":
         return _xlsx_source(data, max_bytes)
-    return _csv_rows(text)
+    return _csv_rows(text, encoding)
 
 
 def is_header(cells):
@@ -836,6 +1170,7 @@ def check_file(
     document_type="invoice",
     max_rows=DEFAULT_MAX_ROWS,
     max_bytes=DEFAULT_MAX_BYTES,
+    max_errors=MAX_ERRORS,
 ):
     """Read and validate a whole directory file.
 
@@ -847,7 +1182,9 @@ def check_file(
     long or with control characters, or already on an earlier row; no
     address in column B; each invalid address or empty list element in B
     and C; more than ``MAX_ADDRESSES_PER_ROW`` addresses; any value beyond
-    column C; formulas without a value.  Customer numbers are compared as
+    column C (one error for all the values beyond column P); formulas
+    without a value.  Only the first *max_errors* errors are kept, the
+    others counted in ``omitted_errors``.  Customer numbers are compared as
     typed (trimmed, case kept); one address may serve several customer
     numbers.
     """
@@ -860,7 +1197,7 @@ def check_file(
             )
         )
     source = _open(data, filename, max_bytes)
-    report = Report(document_type=document_type)
+    report = Report(document_type=document_type, encoding=source.encoding)
     first_rows = {}
     for row_number, cells, problems in _data_rows(source.rows, max_rows):
         report.rows += 1
@@ -868,7 +1205,12 @@ def check_file(
             row_number, cells, problems, first_rows, source.delimiter
         )
         if errors:
-            report.errors.extend(errors)
+            room = max_errors - len(report.errors)
+            if room >= len(errors):
+                report.errors.extend(errors)
+            else:
+                report.errors.extend(errors[: max(room, 0)])
+                report.omitted_errors += len(errors) - max(room, 0)
         else:
             report.entries.append(entry)
     if not report.rows:
@@ -956,20 +1298,67 @@ def errors_csv(errors, header=None):
 
     *errors* is a :class:`Report`, :class:`RowError` objects, or
     ``(row, column, message)`` tuples (callers that translated the messages
-    pass those); *header* replaces the English column titles.  UTF-8 with a
-    BOM, so that Excel shows accented letters right.
+    pass those, and add the translated :func:`omitted_errors_message` of a
+    capped report themselves); *header* replaces the English column titles.
+    UTF-8 with a BOM, so that Excel shows accented letters right.
     """
+    omitted = 0
     if isinstance(errors, Report):
-        errors = errors.errors
+        errors, omitted = errors.errors, errors.omitted_errors
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header or (_("Row"), _("Column"), _("Message")))
+    writer.writerow(map(csv_cell, header or (_("Row"), _("Column"), _("Message"))))
     for error in errors:
         if isinstance(error, RowError):
-            writer.writerow((error.row, error.column or "", error.text))
-        else:
-            writer.writerow(error)
+            error = (error.row, error.column or "", error.text)
+        writer.writerow(map(csv_cell, error))
+    if omitted:
+        writer.writerow(("", "", csv_cell(str(omitted_errors_message(omitted)))))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_cell(value):
+    """*value* made safe for a spreadsheet: formula triggers are neutralised.
+
+    Messages quote what people typed (``=HYPERLINK(...)`` in a customer
+    number), and Excel runs a cell starting with ``=``, ``+``, ``-`` or
+    ``@`` (or a tab or carriage return before one) as a formula.  Following
+    OWASP's advice on CSV injection, such a text gets a leading ``'``,
+    which spreadsheets show as text; numbers are left alone.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_filename(name, default="file", max_length=100):
+    """A download name built from a user-supplied *name*.
+
+    Only the last path component is kept; control characters (bidi
+    overrides included), quotes and everything but letters, digits, space,
+    ``.``, ``-``, ``_``, ``(`` and ``)`` become ``_``; leading and trailing
+    dots and spaces go (no hidden file, no ``..``); Windows device names get
+    a ``_``; the stem is shortened so that the whole fits *max_length*
+    characters, keeping the extension.  An empty result gives *default*.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    name = _FILENAME_UNSAFE.sub("_", name)
+    name = re.sub(r"_{2,}", "_", name).strip(" .")
+    if not name:
+        return default
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 16:
+        stem, dot, extension = name, "", ""
+    if stem.split(".")[0].upper() in _WINDOWS_DEVICES:
+        stem = "_" + stem
+    room = max_length - len(dot) - len(extension)
+    return stem[: max(room, 1)].rstrip(" .") + dot + extension
+
+
+def omitted_errors_message(count):
+    """The line that ends a capped error list: "N more error(s) not listed"."""
+    return CoreMessage(_("%(count)s more error(s) not listed."), count=count)
 
 
 def _print_json(stdout, value):

@@ -31,21 +31,32 @@ def run(*args):
 
 
 @pytest.mark.parametrize(
-    ("name", "code", "rows"),
+    ("name", "code", "rows", "encoding"),
     [
-        ("valid.xlsx", 0, 4),
-        ("valid_comma.csv", 0, 4),
-        ("valid_semicolon_bom.csv", 0, 3),
-        ("errors.csv", 1, 16),
-        ("errors.xlsx", 1, 11),
-        ("formula_no_value.xlsx", 1, 2),
+        ("valid.xlsx", 0, 4, None),
+        ("valid_comma.csv", 0, 4, "utf-8"),
+        ("valid_semicolon_bom.csv", 0, 3, "utf-8-sig"),
+        ("errors.csv", 1, 16, "utf-8"),
+        ("errors.xlsx", 1, 11, None),
+        ("formula_no_value.xlsx", 1, 2, None),
     ],
 )
-def test_exit_code_and_report_shape(name, code, rows):
+def test_exit_code_and_report_shape(name, code, rows, encoding):
     returncode, stdout, stderr = run(SAMPLES / name)
     assert returncode == code, stderr
     report = json.loads(stdout)
-    assert set(report) == {"ok", "rows", "errors", "entries"}
+    assert set(report) == {
+        "ok",
+        "rows",
+        "error_count",
+        "omitted_errors",
+        "encoding",
+        "errors",
+        "entries",
+    }
+    assert report["encoding"] == (None if name.endswith(".xlsx") else encoding)
+    assert report["error_count"] == len(report["errors"])
+    assert report["omitted_errors"] == 0
     assert report["ok"] is (code == 0)
     assert report["rows"] == rows
     for error in report["errors"]:
@@ -73,6 +84,28 @@ def test_errors_carry_rows_columns_and_reasons():
         "column": "A",
         "message": "The customer number 10001 is already on row 3.",
     } in errors
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("=?utf-8?q?a=0D=0AReply-To=3Ax=40evil.io?=@x.example", "encoded word"),
+        ("=?utf-8?q?a=0D=0A=0D=0Aforged?=@x.example", "encoded word"),
+        ("=?UTF-8?B?YQ0KUmVwbHktVG86IHhAZXZpbC5pbw==?=@x.example", "encoded word"),
+        ("a@=?utf-8?q?x?=.example", "encoded word"),
+        ("a%0D%0Ab@x.example", "encoded form of a line break"),
+    ],
+)
+def test_encoded_words_are_refused(tmp_path, address, reason):
+    """The issue's header and body injection: refused before any import."""
+    path = tmp_path / "directory.csv"
+    path.write_text(f"10023;{address}\n10024;ok@x.example\n", encoding="utf-8")
+    returncode, stdout, stderr = run(path)
+    assert returncode == 1, stderr
+    report = json.loads(stdout)
+    assert [entry["customer_number"] for entry in report["entries"]] == ["10024"]
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(1, "B")]
+    assert reason in report["errors"][0]["message"]
 
 
 @pytest.mark.parametrize(

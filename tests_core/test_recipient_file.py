@@ -8,6 +8,8 @@ import ast
 import csv
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -107,7 +109,7 @@ def test_detect_format_trusts_content_not_name(data, filename, expected):
         (sample("encrypted.xlsx"), "encrypted.xlsx", "password-protected"),
         (sample("encrypted.xlsx"), None, "password-protected"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "locked.xlsx", "password"),
-        (b"\xef\xbb\xbf\xff\xfe\xfd", None, "neither an Excel workbook"),
+        (b"\xef\xbb\xbf\xff\xfe\xfd", None, "holds bytes that are not UTF-8"),
     ],
 )
 def test_detect_format_refuses(data, filename, message):
@@ -268,27 +270,87 @@ def test_sniff_delimiter(text, expected):
 
 
 @pytest.mark.parametrize(
-    ("encoding", "bom"),
+    ("encoding", "bom", "reported"),
     [
-        ("utf-8", b""),
-        ("utf-8", b"\xef\xbb\xbf"),
-        ("cp1252", b""),
-        ("utf-16-le", b"\xff\xfe"),
-        ("utf-16-be", b"\xfe\xff"),
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+        ("cp1252", b"", "cp1252"),
+        ("utf-16-le", b"\xff\xfe", "utf-16-le"),
+        ("utf-16-be", b"\xfe\xff", "utf-16-be"),
+        # README says UTF-16 is read: without a BOM too, found by its NULs.
+        ("utf-16-le", b"", "utf-16-le"),
+        ("utf-16-be", b"", "utf-16-be"),
     ],
 )
-def test_csv_encodings(encoding, bom):
+def test_csv_encodings(encoding, bom, reported):
     text = "Numéro client;E-mail\r\nCAFÉ-1;a@example.com\r\nMÜLLER-2;b@example.com\r\n"
     report = check_file(bom + text.encode(encoding), "x.csv")
     assert report.ok
     assert [entry.customer_number for entry in report.entries] == ["CAFÉ-1", "MÜLLER-2"]
+    assert report.encoding == reported
+
+
+_GOOD_UTF8 = "CAFÉ-1;a@example.com\nMÜLLER-2;b@example.com\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        # Cut in the middle of the last character.
+        (_GOOD_UTF8 + "3;c@example.com;Ä".encode()[:-1], "line 3 holds bytes"),
+        # Cut inside a three-byte character (€), then more text.
+        (_GOOD_UTF8 + "€".encode()[:2] + b"3;c@example.com\n", "line 3 holds bytes"),
+        # UTF-8 and Windows-1252 mixed (two files pasted together).
+        (_GOOD_UTF8 + "CAFÉ-3;c@example.com\n".encode("cp1252"), "line 3 holds"),
+        (b"\xef\xbb\xbf1;a@example.com\n2\xe9;b@example.com\n", "line 2 holds"),
+        # UTF-8 garbled by a Windows-1252 round trip, saved as valid UTF-8.
+        (
+            "1;a@example.com\nCAFÉ-2;b@example.com\n".encode()
+            .decode("cp1252")
+            .encode(),
+            "garbled on line 2: Ã‰ is probably É",
+        ),
+        (
+            "\ufeffMÜLLER-1;a@example.com\n".encode().decode("cp1252").encode(),
+            "garbled on line 1: ï»¿",
+        ),
+    ],
+)
+def test_broken_utf8_is_refused_not_read_as_cp1252(data, message):
+    with pytest.raises(FileError) as info:
+        check_file(data, "x.csv")
+    assert message in str(info.value)
+    assert isinstance(info.value.message, CoreMessage)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        # Windows-1252 text whose bytes happen to hold one UTF-8 pair (Ã©
+        # written on purpose is É© in UTF-8 terms) among many accents.
+        (
+            "CAFÉ-1;a@example.com\nÉTÉ-2;b@example.com\nÅÄÖ-3;c@example.com\n"
+            "Ã©-4;d@example.com\n",
+            "cp1252",
+        ),
+        ("Åsa-1;a@example.com\nÖrn-2;b@example.com\n", "cp1252"),
+        ("smörgåsbord-1;a@example.com\n", "cp1252"),
+    ],
+)
+def test_windows_1252_files_are_still_read(text, encoding):
+    report = check_file(text.encode(encoding), "x.csv")
+    assert report.encoding == "cp1252"
+    assert [entry.customer_number for entry in report.entries] == [
+        line.split(";")[0] for line in text.splitlines()
+    ]
 
 
 def test_latin1_fallback_keeps_the_file_readable():
     """0x81 is undefined in cp1252: the file is decoded as latin-1."""
-    data = b"# \x81 stray byte\n10023;caf\xe9@example.com\n"
+    data = b"# \x81 stray byte\n10023\xe9;cafe@example.com\n"
     report = check_file(data, "x.csv")
-    assert report.entries[0].to == ("café@example.com",)
+    assert report.entries[0].customer_number == "10023é"
+    assert report.encoding == "latin-1"
 
 
 @pytest.mark.parametrize(
@@ -515,6 +577,16 @@ def test_header_is_only_looked_for_on_the_first_data_row():
         ("10023;a@example.com;a@example.com,,b@example.com", [("C", "Empty address")]),
         ("10023;Bob <b@example.com>", [("B", "Bob"), ("B", "angle brackets")]),
         ('10023;"a@example.com\r\nBcc: e@example.com"', [("B", "Bcc:")]),
+        (
+            "10023;=?utf-8?q?a=0D=0AReply-To=3Ax=40evil.io?=@x.example",
+            [("B", "encoded word (=?…?=)")],
+        ),
+        (
+            "10023;a@example.com;=?UTF-8?B?YQ0KQmNjOg==?=@x.example",
+            [("C", "encoded word (=?…?=)")],
+        ),
+        ("10023;a=0D=0Ab@x.example", [("B", "it contains =0D, the encoded form")]),
+        ("10023;a@MÜNCHEN.de", [("B", "ASCII (xn--) form: a@xn--mnchen-3ya.de")]),
         ("10023;a@example.com;;x", [("D", "Unexpected value in column D: x.")]),
         ("10023;a@example.com;;;;y", [("F", "Unexpected value in column F: y.")]),
         (
@@ -663,6 +735,9 @@ def test_report_to_dict_is_json():
     assert data == {
         "ok": False,
         "rows": 2,
+        "error_count": 1,
+        "omitted_errors": 0,
+        "encoding": "utf-8",
         "errors": [
             {
                 "row": 2,
@@ -701,6 +776,9 @@ def test_dataclasses():
     assert report.ok and report.to_dict() == {
         "ok": True,
         "rows": 0,
+        "error_count": 0,
+        "omitted_errors": 0,
+        "encoding": None,
         "errors": [],
         "entries": [],
     }
@@ -799,3 +877,358 @@ def test_every_message_is_an_inline_marked_literal(module):
         )
         assert isinstance(template.args[0], ast.Constant), ast.dump(call)
         assert isinstance(template.args[0].value, str)
+
+
+# --------------------------------------------------------------------------
+# Bounded work: error cap, columns kept per row, absurd rows
+# --------------------------------------------------------------------------
+
+
+def test_errors_beyond_the_cap_are_counted_not_kept():
+    data = "".join(f"{n};x@\n" for n in range(1, 1501)).encode()
+    report = check_file(data, "x.csv")
+    assert recipient_file.MAX_ERRORS == 1000
+    assert len(report.errors) == 1000
+    assert [error.row for error in report.errors] == list(range(1, 1001))
+    assert report.omitted_errors == 500
+    assert report.error_count == 1500
+    assert not report.ok
+    result = report.to_dict()
+    assert result["error_count"] == 1500 and result["omitted_errors"] == 500
+    assert len(result["errors"]) == 1000
+
+
+@pytest.mark.parametrize(
+    ("max_errors", "listed", "omitted"),
+    [(0, 0, 9), (1, 1, 8), (2, 2, 7), (3, 3, 6), (4, 4, 5), (9, 9, 0), (10, 9, 0)],
+)
+def test_error_cap_cuts_inside_a_row(max_errors, listed, omitted):
+    """Three rows of three errors each: the cap may fall inside a row."""
+    data = b"".join(b"%d;x@ y@;z@\n" % n for n in range(1, 4))
+    report = check_file(data, "x.csv", max_errors=max_errors)
+    assert len(report.errors) == listed
+    assert report.omitted_errors == omitted
+    assert report.error_count == 9
+    assert not report.ok
+
+
+def test_errors_csv_says_how_many_more():
+    data = "".join(f"{n};x@\n" for n in range(1, 8)).encode()
+    report = check_file(data, "x.csv", max_errors=5)
+    rows = list(csv.reader(io.StringIO(errors_csv(report).decode("utf-8-sig"))))
+    assert len(rows) == 1 + 5 + 1
+    assert rows[-1] == ["", "", "2 more error(s) not listed."]
+    message = recipient_file.omitted_errors_message(2)
+    assert isinstance(message, CoreMessage) and str(message) == rows[-1][2]
+
+
+def _wide_csv_row(values):
+    return ("0;zero@example.com\n10023;a@example.com;;" + ";".join(values)).encode()
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # Columns D to P are reported one by one, as before.
+        (["x"], [("D", "Unexpected value in column D: x.")]),
+        ([""] * 12 + ["p"], [("P", "Unexpected value in column P: p.")]),
+        # Beyond P: one error for the row, whatever the count.
+        (
+            [""] * 13 + ["q"],
+            [("Q", "1 value(s) beyond column P, the first in column Q")],
+        ),
+        ([""] * 20 + ["x", "", " ", "y"], [("X", "2 value(s) beyond column P")]),
+        ([""] * 13 + ["v"] * 100_000, [("Q", "100000 value(s) beyond column P")]),
+        ([""] * 100_000, []),
+        (
+            ["d"] + [""] * 12 + ["q", "r"],
+            [("D", "column D: d."), ("Q", "2 value(s) beyond column P")],
+        ),
+    ],
+)
+def test_csv_values_beyond_column_p_are_one_error(values, expected):
+    report = check_file(_wide_csv_row(values), "x.csv")
+    found = [(error.column, error.text) for error in report.errors]
+    assert [column for column, _text in found] == [column for column, _ in expected]
+    for (_column, text), (_expected_column, fragment) in zip(
+        found, expected, strict=True
+    ):
+        assert fragment in text
+
+
+def test_only_far_values_make_a_row():
+    report = check_file(b"0;zero@example.com\n" + b";" * 20 + b"x\n", "x.csv")
+    assert [(e.row, e.column) for e in report.errors][-1] == (2, "U")
+    assert report.rows == 2
+
+
+def test_xlsx_values_beyond_column_p_are_one_error():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["10023", "a@example.com", None, "d"])
+    sheet.cell(1, 17, "q")
+    sheet.cell(1, 20, 0)
+    sheet.cell(1, 16384, "far")
+    sheet.append(["10024", "b@example.com"])
+    sheet.cell(2, 16384, None)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = check_file(buffer.getvalue(), "x.xlsx")
+    assert [(e.row, e.column) for e in report.errors] == [(1, "D"), (1, "Q")]
+    assert "3 value(s) beyond column P, the first in column Q" in report.errors[1].text
+    assert [entry.customer_number for entry in report.entries] == ["10024"]
+
+
+def _raw_xlsx(sheet_xml):
+    """A minimal workbook around the worksheet XML *sheet_xml* (bytes)."""
+    ns = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    return _zip(
+        {
+            "[Content_Types].xml": (
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'content-types"><Default Extension="rels" ContentType="application/'
+                'vnd.openxmlformats-package.relationships+xml"/><Default '
+                'Extension="xml" ContentType="application/xml"/><Override '
+                'PartName="/xl/workbook.xml" ContentType="application/vnd.'
+                'openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+                '"application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                'worksheet+xml"/></Types>'
+            ),
+            "_rels/.rels": (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                f'2006/relationships"><Relationship Id="rId1" Type="{rel}/'
+                'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+            ),
+            "xl/workbook.xml": (
+                f'<workbook xmlns="{ns.decode()}" xmlns:r="{rel}"><sheets><sheet '
+                'name="S" sheetId="1" r:id="rId1"/></sheets></workbook>'
+            ),
+            "xl/_rels/workbook.xml.rels": (
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                f'2006/relationships"><Relationship Id="rId1" Type="{rel}/'
+                'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+            ),
+            "xl/worksheets/sheet1.xml": (
+                b'<worksheet xmlns="'
+                + ns
+                + b'"><sheetData>'
+                + sheet_xml
+                + b"</sheetData></worksheet>"
+            ),
+        }
+    )
+
+
+def _inline(reference, text):
+    return f'<c r="{reference}" t="inlineStr"><is><t>{text}</t></is></c>'.encode()
+
+
+@pytest.mark.parametrize("extra", [16384 - 2, 16384 - 1])
+def test_xlsx_row_as_wide_as_excel_allows_is_read(extra):
+    row = b'<row r="1">' + _inline("A1", "1") + _inline("B1", "a@example.com")
+    row += b"<c><v>1</v></c>" * extra + b"</row>"
+    if extra + 2 > recipient_file.MAX_SHEET_ROW_CELLS:
+        with pytest.raises(FileError, match="more than 16384 cells"):
+            check_file(_raw_xlsx(row), "x.xlsx")
+    else:
+        report = check_file(_raw_xlsx(row), "x.xlsx")
+        # Cells without a reference follow B: C (not an address), D to P, Q...
+        assert [e.column for e in report.errors] == [
+            recipient_file.column_letter(index) for index in range(2, 17)
+        ]
+        assert f"{extra - 14} value(s) beyond column P" in report.errors[-1].text
+
+
+@pytest.mark.parametrize("chunk_edge", [0, 1, 5, 11])
+def test_xlsx_too_wide_row_is_refused_before_openpyxl_reads_it(chunk_edge):
+    """Counted across the 1 MB chunks of the scan, with namespace prefixes."""
+    cells = b"<x:c><x:v>1</x:v></x:c>" * 50_000
+    row = b" " * chunk_edge + b'<x:row r="1">' + cells + b"</x:row>"
+    data = _raw_xlsx(row).replace(
+        b"<worksheet xmlns=", b'<x:worksheet xmlns:x="urn:x" xmlns='
+    )
+    with pytest.raises(FileError, match="more than 16384 cells"):
+        recipient_file._scan_parts(zipfile.ZipFile(io.BytesIO(data)))
+
+
+def test_xlsx_many_narrow_rows_are_not_one_wide_row():
+    rows = b"".join(
+        b'<row r="%d">' % n + b"<c><v>1</v></c>" * 3 + b"</row>"
+        for n in range(1, 30_000)
+    )
+    archive = zipfile.ZipFile(io.BytesIO(_raw_xlsx(rows)))
+    assert recipient_file._scan_parts(archive) == set()
+
+
+def test_xlsx_row_numbers_far_apart_are_not_filled_in():
+    rows = (
+        b'<row r="1">' + _inline("A1", "1") + _inline("B1", "a@example.com") + b"</row>"
+        b'<row r="900000000">'
+        + _inline("A900000000", "2")
+        + _inline("B900000000", "b@example.com")
+        + b"</row>"
+    )
+    report = check_file(_raw_xlsx(rows), "x.xlsx")
+    assert report.ok
+    assert [entry.row for entry in report.entries] == [1, 900000000]
+
+
+def test_csv_line_longer_than_a_row_can_need_is_refused():
+    data = b"1;a@example.com\n2;b@example.com;" + b";" * recipient_file.MAX_LINE_CHARS
+    with pytest.raises(FileError, match="Line 2 is 1048592 characters long"):
+        check_file(data, "x.csv")
+
+
+_PEAK_RSS = """
+import resource, sys
+sys.path.insert(0, sys.argv[2])
+from distribution import recipient_file
+data = open(sys.argv[1], "rb").read()
+try:
+    report = recipient_file.check_file(data, sys.argv[1])
+    recipient_file.errors_csv(report)
+    print(report.error_count, len(report.errors))
+except recipient_file.FileError as err:
+    print("FileError", err)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "outcome"),
+    [
+        # The issue's 5 MB CSV: one row of 2.6 M cells (3.2 GB before).
+        ("row.csv", b"1;a@example.com;" + b"x;" * 2_600_000, "FileError Line 1"),
+        # 5 MB, 2.6 M values in 52 000 rows of 50 stray values each.
+        (
+            "rows.csv",
+            b"".join(
+                b"%d;a@example.com;" % n + b"x;" * 50 + b"\n" for n in range(52_000)
+            ),
+            "780000 1000",
+        ),
+        # One row of 4.9 M cells zipped to some 150 KB (6.2 GB before).
+        (
+            "row.xlsx",
+            _raw_xlsx(b'<row r="1">' + b"<c><v>1</v></c>" * 4_900_000 + b"</row>"),
+            "FileError The worksheet has a row with more than",
+        ),
+    ],
+    ids=["csv-one-row", "csv-many-rows", "xlsx-one-row"],
+)
+def test_peak_memory_of_hostile_files(tmp_path, name, content, outcome):
+    path = tmp_path / name
+    path.write_bytes(content)
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, str(path), str(root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    first, peak = result.stdout.strip().splitlines()
+    assert first.startswith(outcome)
+    assert int(peak) < 300, f"peak RSS {peak} MB"
+
+
+# --------------------------------------------------------------------------
+# Downloads: CSV injection, file names
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Invalid address =1@x: ...", "Invalid address =1@x: ..."),
+        ("", ""),
+        (5, 5),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_csv_cell_neutralises_formula_triggers(value, expected):
+    assert recipient_file.csv_cell(value) == expected
+
+
+@pytest.mark.parametrize("kind", ["report", "tuples"])
+def test_errors_csv_neutralises_every_cell(kind):
+    errors = [(1, "A", "=cmd|' /C calc'!A0"), (2, "-B", "@x"), (3, "", "+1")]
+    if kind == "report":
+        errors = Report(
+            errors=[
+                RowError(row, column, CoreMessage(text)) for row, column, text in errors
+            ]
+        )
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                errors_csv(errors, header=("=Row", "Col", "Msg")).decode("utf-8-sig")
+            )
+        )
+    )
+    assert rows == [
+        ["'=Row", "Col", "Msg"],
+        ["1", "A", "'=cmd|' /C calc'!A0"],
+        ["2", "'-B", "'@x"],
+        ["3", "", "'+1"],
+    ]
+
+
+def test_error_of_a_formula_in_a_customer_number_is_safe_to_open():
+    report = check_file(b'"=HYPERLINK(""http://evil"")";a@example.com;=1+2\n', "x.csv")
+    text = errors_csv(report).decode("utf-8-sig")
+    for row in list(csv.reader(io.StringIO(text)))[1:]:
+        assert not row[2].startswith(("=", "+", "-", "@"))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("directory-errors.csv", "directory-errors.csv"),
+        ("Répertoire clients (2).xlsx", "Répertoire clients (2).xlsx"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\directory.csv", "directory.csv"),
+        ("a\"b'c`d.csv", "a_b_c_d.csv"),
+        ("x\r\nContent-Type: text.csv", "x_Content-Type_ text.csv"),
+        ("list\u202egpj.exe", "list_gpj.exe"),
+        ("a?b#c%d&e;f.csv", "a_b_c_d_e_f.csv"),
+        ("..", "file"),
+        ("", "file"),
+        (None, "file"),
+        (" . ", "file"),
+        (".hidden.csv", "hidden.csv"),
+        ("con.csv", "_con.csv"),
+        ("LPT1", "_LPT1"),
+        ("x" * 300 + ".csv", "x" * 96 + ".csv"),
+        ("a." + "b" * 300, "a." + "b" * 98),
+    ],
+)
+def test_safe_filename(name, expected):
+    assert recipient_file.safe_filename(name) == expected
+    assert len(recipient_file.safe_filename(name)) <= 100
+
+
+def test_xlsx_with_more_rows_than_excel_allows_is_refused(monkeypatch):
+    monkeypatch.setattr(recipient_file, "MAX_SHEET_ROWS", 1000)
+    rows = b"<row/>" * 1000 + b'<row r="1001">' + _inline("A1001", "1")
+    rows += _inline("B1001", "a@example.com") + b"</row>"
+    assert check_file(_raw_xlsx(rows.replace(b"<row/>", b"", 1)), "x.xlsx").ok
+    with pytest.raises(FileError, match="more than 1000 rows, more than Excel"):
+        check_file(_raw_xlsx(rows), "x.xlsx")
+
+
+def test_every_part_is_scanned_whatever_its_name():
+    """openpyxl opens the sheet the relationships name, with any extension."""
+    row = b'<row r="1">' + b"<c><v>1</v></c>" * 16385 + b"</row>"
+    data = _raw_xlsx(row).replace(b"sheet1.xml", b"sheet1.bin")
+    with pytest.raises(FileError, match="more than 16384 cells"):
+        check_file(data, "x.xlsx")

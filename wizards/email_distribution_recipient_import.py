@@ -196,6 +196,17 @@ class EmailDistributionRecipientImport(models.TransientModel):
                 fields.Command.create({"row": row, "column": column, "message": text})
                 for row, column, text in translated
             ]
+            if report.omitted_errors:
+                # The report keeps the first errors only; say how many more.
+                translated.append(
+                    (
+                        "",
+                        "",
+                        recipient_file.omitted_errors_message(
+                            report.omitted_errors
+                        ).translate(self.env._),
+                    )
+                )
             values["error_file"] = base64.b64encode(
                 recipient_file.errors_csv(
                     translated,
@@ -206,8 +217,9 @@ class EmailDistributionRecipientImport(models.TransientModel):
                     ),
                 )
             )
-            values["error_filename"] = (
-                "%s-errors.csv" % ((self.filename or "recipients").rsplit(".", 1)[0])
+            values["error_filename"] = recipient_file.safe_filename(
+                "%s-errors.csv" % ((self.filename or "recipients").rsplit(".", 1)[0]),
+                default="recipients-errors.csv",
             )
         else:
             values.update(
