@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..distribution.addresses import AddressError, format_addresses, parse_addresses
 from ..distribution.routing import RoutingSettings, route_document
@@ -182,11 +182,14 @@ class AccountMove(models.Model):
 
     def action_email_distribution_resend(self):
         """Queue a new delivery for each invoice (after an address was fixed)."""
+        # Deliveries are written by the module only: the user must be allowed
+        # to change these invoices.
+        self.check_access("write")
         moves = self.filtered(lambda m: m.state == "posted")
         if not moves:
             raise UserError(self.env._("Only posted invoices can be sent."))
-        active = moves.email_distribution_delivery_ids.filtered(
-            lambda d: d.state in ("queued", "soft_bounce")
+        active = moves.sudo().email_distribution_delivery_ids.filtered(
+            lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
         )
         if active:
             raise UserError(
@@ -199,17 +202,26 @@ class AccountMove(models.Model):
         return moves._email_distribution_route()
 
     def action_email_distribution_send_now(self):
-        """Managers: process the queue now instead of waiting for the cron."""
+        """Managers: process the queue of their companies now instead of waiting
+        for the cron."""
         if not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(self.env._("Only accounting managers can send now."))
-        run = self.env["email.distribution.run"].sudo()._start("manual")
-        run._process()
-        return {
+            raise AccessError(self.env._("Only accounting managers can send now."))
+        Run = self.env["email.distribution.run"]
+        runs = Run
+        # env.companies: the companies the user works in, never others.
+        for company in self.env.companies:
+            runs |= Run._start("manual", company)._process()
+        action = {
             "type": "ir.actions.act_window",
+            "name": self.env._("Sending Runs"),
             "res_model": "email.distribution.run",
-            "res_id": run.id,
-            "view_mode": "form",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", runs.ids)],
         }
+        if len(runs) == 1:
+            action.update(res_id=runs.id, view_mode="form", views=[(False, "form")])
+        return action
 
     def action_view_email_distribution_attempts(self):
         self.ensure_one()

@@ -5,7 +5,7 @@ from datetime import timedelta
 from email.utils import formataddr
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import config
 
 from ..distribution.bounces import classify_message, remedy
@@ -107,14 +107,27 @@ class EmailDistributionDelivery(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def _check_user_action(self):
+        """Deliveries are read-only for users; their actions check here that the
+        user works in invoicing and may see these deliveries."""
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            raise AccessError(
+                self.env._("Only invoicing users can act on e-mail deliveries.")
+            )
+        self.check_access("read")
+
     def action_cancel(self):
         """Cancel deliveries not yet accepted by the mail server."""
-        cancellable = self.filtered(lambda d: d.state in ("queued", "soft_bounce"))
+        self._check_user_action()
+        cancellable = self.sudo().filtered(
+            lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
+        )
         if not cancellable:
             raise UserError(self.env._("Only queued deliveries can be cancelled."))
-        mails = cancellable.mail_id.sudo().filtered(lambda m: m.state == "outgoing")
+        mails = cancellable.mail_id.filtered(lambda m: m.state == "outgoing")
         mails.cancel()
-        cancellable.write({"state": "cancelled", "next_attempt_date": False})
         cancellable.attempt_ids.filtered(lambda a: a.state == "queued").write(
             {
                 "state": "cancelled",
@@ -124,10 +137,14 @@ class EmailDistributionDelivery(models.Model):
                 "date_done": fields.Datetime.now(),
             }
         )
+        cancellable.write(
+            {"state": "cancelled", "next_attempt_date": False, "mail_id": False}
+        )
         for delivery in cancellable:
             delivery.move_id._message_log(
                 body=self.env._(
-                    "E-mail delivery to %(to)s cancelled.", to=delivery.email_to or "-"
+                    "E-mail delivery to %(to)s cancelled.",
+                    to=delivery.email_to or self.env._("no address"),
                 )
             )
         return True
@@ -138,11 +155,14 @@ class EmailDistributionDelivery(models.Model):
 
     @api.model
     def _cron_process_queue(self, limit=200):
-        """Sending cron: hand due deliveries to Odoo's mail queue, run by run."""
-        if not self._lock_due(1):
-            return self.env["email.distribution.run"]
-        run = self.env["email.distribution.run"].sudo()._start("cron")
-        return run._process(limit=limit, auto_commit=self._can_commit())
+        """Sending cron: hand due deliveries to Odoo's mail queue, one run per
+        company that has some."""
+        Run = self.env["email.distribution.run"].sudo()
+        runs = Run
+        for company in self.sudo()._due_companies():
+            run = Run._start("cron", company)
+            runs |= run._process(limit=limit, auto_commit=self._can_commit())
+        return runs
 
     @api.model
     def _can_commit(self):
@@ -150,26 +170,57 @@ class EmailDistributionDelivery(models.Model):
         return not getattr(threading.current_thread(), "testing", False)
 
     @api.model
-    def _lock_due(self, limit):
-        """Ids of due deliveries, locked so that two workers never share one.
+    def _due_domain_sql(self):
+        """The SQL condition of a due delivery (alias ``d``, run alias ``r``).
+
+        Due: never handed over yet (queued), or a retry whose time has come
+        (``next_attempt_date`` is only set while some recipient waits for a
+        retry), and not held by a stopped run.
+        """
+        return """
+            d.mail_id IS NULL
+            AND ((d.state = 'queued' AND d.next_attempt_date IS NULL)
+                 OR d.next_attempt_date <= %s)
+            AND (r.id IS NULL OR r.state != 'stopped')
+        """
+
+    @api.model
+    def _due_companies(self):
+        """Companies (among the user's when not superuser) with due deliveries."""
+        self.env["email.distribution.delivery"].flush_model()
+        self.env["email.distribution.run"].flush_model(["state"])
+        self.env.cr.execute(
+            f"""
+            SELECT DISTINCT d.company_id FROM email_distribution_delivery d
+              LEFT JOIN email_distribution_run r ON r.id = d.run_id
+             WHERE {self._due_domain_sql()}
+            """,  # constant SQL text, values are parameters
+            [fields.Datetime.now()],
+        )
+        return self.env["res.company"].browse(
+            sorted(row[0] for row in self.env.cr.fetchall())
+        )
+
+    @api.model
+    def _lock_due(self, limit, companies):
+        """Ids of due deliveries of *companies*, locked so that two workers never
+        share one.
 
         Deliveries of a stopped run wait until the run is restarted.
         """
         self.env["email.distribution.delivery"].flush_model()
         self.env["email.distribution.run"].flush_model(["state"])
         self.env.cr.execute(
-            """
+            f"""
             SELECT d.id FROM email_distribution_delivery d
               LEFT JOIN email_distribution_run r ON r.id = d.run_id
-             WHERE d.state IN ('queued', 'soft_bounce')
-               AND d.mail_id IS NULL
-               AND (d.next_attempt_date IS NULL OR d.next_attempt_date <= %s)
-               AND (r.id IS NULL OR r.state != 'stopped')
+             WHERE {self._due_domain_sql()}
+               AND d.company_id IN %s
              ORDER BY d.id
              LIMIT %s
                FOR UPDATE OF d SKIP LOCKED
-            """,
-            [fields.Datetime.now(), limit],
+            """,  # constant SQL text, values are parameters
+            [fields.Datetime.now(), tuple(companies.ids) or (0,), limit],
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -201,6 +252,14 @@ class EmailDistributionDelivery(models.Model):
                         raise UserError(Send._format_error_text(invoice_data["error"]))
             except UserError as err:
                 errors[move] = str(err.args[0])
+                continue
+            except Exception as exc:  # one invoice never stalls the rest
+                _logger.warning(
+                    "E-mail distribution: documents of %s could not be rendered",
+                    move.display_name,
+                    exc_info=True,
+                )
+                errors[move] = f"{type(exc).__name__}: {exc}"
                 continue
             result[move] = delivery._collect_attachments(move, invoice_data)
         return result, errors
@@ -260,99 +319,203 @@ class EmailDistributionDelivery(models.Model):
         )
 
     def _hand_to_mail_queue(self, run, documents, doc_errors):
-        """Create the mail of each delivery, or fail it with the reason."""
+        """Create the mail of each delivery, or fail it with the reason.
+
+        Each delivery is isolated in a savepoint: whatever goes wrong with one
+        (a broken template, a rendering error) fails that one with the reason
+        and notifies its responsible user; the others go on.
+        """
         template = self.env.ref(
             "account_email_distribution.mail_template_invoice", raise_if_not_found=False
         )
-        Mail = self.env["mail.mail"].sudo()
         queued = failed = 0
         for delivery in self:
-            move = delivery.move_id
             attempt_no = delivery.attempt_count + 1
-            recipients = delivery._pending_recipients()
-            reason = doc_errors.get(move.sudo()) or delivery._check_before_send(
-                documents.get(move.sudo()), template
-            )
-            if not reason and not delivery._email_from():
+            try:
+                with self.env.cr.savepoint():
+                    reason = delivery._hand_one(run, documents, doc_errors, template)
+            except Exception as exc:  # isolate one delivery
+                _logger.warning(
+                    "E-mail distribution: delivery %s could not be handed to the "
+                    "mail queue",
+                    delivery.id,
+                    exc_info=True,
+                )
                 reason = self.env._(
-                    "No sender address: set the company e-mail or the sender "
-                    "address in the settings."
+                    "The e-mail could not be prepared: %(error)s",
+                    error=exc.args[0]
+                    if isinstance(exc, UserError) and exc.args
+                    else f"{type(exc).__name__}: {exc}",
                 )
             if reason:
-                delivery._fail_internal(reason, attempt_no, recipients, run)
+                delivery._fail_internal(
+                    reason, attempt_no, delivery._pending_recipients(), run
+                )
                 failed += 1
-                continue
-            rendered = template._generate_template(
-                [move.id], ["subject", "body_html", "lang"]
-            )[move.id]
-            to = [address for address, kind in recipients if kind == "to"]
-            cc = [address for address, kind in recipients if kind == "cc"]
-            attachments = documents[move.sudo()]
-            note = move.sudo().message_post(
-                body=self.env._(
-                    "Invoice handed to the mail queue for %(to)s%(cc)s "
-                    "(attempt %(n)s).",
-                    to=", ".join(to),
-                    cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
-                    n=attempt_no,
-                ),
-                subtype_xmlid="mail.mt_note",
-                message_type="comment",
-            )
-            mail = Mail.create(
-                {
-                    "model": "account.move",
-                    "res_id": move.id,
-                    "subject": rendered.get("subject"),
-                    "body_html": rendered.get("body_html"),
-                    "email_from": delivery._email_from(),
-                    "reply_to": delivery.company_id.email_distribution_reply_to
-                    or delivery._email_from(),
-                    "email_to": ", ".join(to),
-                    "email_cc": ", ".join(cc),
-                    "attachment_ids": [Command.set(attachments.ids)],
-                    "auto_delete": True,
-                    "message_type": "email_outgoing",
-                    "parent_id": note.id,
-                }
-            )
-            now = fields.Datetime.now()
-            delivery.write(
-                {
-                    "mail_id": mail.id,
-                    "mail_message_id": mail.message_id,
-                    "attempt_count": attempt_no,
-                    "state": "queued",
-                    "run_id": run.id,
-                    "next_attempt_date": False,
-                }
-            )
-            delivery._new_attempt_lines(attempt_no, recipients, run, now)
-            delivery.attempt_ids.filtered(
-                lambda line, n=attempt_no: line.attempt_number == n
-            ).mail_message_id = mail.message_id
-            queued += 1
+            elif reason is None:
+                queued += 1
         return queued, failed
+
+    def _hand_one(self, run, documents, doc_errors, template):
+        """Create the mail of this delivery.
+
+        Returns None when handed over, False when nobody is left to send to,
+        or the reason not to send.
+        """
+        self.ensure_one()
+        Mail = self.env["mail.mail"].sudo()
+        move = self.move_id
+        attempt_no = self.attempt_count + 1
+        recipients = self._pending_recipients()
+        reason = doc_errors.get(move.sudo()) or self._check_before_send(
+            documents.get(move.sudo()), template
+        )
+        if not reason and not self._email_from():
+            reason = self.env._(
+                "No sender address: set the company e-mail or the sender "
+                "address in the settings."
+            )
+        if reason:
+            return reason
+        recipients = self._skip_held(recipients, attempt_no, run)
+        if not recipients:
+            # Every recipient left is held: nothing goes out, the lines say why.
+            self.write({"attempt_count": attempt_no, "run_id": run.id})
+            self._settle()
+            return False
+        rendered = template._generate_template(
+            [move.id], ["subject", "body_html", "lang"]
+        )[move.id]
+        to = [address for address, kind in recipients if kind == "to"]
+        cc = [address for address, kind in recipients if kind == "cc"]
+        attachments = documents[move.sudo()]
+        note = move.sudo().message_post(
+            body=self.env._(
+                "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
+                to=", ".join(to),
+                cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
+                n=attempt_no,
+            ),
+            subtype_xmlid="mail.mt_note",
+            message_type="comment",
+        )
+        mail = Mail.create(
+            {
+                "model": "account.move",
+                "res_id": move.id,
+                "subject": rendered.get("subject"),
+                "body_html": rendered.get("body_html"),
+                "email_from": self._email_from(),
+                "reply_to": self.company_id.email_distribution_reply_to
+                or self._email_from(),
+                "email_to": ", ".join(to),
+                "email_cc": ", ".join(cc),
+                "attachment_ids": [Command.set(attachments.ids)],
+                "auto_delete": True,
+                "message_type": "email_outgoing",
+                "parent_id": note.id,
+            }
+        )
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "mail_id": mail.id,
+                "mail_message_id": mail.message_id,
+                "attempt_count": attempt_no,
+                "run_id": run.id,
+                "next_attempt_date": False,
+            }
+        )
+        self._new_attempt_lines(attempt_no, recipients, run, now)
+        self.attempt_ids.filtered(
+            lambda line, n=attempt_no: line.attempt_number == n
+            and line.state == "queued"
+        ).mail_message_id = mail.message_id
+        self._settle()
+        return None
 
     def _pending_recipients(self):
         """(address, 'to'|'cc') that still need this invoice.
 
-        The first attempt goes to every routed address; a retry only to those
-        whose last attempt ended in a soft bounce.
+        The first attempt goes to every routed address; a retry only to the
+        recipients whose own last line is a soft bounce (or still queued, after
+        a stopped run): retries are per recipient, whatever happened to the
+        others.
         """
         self.ensure_one()
         if not self.attempt_count:
             return [(a, "to") for a in split_stored(self.email_to)] + [
                 (a, "cc") for a in split_stored(self.email_cc)
             ]
-        last = self.attempt_ids.filtered(
-            lambda line: line.attempt_number == self.attempt_count
-        )
         return [
             (line.email, line.recipient_type)
-            for line in last
+            for line in self._open_lines()
             if line.state in ("soft_bounce", "queued")
         ]
+
+    def _open_lines(self):
+        """The latest sending-list line of each recipient: what is true now."""
+        self.ensure_one()
+        latest = {}
+        for line in self.attempt_ids.filtered(lambda a: a.attempt_number >= 1):
+            key = (line.email or "").lower()
+            current = latest.get(key)
+            if not current or (line.attempt_number, line.id) > (
+                current.attempt_number,
+                current.id,
+            ):
+                latest[key] = line
+        return self.env["email.distribution.attempt"].union(*latest.values())
+
+    def _skip_held(self, recipients, attempt_no, run):
+        """Drop the recipients held since routing (a hard bounce or a block
+        seen on another invoice); their lines say why.  Returns the others."""
+        self.ensure_one()
+        flags = (
+            self.env["email.distribution.address"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("email", "in", [a.lower() for a, _kind in recipients]),
+                ]
+            )
+        )
+        held = {flag.email: flag for flag in flags}
+        if not held:
+            return recipients
+        now = fields.Datetime.now()
+        skipped = [(a, kind) for a, kind in recipients if a.lower() in held]
+        self._new_attempt_lines(attempt_no, skipped, run, now)
+        for address, _kind in skipped:
+            flag = held[address.lower()]
+            line = self.attempt_ids.filtered(
+                lambda a, n=attempt_no, e=address: a.attempt_number == n
+                and a.email == e
+            )
+            line._apply_event(
+                flag.state,
+                {
+                    "message": self.env._(
+                        "Not sent, the address is held: %(reason)s",
+                        reason=flag._hold_reason(),
+                    ),
+                    "remedy": self._hold_remedy(flag.state),
+                    "date_done": now,
+                },
+            )
+        return [(a, kind) for a, kind in recipients if a.lower() not in held]
+
+    def _hold_remedy(self, state):
+        if state == "blocked":
+            return self.env._(
+                "Ask the customer to allow the sender address, then have a manager "
+                "unblock the address under Held Addresses and resend."
+            )
+        return self.env._(
+            "Confirm the address with the customer, correct it or clear the hold "
+            "under Held Addresses, then resend."
+        )
 
     def _attempt_line_vals(self, attempt_no, recipients, now, run=None):
         """Values of the queued sending-list lines of one attempt."""
@@ -391,21 +554,26 @@ class EmailDistributionDelivery(models.Model):
         remedy = self._internal_remedy()
         self.write(
             {
-                "state": "failed",
-                "message": reason,
-                "remedy": remedy,
                 "attempt_count": attempt_no,
                 "run_id": run.id,
                 "next_attempt_date": False,
+                "mail_id": False,
             }
         )
         self._new_attempt_lines(attempt_no, recipients, run, now)
-        self.attempt_ids.filtered(
+        lines = self.attempt_ids.filtered(
             lambda line: line.attempt_number == attempt_no and line.state == "queued"
-        ).write(
-            {"state": "failed", "message": reason, "remedy": remedy, "date_done": now}
         )
-        self._notify_responsible(reason, remedy)
+        lines._apply_event(
+            "failed", {"message": reason, "remedy": remedy, "date_done": now}
+        )
+        if not lines:
+            # Nobody to write it on (no recipient left): the delivery says it.
+            self.write({"state": "failed", "message": reason, "remedy": remedy})
+            self._notify_responsible(reason, remedy)
+            self.run_id._finish()
+            return
+        self._settle()
 
     # ------------------------------------------------------------------
     # SMTP outcome
@@ -428,13 +596,13 @@ class EmailDistributionDelivery(models.Model):
             for line in lines:
                 reply = refused.get(line.email.lower())
                 if failure:
-                    line.write(
+                    line._apply_event(
+                        "failed",
                         {
-                            "state": "failed",
                             "message": failure,
                             "remedy": self._internal_remedy(),
                             "date_done": now,
-                        }
+                        },
                     )
                     continue
                 if error is not None:
@@ -442,17 +610,17 @@ class EmailDistributionDelivery(models.Model):
                 elif reply:
                     outcome = classify_smtp_reply(*reply)
                 else:
-                    line.write({"state": "sent", "message": False, "date_done": now})
+                    line._apply_event("sent", {"message": False, "date_done": now})
                     continue
-                line.write(
+                line._apply_event(
+                    outcome.state,
                     {
-                        "state": outcome.state,
                         "message": outcome.message,
                         "status_code": outcome.status,
                         "reply_code": outcome.reply_code,
                         "remedy": outcome.remedy.translate(self.env._),
                         "date_done": now,
-                    }
+                    },
                 )
             delivery._settle()
 
@@ -497,13 +665,15 @@ class EmailDistributionDelivery(models.Model):
         if not result.is_bounce:
             return False
         now = fields.Datetime.now()
-        by_address = {failure.address: failure for failure in result.recipients}
+        by_address = {
+            (failure.address or "").lower(): failure for failure in result.recipients
+        }
         if not by_address and result.unattributed and len(lines) == 1:
-            by_address[lines.email] = result.unattributed
+            by_address[(lines.email or "").lower()] = result.unattributed
         touched = Attempt
         for line in lines:
             failure = by_address.get((line.email or "").lower())
-            if not failure:
+            if not failure or line.state in ("cancelled", "no_route"):
                 continue
             state = STATE_BY_CATEGORY[failure.category]
             message = failure.diagnostic or ""
@@ -513,9 +683,9 @@ class EmailDistributionDelivery(models.Model):
                 if code and code not in message
             )
             message = f"{prefix} {message}".strip()
-            line.write(
+            applied = line._apply_event(
+                state,
                 {
-                    "state": state,
                     "message": message,
                     "status_code": failure.status,
                     "reply_code": failure.reply_code,
@@ -527,9 +697,13 @@ class EmailDistributionDelivery(models.Model):
                     ).translate(self.env._),
                     "bounce_message_id": bounce_id,
                     "date_done": now,
-                }
+                },
             )
-            touched |= line
+            if applied:
+                touched |= line
+            elif bounce_id and not line.bounce_message_id:
+                # Less severe than what the line already says: remember it only.
+                line.bounce_message_id = bounce_id
         for delivery in touched.delivery_id:
             mine = touched.filtered(lambda line, d=delivery: line.delivery_id == d)
             for line in mine.filtered(
@@ -543,8 +717,7 @@ class EmailDistributionDelivery(models.Model):
                     line.status_code,
                     delivery,
                 )
-            if delivery.attempt_count in mine.mapped("attempt_number"):
-                delivery._settle()
+            delivery._settle()
         return bool(touched)
 
     def _internal_remedy(self):
@@ -554,44 +727,57 @@ class EmailDistributionDelivery(models.Model):
         )
 
     def _settle(self):
-        """Derive the delivery state from its last attempt's lines."""
+        """Derive the delivery state from its recipients' open lines.
+
+        The state is the worst open state (blocked > hard > failed > soft >
+        queued > sent); while a mail is in flight nothing else changes.  Once
+        none is, soft-bounced recipients are retried after the delay (each of
+        them, whatever happened to the others) or, after the last attempt,
+        fail.  Nothing else writes a delivery's state.
+        """
         self.ensure_one()
-        lines = self.attempt_ids.filtered(
-            lambda line: line.attempt_number == self.attempt_count
-        )
-        states = set(lines.mapped("state"))
-        if not states or states & {"queued"}:
+        if self.state == "cancelled":
             return
-        worst = next(state for state in SEVERITY if state in states)
-        worst_line = lines.filtered(lambda line: line.state == worst)[:1]
-        vals = {
-            "mail_id": False,
-            "message": worst_line.message or False,
-            "remedy": worst_line.remedy or False,
-        }
-        if worst == "sent":
-            vals.update(state="sent", sent_date=fields.Datetime.now())
-        elif worst == "soft_bounce":
+        lines = self._open_lines()
+        if not lines:
+            return
+        vals = {}
+        in_flight = "queued" in lines.mapped("state")
+        if not in_flight:
+            vals.update(mail_id=False, next_attempt_date=False)
+            soft = lines.filtered(lambda line: line.state == "soft_bounce")
             company = self.company_id
-            if self.attempt_count < company.email_distribution_retry_max:
+            if soft and self.attempt_count < company.email_distribution_retry_max:
                 delay = company.email_distribution_retry_delay * 2 ** (
                     self.attempt_count - 1
                 )
-                vals.update(
-                    state="soft_bounce",
-                    next_attempt_date=fields.Datetime.now() + timedelta(minutes=delay),
+                vals["next_attempt_date"] = fields.Datetime.now() + timedelta(
+                    minutes=delay
                 )
-            else:
-                vals.update(state="failed")
-                vals["message"] = self.env._(
-                    "Soft bounce after %(count)s attempts: %(message)s",
-                    count=self.attempt_count,
-                    message=worst_line.message,
-                )
-        else:
-            vals["state"] = worst
+            elif soft:
+                for line in soft:
+                    line._apply_event(
+                        "failed",
+                        {
+                            "message": self.env._(
+                                "Soft bounce after %(count)s attempts: %(message)s",
+                                count=self.attempt_count,
+                                message=line.message,
+                            )
+                        },
+                    )
+        states = set(lines.mapped("state"))
+        worst = next(state for state in SEVERITY if state in states)
+        worst_line = lines.filtered(lambda line: line.state == worst)[:1]
+        vals.update(
+            state=worst,
+            message=worst_line.message or False,
+            remedy=worst_line.remedy or False,
+        )
+        if worst == "sent" and not self.sent_date:
+            vals["sent_date"] = fields.Datetime.now()
         self.write(vals)
-        if self.state in ("hard_bounce", "blocked", "failed"):
+        if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
         self.run_id._finish()
 

@@ -215,6 +215,11 @@ class EmailDistributionRecipient(models.Model):
     def write(self, vals):
         self._normalize_address_vals(vals)
         result = super().write(vals)
+        if "company_id" in vals and not self.env.su:
+            # The record rules are checked before a write, on the old company:
+            # check them again so that an entry never moves to a company the
+            # user may not use.
+            self.check_access("write")
         edited = [vals[name] for name in ADDRESS_FIELDS if vals.get(name)]
         # The import wizard clears them once for its whole batch.
         if edited and not self.env.context.get("email_distribution_batch_edit"):

@@ -18,7 +18,7 @@ class MailMail(models.Model):
         deliveries = (
             self.env["email.distribution.delivery"]
             .sudo()
-            .search([("mail_id", "in", self.ids), ("state", "=", "queued")])
+            .search([("mail_id", "in", self.ids)])
         )
         for delivery in deliveries:
             reason = failure_reason or delivery.mail_id.failure_reason or failure_type

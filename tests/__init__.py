@@ -1,3 +1,4 @@
+from . import test_access
 from . import test_bounces
 from . import test_formats
 from . import test_import_wizard

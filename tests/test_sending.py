@@ -311,7 +311,7 @@ class TestSendingQueue(SendingCase):
 
     def test_stop_and_restart_a_run(self):
         moves = self.make_invoices(self.doc_customer, count=3)
-        run = self.env["email.distribution.run"]._start("manual")
+        run = self.env["email.distribution.run"]._start("manual", self.company)
         run._process()
         self.assertEqual(run.queued_count, 3)
         run.action_stop()

@@ -321,6 +321,7 @@ class EmailDistributionRecipientImportError(models.TransientModel):
     wizard_id = fields.Many2one(
         "email.distribution.recipient.import", required=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
     row = fields.Integer(readonly=True)
     column = fields.Char(readonly=True)
     message = fields.Char(readonly=True)
