@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
 from ..distribution.addresses import AddressError, format_addresses, parse_addresses
 from ..distribution.routing import RoutingSettings, route_document
+from .address_gate import address_refusal, checked_addresses
 from .email_distribution_delivery import DELIVERY_STATES
 
 DISTRIBUTED_TYPES = ("out_invoice", "out_refund")
@@ -48,11 +49,12 @@ class AccountMove(models.Model):
         for move in self:
             if move.move_type in DISTRIBUTED_TYPES and move.partner_id.email:
                 try:
-                    move.email_distribution_address = "; ".join(
-                        parse_addresses(move.partner_id.email)
-                    )
+                    addresses = parse_addresses(move.partner_id.email)
                 except AddressError:
-                    move.email_distribution_address = False
+                    addresses = []
+                if any(address_refusal(self.env, a) for a in addresses):
+                    addresses = []
+                move.email_distribution_address = "; ".join(addresses) or False
             elif not move.email_distribution_address:
                 move.email_distribution_address = False
 
@@ -77,16 +79,11 @@ class AccountMove(models.Model):
     @api.constrains("email_distribution_address")
     def _check_email_distribution_address(self):
         for move in self.filtered("email_distribution_address"):
-            try:
-                parse_addresses(move.email_distribution_address)
-            except AddressError as err:
-                raise ValidationError(
-                    self.env._(
-                        "Distribution address of %(move)s: %(reason)s",
-                        move=move.display_name,
-                        reason=err.message.translate(self.env._),
-                    )
-                ) from err
+            checked_addresses(
+                self.env,
+                move.email_distribution_address,
+                self.env._("Distribution address of %(move)s", move=move.display_name),
+            )
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

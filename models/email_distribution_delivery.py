@@ -10,6 +10,7 @@ from odoo.tools import config
 
 from ..distribution.bounces import classify_message, remedy
 from ..distribution.smtp_outcome import STATE_BY_CATEGORY, classify_smtp_reply
+from .address_gate import address_refusal, display_name_refusal
 from .email_distribution_recipient import split_stored
 
 _logger = logging.getLogger(__name__)
@@ -375,8 +376,11 @@ class EmailDistributionDelivery(models.Model):
                 "No sender address: set the company e-mail or the sender "
                 "address in the settings."
             )
+        if not reason:
+            reason = self._sender_refusal()
         if reason:
             return reason
+        recipients = self._skip_unsafe(recipients, attempt_no, run)
         recipients = self._skip_held(recipients, attempt_no, run)
         if not recipients:
             # Every recipient left is held: nothing goes out, the lines say why.
@@ -505,6 +509,65 @@ class EmailDistributionDelivery(models.Model):
                 },
             )
         return [(a, kind) for a, kind in recipients if a.lower() not in held]
+
+    def _sender_refusal(self):
+        """Send-time gate for From and Reply-To: the last check before a
+        ``mail.mail`` is created, whatever is stored in the settings."""
+        company = self.company_id
+        for label, address in (
+            (
+                self.env._("Sender address"),
+                company.email_distribution_sender_email or company.email,
+            ),
+            (self.env._("Reply-To address"), company.email_distribution_reply_to),
+        ):
+            reason = address and address_refusal(self.env, address)
+            if reason:
+                return self.env._(
+                    "%(field)s refused: %(reason)s", field=label, reason=reason
+                )
+        reason = display_name_refusal(
+            self.env, company.email_distribution_sender_name or company.name
+        )
+        if reason:
+            return self.env._("Sender name refused: %(reason)s", reason=reason)
+        return None
+
+    def _skip_unsafe(self, recipients, attempt_no, run):
+        """Send-time gate for To and Cc: a recipient the core validator refuses
+        (or that carries an encoded word) never reaches a header; its line
+        fails with the reason.  Returns the others."""
+        self.ensure_one()
+        refused = {}
+        for address, _kind in recipients:
+            reason = address_refusal(self.env, address)
+            if reason:
+                refused[address] = reason
+        if not refused:
+            return recipients
+        now = fields.Datetime.now()
+        self._new_attempt_lines(
+            attempt_no, [(a, k) for a, k in recipients if a in refused], run, now
+        )
+        for address, reason in refused.items():
+            line = self.attempt_ids.filtered(
+                lambda a, n=attempt_no, e=address: a.attempt_number == n
+                and a.email == e
+            )
+            line._apply_event(
+                "failed",
+                {
+                    "message": self.env._(
+                        "Not sent, the address is refused: %(reason)s", reason=reason
+                    ),
+                    "remedy": self.env._(
+                        "Correct the address in the directory or on the invoice, "
+                        "then resend."
+                    ),
+                    "date_done": now,
+                },
+            )
+        return [(a, kind) for a, kind in recipients if a not in refused]
 
     def _hold_remedy(self, state):
         if state == "blocked":

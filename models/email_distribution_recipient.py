@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 from ..distribution.addresses import AddressError, format_addresses, parse_addresses
 from ..distribution.routing import DirectoryEntry
+from .address_gate import address_refusal
 
 ADDRESS_FIELDS = ("email_to", "email_cc")
 
@@ -249,6 +250,17 @@ class EmailDistributionRecipient(models.Model):
                         reason=err.message.translate(self.env._),
                     )
                 ) from err
+            refusals = [address_refusal(self.env, a) for a in addresses]
+            if any(refusals):
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s of customer number %(number)s: %(reason)s",
+                        field=self._fields[field_name]._description_string(self.env),
+                        number=vals.get("customer_number")
+                        or ", ".join(self.mapped("customer_number")),
+                        reason=next(r for r in refusals if r),
+                    )
+                )
             if field_name == "email_to" and not addresses:
                 raise ValidationError(
                     self.env._(

@@ -1,6 +1,7 @@
 from . import test_access
 from . import test_bounces
 from . import test_formats
+from . import test_headers
 from . import test_import_wizard
 from . import test_recipient
 from . import test_robustness
