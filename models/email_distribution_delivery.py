@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
 import logging
 import threading
 from datetime import timedelta
@@ -688,14 +689,19 @@ class EmailDistributionDelivery(models.Model):
             delivery._settle()
 
     @api.model
-    def _process_bounce(self, email_message, message_dict):
+    def _process_bounce(self, email_message, message_dict, raw=None):
         """Apply a bounce that came through the mail gateway to its delivery.
 
         The delivery is found by the Message-Id of the mail we sent, as the
         bounce quotes it; a bounce naming no mail of ours (unrelated or forged)
-        changes nothing, and the same bounce received twice is applied once.
+        changes nothing, and the same bounce received twice is applied once
+        (by its Message-Id, or by its content when it has none).  *raw* are
+        the bytes received: the parsed message is re-serialised only when they
+        are not available.
         """
-        result = classify_message(email_message.as_bytes())
+        if raw is None:
+            raw = email_message.as_bytes()
+        result = classify_message(raw)
         quoted = set(message_dict.get("bounced_msg_ids") or [])
         if result.original_message_id:
             quoted.add(result.original_message_id)
@@ -711,7 +717,7 @@ class EmailDistributionDelivery(models.Model):
                 message_dict.get("message_id"),
             )
             return False
-        bounce_id = message_dict.get("message_id") or False
+        bounce_id = self._bounce_key(email_message, message_dict, raw)
         if bounce_id and Attempt.search_count([("bounce_message_id", "=", bounce_id)]):
             _logger.info("Bounce %s already applied; ignored", bounce_id)
             return False
@@ -782,6 +788,16 @@ class EmailDistributionDelivery(models.Model):
                 )
             delivery._settle()
         return bool(touched)
+
+    @api.model
+    def _bounce_key(self, email_message, message_dict, raw):
+        """What identifies a bounce: its Message-Id or, without one (Odoo
+        then makes up a new one each time), a digest of its content."""
+        if email_message.get("Message-Id"):
+            return message_dict.get("message_id") or False
+        body = raw.split(b"\r\n\r\n", 1) if b"\r\n\r\n" in raw else None
+        body = body[1] if body else raw.split(b"\n\n", 1)[-1]
+        return "<sha256-%s@email-distribution>" % hashlib.sha256(body).hexdigest()
 
     def _internal_remedy(self):
         return self.env._(

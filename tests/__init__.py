@@ -1,4 +1,5 @@
 from . import test_access
+from . import test_bounce_gateway
 from . import test_bounces
 from . import test_formats
 from . import test_headers
