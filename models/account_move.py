@@ -99,6 +99,7 @@ class AccountMove(models.Model):
         moves = self.filtered(
             lambda m: m.move_type in DISTRIBUTED_TYPES
             and m.company_id.email_distribution_enabled
+            and m._email_distribution_sending_method_is_email()
         )
         if not moves:
             return self.env["email.distribution.delivery"]
@@ -177,6 +178,15 @@ class AccountMove(models.Model):
             delivery._notify_responsible(delivery.message, delivery.remedy)
         return deliveries
 
+    def _email_distribution_sending_method_is_email(self):
+        """Whether the customer's own sending method (Odoo's
+        ``invoice_sending_method``: download, e-mail, Peppol, post…) is e-mail;
+        empty means e-mail, as for Odoo's own Send."""
+        self.ensure_one()
+        return (
+            self.env["account.move.send"]._get_default_sending_method(self) == "email"
+        )
+
     def action_email_distribution_resend(self):
         """Queue a new delivery for each invoice (after an address was fixed)."""
         # Deliveries are written by the module only: the user must be allowed
@@ -185,6 +195,17 @@ class AccountMove(models.Model):
         moves = self.filtered(lambda m: m.state == "posted")
         if not moves:
             raise UserError(self.env._("Only posted invoices can be sent."))
+        not_email = moves.filtered(
+            lambda m: not m._email_distribution_sending_method_is_email()
+        )
+        if not_email:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s: the customer's invoice sending method is not "
+                    "e-mail; change it on the customer to deliver by e-mail.",
+                    invoices=", ".join(not_email.mapped("name")),
+                )
+            )
         active = moves.sudo().email_distribution_delivery_ids.filtered(
             lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
         )

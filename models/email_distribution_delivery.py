@@ -94,6 +94,13 @@ class EmailDistributionDelivery(models.Model):
         readonly=False,
     )
     attempt_ids = fields.One2many("email.distribution.attempt", "delivery_id")
+    reached = fields.Boolean(
+        readonly=True, help="At least one recipient accepted this delivery."
+    )
+    marked_move_sent = fields.Boolean(
+        readonly=True,
+        help="This delivery set the invoice's Sent flag (is_move_sent).",
+    )
     notified = fields.Boolean(
         readonly=True, help="The responsible user has been given a to-do activity."
     )
@@ -247,9 +254,14 @@ class EmailDistributionDelivery(models.Model):
                 "author_user_id": self.env.user.id,
                 "author_partner_id": self.env.user.partner_id.id,
             }
+            was_sent = move.is_move_sent
             try:
                 with self.env.cr.savepoint():
                     Send._generate_invoice_documents({move: invoice_data})
+                    # Rendering is not sending: is_move_sent is set when the
+                    # invoice reached someone (see _settle).
+                    if move.is_move_sent != was_sent:
+                        move.is_move_sent = was_sent
                     if invoice_data.get("error"):
                         raise UserError(Send._format_error_text(invoice_data["error"]))
             except UserError as err:
@@ -652,7 +664,8 @@ class EmailDistributionDelivery(models.Model):
         """
         now = fields.Datetime.now()
         refused = {address.lower(): reply for address, reply in (refused or {}).items()}
-        for delivery in self:
+        # The funnel: users read deliveries, the module writes them.
+        for delivery in self.sudo():
             lines = delivery.attempt_ids.filtered(
                 lambda line, d=delivery: line.attempt_number == d.attempt_count
                 and line.state == "queued"
@@ -855,10 +868,31 @@ class EmailDistributionDelivery(models.Model):
         )
         if worst == "sent" and not self.sent_date:
             vals["sent_date"] = fields.Datetime.now()
+        reached = "sent" in states
+        vals["reached"] = reached
         self.write(vals)
+        self._sync_is_move_sent()
         if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
         self.run_id._finish()
+
+    def _sync_is_move_sent(self):
+        """Keep Odoo's ``is_move_sent`` meaning "it reached someone": set when
+        a recipient accepted it, unset again when every recipient of every
+        delivery of the invoice bounced after all (unless Odoo's own Send had
+        set it before any delivery reached anyone)."""
+        move = self.move_id.sudo()
+        if self.reached:
+            if not move.is_move_sent:
+                move.is_move_sent = True
+                self.marked_move_sent = True
+            return
+        deliveries = move.email_distribution_delivery_ids
+        if not any(deliveries.mapped("reached")) and any(
+            deliveries.mapped("marked_move_sent")
+        ):
+            move.is_move_sent = False
+            deliveries.marked_move_sent = False
 
     def _notify_responsible(self, reason, remedy):
         """One to-do activity on the invoice per delivery, plus a chatter note."""
