@@ -32,5 +32,6 @@
             "account_email_distribution/static/src/js/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
     "installable": True,
 }

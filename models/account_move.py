@@ -23,6 +23,12 @@ class AccountMove(models.Model):
         "e-mail address in the document' is on; several separated by ';'. "
         "Defaults to the invoice address's e-mail.",
     )
+    email_distribution_recipients = fields.Char(
+        string="Delivered To",
+        compute="_compute_email_distribution_recipients",
+        help="Where e-mail distribution actually sent this invoice: the "
+        "recipients of its latest delivery, in copy included.",
+    )
     email_distribution_delivery_ids = fields.One2many(
         "email.distribution.delivery", "move_id", string="E-mail Deliveries"
     )
@@ -44,9 +50,16 @@ class AccountMove(models.Model):
         compute="_compute_email_distribution_attempt_count"
     )
 
-    @api.depends("partner_id.email", "move_type")
+    @api.depends("partner_id.email", "move_type", "state")
     def _compute_email_distribution_address(self):
+        """Follow the customer's e-mail while the invoice is a draft only.
+
+        Posted invoices are never rewritten: the address is frozen at posting
+        (also one typed by hand), whatever happens to the partner later.
+        """
         for move in self:
+            if move.state != "draft":
+                continue
             if move.move_type in DISTRIBUTED_TYPES and move.partner_id.email:
                 try:
                     addresses = parse_addresses(move.partner_id.email)
@@ -57,6 +70,14 @@ class AccountMove(models.Model):
                 move.email_distribution_address = "; ".join(addresses) or False
             elif not move.email_distribution_address:
                 move.email_distribution_address = False
+
+    @api.depends("email_distribution_delivery_ids.email_to")
+    def _compute_email_distribution_recipients(self):
+        for move in self:
+            last = move.email_distribution_delivery_ids.sorted("id")[-1:]
+            move.email_distribution_recipients = (
+                ", ".join(a for a in (last.email_to, last.email_cc) if a) or False
+            )
 
     @api.depends(
         "email_distribution_delivery_ids.state",
@@ -85,7 +106,23 @@ class AccountMove(models.Model):
                 self.env._("Distribution address of %(move)s", move=move.display_name),
             )
 
+    def write(self, vals):
+        if "email_distribution_address" in vals and any(
+            move.state == "posted"
+            and move.email_distribution_address != vals["email_distribution_address"]
+            for move in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The distribution address of a posted invoice cannot be "
+                    "changed: reset it to draft first."
+                )
+            )
+        return super().write(vals)
+
     def _post(self, soft=True):
+        # Freeze the distribution address as computed on the draft.
+        self.filtered(lambda m: m.state == "draft").mapped("email_distribution_address")
         posted = super()._post(soft=soft)
         posted._email_distribution_route()
         return posted
