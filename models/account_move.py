@@ -127,12 +127,16 @@ class AccountMove(models.Model):
         posted._email_distribution_route()
         return posted
 
-    def _email_distribution_route(self):
+    def _email_distribution_route(self, received=None):
         """Route posted customer invoices and queue their deliveries.
 
-        Constant number of queries for the batch: one directory read, one read
-        of held addresses, one create.  Nothing is rendered or sent here.
+        *received* maps invoice ids to the addresses (lower-case) that already
+        received them: a resend leaves them out, and an invoice with nobody
+        left gets no new delivery.  Constant number of queries for the batch:
+        one directory read, one read of held addresses, one create.  Nothing
+        is rendered or sent here.
         """
+        received = received or {}
         moves = self.filtered(
             lambda m: m.move_type in DISTRIBUTED_TYPES
             and m.company_id.email_distribution_enabled
@@ -166,12 +170,20 @@ class AccountMove(models.Model):
                 held.get(company.id, {}),
             )
             vals = {"move_id": move.id}
+            to, cc = list(route.to), list(route.cc)
+            if route.ok and received.get(move.id):
+                to = [a for a in to if a.lower() not in received[move.id]]
+                cc = [a for a in cc if a.lower() not in received[move.id]]
+                if not to and not cc:
+                    continue
+                if not to:
+                    to, cc = cc, []
             if route.ok:
                 vals.update(
                     state="queued",
                     route_source=route.source,
-                    email_to=format_addresses(route.to),
-                    email_cc=format_addresses(route.cc) or False,
+                    email_to=format_addresses(to),
+                    email_cc=format_addresses(cc) or False,
                     format=route.format
                     or company._email_distribution_default_format("invoice"),
                     message=False,
@@ -181,6 +193,16 @@ class AccountMove(models.Model):
                         "Skipped: %(held)s",
                         held="; ".join(f"{a} ({why})" for a, why in route.held),
                     )
+            elif route.held:
+                vals.update(
+                    state="no_route",
+                    message=route.reason.translate(self.env._),
+                    remedy=self.env._(
+                        "Every address of this customer is held: confirm it with "
+                        "the customer, then clear the hold under Held Addresses "
+                        "(a manager unblocks a blocked address) and resend."
+                    ),
+                )
             else:
                 vals.update(
                     state="no_route",
@@ -254,7 +276,62 @@ class AccountMove(models.Model):
                     invoices=", ".join(active.move_id.mapped("name")),
                 )
             )
-        return moves._email_distribution_route()
+        received = {}
+        if not self.env.context.get("email_distribution_resend_all"):
+            for move in moves.sudo():
+                last = move.email_distribution_delivery_ids.sorted("id")[-1:]
+                if last and last.attempt_count:
+                    received[move.id] = {
+                        (line.email or "").lower()
+                        for line in last._open_lines()
+                        if line.state == "sent"
+                    }
+        deliveries = moves._email_distribution_route(received=received)
+        skipped = moves - deliveries.move_id
+        already = self.env._(
+            "%(invoices)s already reached every recipient: nothing was sent "
+            "again (use Resend to All to send it to everyone).",
+            invoices=", ".join(skipped.mapped("name")),
+        )
+        if not deliveries:
+            raise UserError(already)
+        done = [
+            self.env._(
+                "%(invoice)s: queued for %(to)s.",
+                invoice=d.move_id.name,
+                to=", ".join(a for a in (d.email_to, d.email_cc) if a),
+            )
+            if d.state == "queued"
+            else self.env._(
+                "%(invoice)s: not queued, %(reason)s",
+                invoice=d.move_id.name,
+                reason=d.message,
+            )
+            for d in deliveries
+        ]
+        if skipped:
+            done.append(already)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Resend"),
+                "message": "\n".join(done),
+                "type": "success"
+                if all(d.state == "queued" for d in deliveries)
+                else "warning",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _email_distribution_open_activities(self):
+        """The open "E-mail delivery failed" to-dos of these invoices."""
+        summary = self.env._("E-mail delivery failed")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        return self.activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.summary == summary
+        )
 
     def action_email_distribution_send_now(self):
         """Managers: process the queue of their companies now instead of waiting

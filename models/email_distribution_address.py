@@ -55,10 +55,15 @@ class EmailDistributionAddress(models.Model):
         self.ensure_one()
         if self.state == "blocked":
             return self.env._("Email was blocked")
+        if not self.reason:
+            return self.env._(
+                "address bounced permanently on %(date)s",
+                date=format_date(self.env, self.date),
+            )
         return self.env._(
             "address bounced permanently on %(date)s: %(diagnostic)s",
             date=format_date(self.env, self.date),
-            diagnostic=self.reason or "-",
+            diagnostic=self.reason,
         )
 
     @api.model

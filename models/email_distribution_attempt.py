@@ -56,6 +56,11 @@ class EmailDistributionAttempt(models.Model):
     bounce_message_id = fields.Char(
         readonly=True, index=True, help="Message-Id of the bounce that settled it."
     )
+    resolved = fields.Boolean(
+        readonly=True,
+        index=True,
+        help="A later successful delivery made this failure obsolete.",
+    )
     date_queued = fields.Datetime(string="Queued On", readonly=True)
     date_done = fields.Datetime(string="Done On", readonly=True)
 

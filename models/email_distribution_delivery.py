@@ -27,6 +27,8 @@ DELIVERY_STATES = [
     ("cancelled", "Cancelled"),
 ]
 EDI_FORMATS = {"pdf_ubl": "ubl_bis3", "facturx": "facturx", "xrechnung": "xrechnung"}
+# What the Failed view lists until a later success resolves it.
+FAILURE_STATES = ("hard_bounce", "blocked", "failed", "no_route", "soft_bounce")
 # Most severe first: the state a delivery takes from its recipients' outcomes.
 SEVERITY = ["blocked", "hard_bounce", "failed", "soft_bounce", "queued", "sent"]
 
@@ -740,7 +742,11 @@ class EmailDistributionDelivery(models.Model):
                     body=self.env._(
                         "E-mail delivery delayed, the receiving server keeps "
                         "trying: %(diagnostic)s",
-                        diagnostic=result.diagnostic or "-",
+                        diagnostic=result.diagnostic,
+                    )
+                    if result.diagnostic
+                    else self.env._(
+                        "E-mail delivery delayed, the receiving server keeps trying."
                     )
                 )
             return False
@@ -872,6 +878,8 @@ class EmailDistributionDelivery(models.Model):
         vals["reached"] = reached
         self.write(vals)
         self._sync_is_move_sent()
+        if reached:
+            self._resolve_failures()
         if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
         self.run_id._finish()
@@ -895,25 +903,75 @@ class EmailDistributionDelivery(models.Model):
             deliveries.marked_move_sent = False
 
     def _notify_responsible(self, reason, remedy):
-        """One to-do activity on the invoice per delivery, plus a chatter note."""
+        """A chatter note, and one open to-do activity per invoice at most:
+        a later failure of the same invoice updates it instead of adding
+        another; a later success marks it done (see _resolve_failures)."""
         self.ensure_one()
         move = self.move_id.sudo()
-        summary = self.env._("E-mail delivery failed")
-        note = self.env._(
-            "%(invoice)s could not be delivered to %(to)s: %(reason)s\n"
-            "What to do: %(remedy)s",
-            invoice=move.name,
-            to=self.email_to or "-",
-            reason=reason,
-            remedy=remedy or "-",
-        )
-        if not self.notified:
+        if self.email_to:
+            note = self.env._(
+                "%(invoice)s could not be delivered to %(to)s: %(reason)s",
+                invoice=move.name,
+                to=self.email_to,
+                reason=reason,
+            )
+        else:
+            note = self.env._(
+                "%(invoice)s could not be delivered: %(reason)s",
+                invoice=move.name,
+                reason=reason,
+            )
+        if remedy:
+            note += "\n" + self.env._("What to do: %(remedy)s", remedy=remedy)
+        activity = move._email_distribution_open_activities()[:1]
+        if activity:
+            activity.note = note
+        else:
             user = self.user_id or move.invoice_user_id or self.env.user
             move.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=summary,
+                summary=self.env._("E-mail delivery failed"),
                 note=note,
                 user_id=user.id,
             )
-            self.notified = True
+        self.sudo().notified = True
         move._message_log(body=note)
+
+    def _resolve_failures(self):
+        """A success resolves the failures it makes obsolete.
+
+        Earlier failures to an address that has now received the invoice, and,
+        once this delivery reached every recipient, every earlier failure of
+        the invoice, leave the Failed view; the invoice's open "E-mail
+        delivery failed" activity is then marked done.
+        """
+        self.ensure_one()
+        open_lines = self._open_lines()
+        sent = {
+            (line.email or "").lower() for line in open_lines if line.state == "sent"
+        }
+        delivered = self.state == "sent"
+        failures = (
+            self.env["email.distribution.attempt"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "=", self.move_id.id),
+                    ("state", "in", list(FAILURE_STATES)),
+                    ("resolved", "=", False),
+                    ("id", "not in", open_lines.ids),
+                ]
+            )
+        )
+        failures.filtered(
+            lambda line: delivered or (line.email or "").lower() in sent
+        ).write({"resolved": True})
+        if delivered:
+            activities = self.move_id.sudo()._email_distribution_open_activities()
+            if activities:
+                activities.action_feedback(
+                    feedback=self.env._(
+                        "Delivered to %(to)s.",
+                        to=", ".join(a for a in (self.email_to, self.email_cc) if a),
+                    )
+                )

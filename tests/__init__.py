@@ -7,6 +7,7 @@ from . import test_import_wizard
 from . import test_odoo_flags
 from . import test_posted_invoice
 from . import test_recipient
+from . import test_resolution
 from . import test_robustness
 from . import test_security
 from . import test_sending
