@@ -19,6 +19,7 @@ class EmailDistributionRecipient(models.Model):
     """
 
     _name = "email.distribution.recipient"
+    _inherit = ["mail.thread"]
     _description = "E-mail Distribution Recipient"
     _rec_name = "customer_number"
     _order = "customer_number, document_type, id"
@@ -29,37 +30,43 @@ class EmailDistributionRecipient(models.Model):
         required=True,
         index=True,
         default=lambda self: self.env.company,
+        tracking=True,
     )
     customer_number = fields.Char(
         required=True,
         index=True,
+        tracking=True,
         help="The customer number that appears on the documents: the "
         "customer's Reference.",
     )
     email_to = fields.Char(
         string="E-mail",
         required=True,
+        tracking=True,
         help="One or more addresses, separated by spaces, ';' or ','.",
     )
     email_cc = fields.Char(
         string="CC",
+        tracking=True,
         help="Addresses in copy, separated by spaces, ';' or ','.",
     )
     document_type = fields.Selection(
         selection="_selection_document_type",
         required=True,
         default="invoice",
+        tracking=True,
         help="Invoice covers customer invoices and credit notes.",
     )
     format = fields.Selection(
         selection="_selection_format",
+        tracking=True,
         help="Empty: the company's default format for the document type.",
     )
     effective_format = fields.Selection(
         selection="_selection_format",
         compute="_compute_effective_format",
     )
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     hold_message = fields.Text(
         string="Held Addresses",
         compute="_compute_hold_message",

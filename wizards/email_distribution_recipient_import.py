@@ -236,7 +236,9 @@ class EmailDistributionRecipientImport(models.TransientModel):
                 )
             )
         plan = self._plan(report)
-        Recipient = self.env["email.distribution.recipient"]
+        Recipient = self.env["email.distribution.recipient"].with_context(
+            mail_create_nolog=True
+        )
         Recipient.create(
             [
                 {
