@@ -2,7 +2,7 @@
 """Header injection: every address path goes through the validator, and the
 send-time gate keeps whatever slipped through out of the headers."""
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
 from .common import csv_file
@@ -34,10 +34,10 @@ class TestAddressPaths(SendingCase):
             {"file": csv_file(f"H-2,{ENCODED}\n"), "filename": "h.csv"}
         )
         wizard.action_preview()
-        if not wizard.error_ids:
-            # The file checker let it through: the directory refuses it.
-            with self.assertRaisesRegex(ValidationError, "E-mail of customer number"):
-                wizard.action_import()
+        self.assertEqual([(e.row, e.column) for e in wizard.error_ids], [(1, "B")])
+        self.assertIn("encoded word", wizard.error_ids.message)
+        with self.assertRaises(UserError):
+            wizard.action_import()
         self.assertFalse(self.Recipient.search([("customer_number", "=", "H-2")]))
 
     def test_invoice_distribution_address(self):
