@@ -138,7 +138,7 @@ class EmailDistributionDelivery(models.Model):
         if not cancellable:
             raise UserError(self.env._("Only queued deliveries can be cancelled."))
         mails = cancellable.mail_id.filtered(lambda m: m.state == "outgoing")
-        mails.cancel()
+        mails.with_context(email_distribution_own_cancel=True).cancel()
         cancellable.attempt_ids.filtered(lambda a: a.state == "queued").write(
             {
                 "state": "cancelled",
@@ -158,7 +158,21 @@ class EmailDistributionDelivery(models.Model):
                     to=delivery.email_to or self.env._("no address"),
                 )
             )
-        return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Cancel"),
+                "message": self.env._(
+                    "Cancelled: %(invoices)s. Mails already accepted by the "
+                    "server cannot be recalled.",
+                    invoices=", ".join(cancellable.mapped("name")),
+                ),
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # ------------------------------------------------------------------
     # Queue processing

@@ -132,7 +132,7 @@ class EmailDistributionRun(models.Model):
             waiting = deliveries.mail_id.sudo().filtered(
                 lambda m: m.state == "outgoing"
             )
-            waiting.cancel()
+            waiting.with_context(email_distribution_own_cancel=True).cancel()
             stopped = deliveries.filtered(lambda d, w=waiting: d.mail_id in w)
             for delivery in stopped:
                 # The attempt did not happen: its queued lines are reused on restart.

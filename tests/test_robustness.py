@@ -247,3 +247,18 @@ class TestPerRecipient(SendingCase):
         self.feed("dsn_postfix_hard.eml", delivery, "JOHN.DOE@DIR.EXAMPLE", "b3@mx")
         self.assertEqual(delivery.state, "hard_bounce")
         self.assertEqual(delivery.attempt_ids.state, "hard_bounce")
+
+
+@tagged("post_install", "-at_install")
+class TestMailTakenAway(SendingCase):
+    def test_cancelled_or_deleted_mail_does_not_leave_the_delivery_queued(self):
+        moves = self.make_invoices(self.doc_customer, count=2)
+        self.run_distribution_cron()
+        first, second = moves.email_distribution_delivery_ids.sorted("id")
+        first.mail_id.cancel()
+        second.mail_id.unlink()
+        self.assertEqual((first.state, second.state), ("failed", "failed"))
+        self.assertIn("cancelled in Odoo's mail queue", first.message)
+        self.assertIn("deleted from Odoo's mail queue", second.message)
+        self.assertFalse(first.mail_id)
+        self.assertNotEqual(first.run_id.state, "running")
