@@ -141,4 +141,18 @@ class EmailDistributionAddress(models.Model):
                 )
             self.check_access("read")
         self.sudo()._clear()
-        return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Held Addresses"),
+                "message": self.env._(
+                    "Cleared: %(addresses)s. Later deliveries use them again; "
+                    "resend the invoices that skipped them.",
+                    addresses=", ".join(self.mapped("email")),
+                ),
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
