@@ -35,4 +35,5 @@
             "account_email_distribution/static/src/js/tours/*.js",
         ],
     },
+    "pre_init_hook": "pre_init_hook",
 }

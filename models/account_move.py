@@ -1,9 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 
 from ..distribution.addresses import AddressError, format_addresses, parse_addresses
 from ..distribution.routing import RoutingSettings, route_document
+from .address_gate import address_refusal, checked_addresses
 from .email_distribution_delivery import DELIVERY_STATES
 
 DISTRIBUTED_TYPES = ("out_invoice", "out_refund")
@@ -21,6 +22,12 @@ class AccountMove(models.Model):
         help="Where e-mail distribution delivers this invoice when 'Send to the "
         "e-mail address in the document' is on; several separated by ';'. "
         "Defaults to the invoice address's e-mail.",
+    )
+    email_distribution_recipients = fields.Char(
+        string="Delivered To",
+        compute="_compute_email_distribution_recipients",
+        help="Where e-mail distribution actually sent this invoice: the "
+        "recipients of its latest delivery, in copy included.",
     )
     email_distribution_delivery_ids = fields.One2many(
         "email.distribution.delivery", "move_id", string="E-mail Deliveries"
@@ -43,18 +50,34 @@ class AccountMove(models.Model):
         compute="_compute_email_distribution_attempt_count"
     )
 
-    @api.depends("partner_id.email", "move_type")
+    @api.depends("partner_id.email", "move_type", "state")
     def _compute_email_distribution_address(self):
+        """Follow the customer's e-mail while the invoice is a draft only.
+
+        Posted invoices are never rewritten: the address is frozen at posting
+        (also one typed by hand), whatever happens to the partner later.
+        """
         for move in self:
+            if move.state != "draft":
+                continue
             if move.move_type in DISTRIBUTED_TYPES and move.partner_id.email:
                 try:
-                    move.email_distribution_address = "; ".join(
-                        parse_addresses(move.partner_id.email)
-                    )
+                    addresses = parse_addresses(move.partner_id.email)
                 except AddressError:
-                    move.email_distribution_address = False
+                    addresses = []
+                if any(address_refusal(self.env, a) for a in addresses):
+                    addresses = []
+                move.email_distribution_address = "; ".join(addresses) or False
             elif not move.email_distribution_address:
                 move.email_distribution_address = False
+
+    @api.depends("email_distribution_delivery_ids.email_to")
+    def _compute_email_distribution_recipients(self):
+        for move in self:
+            last = move.email_distribution_delivery_ids.sorted("id")[-1:]
+            move.email_distribution_recipients = (
+                ", ".join(a for a in (last.email_to, last.email_cc) if a) or False
+            )
 
     @api.depends(
         "email_distribution_delivery_ids.state",
@@ -77,31 +100,47 @@ class AccountMove(models.Model):
     @api.constrains("email_distribution_address")
     def _check_email_distribution_address(self):
         for move in self.filtered("email_distribution_address"):
-            try:
-                parse_addresses(move.email_distribution_address)
-            except AddressError as err:
-                raise ValidationError(
-                    self.env._(
-                        "Distribution address of %(move)s: %(reason)s",
-                        move=move.display_name,
-                        reason=err.message.translate(self.env._),
-                    )
-                ) from err
+            checked_addresses(
+                self.env,
+                move.email_distribution_address,
+                self.env._("Distribution address of %(move)s", move=move.display_name),
+            )
+
+    def write(self, vals):
+        if "email_distribution_address" in vals and any(
+            move.state == "posted"
+            and move.email_distribution_address != vals["email_distribution_address"]
+            for move in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The distribution address of a posted invoice cannot be "
+                    "changed: reset it to draft first."
+                )
+            )
+        return super().write(vals)
 
     def _post(self, soft=True):
+        # Freeze the distribution address as computed on the draft.
+        self.filtered(lambda m: m.state == "draft").mapped("email_distribution_address")
         posted = super()._post(soft=soft)
         posted._email_distribution_route()
         return posted
 
-    def _email_distribution_route(self):
+    def _email_distribution_route(self, received=None):
         """Route posted customer invoices and queue their deliveries.
 
-        Constant number of queries for the batch: one directory read, one read
-        of held addresses, one create.  Nothing is rendered or sent here.
+        *received* maps invoice ids to the addresses (lower-case) that already
+        received them: a resend leaves them out, and an invoice with nobody
+        left gets no new delivery.  Constant number of queries for the batch:
+        one directory read, one read of held addresses, one create.  Nothing
+        is rendered or sent here.
         """
+        received = received or {}
         moves = self.filtered(
             lambda m: m.move_type in DISTRIBUTED_TYPES
             and m.company_id.email_distribution_enabled
+            and m._email_distribution_sending_method_is_email()
         )
         if not moves:
             return self.env["email.distribution.delivery"]
@@ -131,12 +170,20 @@ class AccountMove(models.Model):
                 held.get(company.id, {}),
             )
             vals = {"move_id": move.id}
+            to, cc = list(route.to), list(route.cc)
+            if route.ok and received.get(move.id):
+                to = [a for a in to if a.lower() not in received[move.id]]
+                cc = [a for a in cc if a.lower() not in received[move.id]]
+                if not to and not cc:
+                    continue
+                if not to:
+                    to, cc = cc, []
             if route.ok:
                 vals.update(
                     state="queued",
                     route_source=route.source,
-                    email_to=format_addresses(route.to),
-                    email_cc=format_addresses(route.cc) or False,
+                    email_to=format_addresses(to),
+                    email_cc=format_addresses(cc) or False,
                     format=route.format
                     or company._email_distribution_default_format("invoice"),
                     message=False,
@@ -146,6 +193,16 @@ class AccountMove(models.Model):
                         "Skipped: %(held)s",
                         held="; ".join(f"{a} ({why})" for a, why in route.held),
                     )
+            elif route.held:
+                vals.update(
+                    state="no_route",
+                    message=route.reason.translate(self.env._),
+                    remedy=self.env._(
+                        "Every address of this customer is held: confirm it with "
+                        "the customer, then clear the hold under Held Addresses "
+                        "(a manager unblocks a blocked address) and resend."
+                    ),
+                )
             else:
                 vals.update(
                     state="no_route",
@@ -183,13 +240,36 @@ class AccountMove(models.Model):
             deliveries._trigger_sending()
         return deliveries
 
+    def _email_distribution_sending_method_is_email(self):
+        """Whether the customer's own sending method (Odoo's
+        ``invoice_sending_method``: download, e-mail, Peppol, post…) is e-mail;
+        empty means e-mail, as for Odoo's own Send."""
+        self.ensure_one()
+        return (
+            self.env["account.move.send"]._get_default_sending_method(self) == "email"
+        )
+
     def action_email_distribution_resend(self):
         """Queue a new delivery for each invoice (after an address was fixed)."""
+        # Deliveries are written by the module only: the user must be allowed
+        # to change these invoices.
+        self.check_access("write")
         moves = self.filtered(lambda m: m.state == "posted")
         if not moves:
             raise UserError(self.env._("Only posted invoices can be sent."))
-        active = moves.email_distribution_delivery_ids.filtered(
-            lambda d: d.state in ("queued", "soft_bounce")
+        not_email = moves.filtered(
+            lambda m: not m._email_distribution_sending_method_is_email()
+        )
+        if not_email:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s: the customer's invoice sending method is not "
+                    "e-mail; change it on the customer to deliver by e-mail.",
+                    invoices=", ".join(not_email.mapped("name")),
+                )
+            )
+        active = moves.sudo().email_distribution_delivery_ids.filtered(
+            lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
         )
         if active:
             raise UserError(
@@ -199,20 +279,84 @@ class AccountMove(models.Model):
                     invoices=", ".join(active.move_id.mapped("name")),
                 )
             )
-        return moves._email_distribution_route()
+        received = {}
+        if not self.env.context.get("email_distribution_resend_all"):
+            for move in moves.sudo():
+                last = move.email_distribution_delivery_ids.sorted("id")[-1:]
+                if last and last.attempt_count:
+                    received[move.id] = {
+                        (line.email or "").lower()
+                        for line in last._open_lines()
+                        if line.state == "sent"
+                    }
+        deliveries = moves._email_distribution_route(received=received)
+        skipped = moves - deliveries.move_id
+        already = self.env._(
+            "%(invoices)s already reached every recipient: nothing was sent "
+            "again (use Resend to All to send it to everyone).",
+            invoices=", ".join(skipped.mapped("name")),
+        )
+        if not deliveries:
+            raise UserError(already)
+        done = [
+            self.env._(
+                "%(invoice)s: queued for %(to)s.",
+                invoice=d.move_id.name,
+                to=", ".join(a for a in (d.email_to, d.email_cc) if a),
+            )
+            if d.state == "queued"
+            else self.env._(
+                "%(invoice)s: not queued, %(reason)s",
+                invoice=d.move_id.name,
+                reason=d.message,
+            )
+            for d in deliveries
+        ]
+        if skipped:
+            done.append(already)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Resend"),
+                "message": "\n".join(done),
+                "type": "success"
+                if all(d.state == "queued" for d in deliveries)
+                else "warning",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _email_distribution_open_activities(self):
+        """The open "E-mail delivery failed" to-dos of these invoices."""
+        summary = self.env._("E-mail delivery failed")
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        return self.activity_ids.filtered(
+            lambda a: a.activity_type_id == todo and a.summary == summary
+        )
 
     def action_email_distribution_send_now(self):
-        """Managers: process the queue now instead of waiting for the cron."""
+        """Managers: process the queue of their companies now instead of waiting
+        for the cron."""
         if not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(self.env._("Only accounting managers can send now."))
-        run = self.env["email.distribution.run"].sudo()._start("manual")
-        run._process()
-        return {
+            raise AccessError(self.env._("Only accounting managers can send now."))
+        Run = self.env["email.distribution.run"]
+        runs = Run
+        # env.companies: the companies the user works in, never others.
+        for company in self.env.companies:
+            runs |= Run._start("manual", company)._process()
+        action = {
             "type": "ir.actions.act_window",
+            "name": self.env._("Sending Runs"),
             "res_model": "email.distribution.run",
-            "res_id": run.id,
-            "view_mode": "form",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": [("id", "in", runs.ids)],
         }
+        if len(runs) == 1:
+            action.update(res_id=runs.id, view_mode="form", views=[(False, "form")])
+        return action
 
     def action_view_email_distribution_attempts(self):
         self.ensure_one()

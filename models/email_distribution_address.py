@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 from odoo.tools import format_date
 
 
@@ -20,7 +20,11 @@ class EmailDistributionAddress(models.Model):
     _rec_name = "email"
 
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
     )
     email = fields.Char(required=True, index=True, readonly=True)
     state = fields.Selection(
@@ -51,10 +55,15 @@ class EmailDistributionAddress(models.Model):
         self.ensure_one()
         if self.state == "blocked":
             return self.env._("Email was blocked")
+        if not self.reason:
+            return self.env._(
+                "address bounced permanently on %(date)s",
+                date=format_date(self.env, self.date),
+            )
         return self.env._(
             "address bounced permanently on %(date)s: %(diagnostic)s",
             date=format_date(self.env, self.date),
-            diagnostic=self.reason or "-",
+            diagnostic=self.reason,
         )
 
     @api.model
@@ -114,12 +123,36 @@ class EmailDistributionAddress(models.Model):
         )
 
     def action_clear(self):
-        """Clear a flag; unblocking is for accounting managers only."""
-        if self.filtered(
-            lambda f: f.state == "blocked"
-        ) and not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(
-                self.env._("Only accounting managers can unblock an address.")
-            )
+        """Clear a flag; unblocking is for accounting managers only.
+
+        Held addresses are read-only for users: this method is the only way to
+        clear one, and it records who did it and when.
+        """
+        if not self.env.su:
+            if not self.env.user.has_group("account.group_account_invoice"):
+                raise AccessError(
+                    self.env._("Only invoicing users can clear a held address.")
+                )
+            if self.filtered(
+                lambda f: f.state == "blocked"
+            ) and not self.env.user.has_group("account.group_account_manager"):
+                raise AccessError(
+                    self.env._("Only accounting managers can unblock an address.")
+                )
+            self.check_access("read")
         self.sudo()._clear()
-        return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Held Addresses"),
+                "message": self.env._(
+                    "Cleared: %(addresses)s. Later deliveries use them again; "
+                    "resend the invoices that skipped them.",
+                    addresses=", ".join(self.mapped("email")),
+                ),
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

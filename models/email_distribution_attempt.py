@@ -3,6 +3,17 @@ from odoo import api, fields, models
 
 from .email_distribution_delivery import DELIVERY_STATES
 
+# How bad a recipient's outcome is: an event never lowers it (a later soft
+# bounce does not undo a block); only a new attempt starts a new line.
+LINE_RANK = {
+    "queued": 0,
+    "sent": 1,
+    "soft_bounce": 2,
+    "failed": 3,
+    "hard_bounce": 4,
+    "blocked": 5,
+}
+
 
 class EmailDistributionAttempt(models.Model):
     """A line of the sending list: one attempt to one recipient.
@@ -45,8 +56,25 @@ class EmailDistributionAttempt(models.Model):
     bounce_message_id = fields.Char(
         readonly=True, index=True, help="Message-Id of the bounce that settled it."
     )
+    resolved = fields.Boolean(
+        readonly=True,
+        index=True,
+        help="A later successful delivery made this failure obsolete.",
+    )
     date_queued = fields.Datetime(string="Queued On", readonly=True)
     date_done = fields.Datetime(string="Done On", readonly=True)
+
+    def _apply_event(self, state, vals):
+        """The one place a sending-list line changes state.
+
+        Severity only goes up; returns the lines the event was applied to.
+        """
+        applied = self.filtered(
+            lambda line: line.state in LINE_RANK
+            and LINE_RANK[state] >= LINE_RANK[line.state]
+        )
+        applied.sudo().write(dict(vals, state=state))
+        return applied
 
     def action_cancel(self):
         return self.delivery_id.action_cancel()

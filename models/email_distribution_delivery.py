@@ -1,14 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
 import logging
 import threading
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import config
 
 from ..distribution.bounces import classify_message, remedy
 from ..distribution.smtp_outcome import STATE_BY_CATEGORY, classify_smtp_reply
+from .address_gate import address_refusal, display_name_refusal
 from .email_distribution_recipient import split_stored
 from .ir_actions_report import PdfCallCollected
 
@@ -25,6 +27,8 @@ DELIVERY_STATES = [
     ("cancelled", "Cancelled"),
 ]
 EDI_FORMATS = {"pdf_ubl": "ubl_bis3", "facturx": "facturx", "xrechnung": "xrechnung"}
+# What the Failed view lists until a later success resolves it.
+FAILURE_STATES = ("hard_bounce", "blocked", "failed", "no_route", "soft_bounce")
 # Most severe first: the state a delivery takes from its recipients' outcomes.
 SEVERITY = ["blocked", "hard_bounce", "failed", "soft_bounce", "queued", "sent"]
 
@@ -92,6 +96,13 @@ class EmailDistributionDelivery(models.Model):
         readonly=False,
     )
     attempt_ids = fields.One2many("email.distribution.attempt", "delivery_id")
+    reached = fields.Boolean(
+        readonly=True, help="At least one recipient accepted this delivery."
+    )
+    marked_move_sent = fields.Boolean(
+        readonly=True,
+        help="This delivery set the invoice's Sent flag (is_move_sent).",
+    )
     notified = fields.Boolean(
         readonly=True, help="The responsible user has been given a to-do activity."
     )
@@ -107,14 +118,27 @@ class EmailDistributionDelivery(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def _check_user_action(self):
+        """Deliveries are read-only for users; their actions check here that the
+        user works in invoicing and may see these deliveries."""
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_invoice"
+        ):
+            raise AccessError(
+                self.env._("Only invoicing users can act on e-mail deliveries.")
+            )
+        self.check_access("read")
+
     def action_cancel(self):
         """Cancel deliveries not yet accepted by the mail server."""
-        cancellable = self.filtered(lambda d: d.state in ("queued", "soft_bounce"))
+        self._check_user_action()
+        cancellable = self.sudo().filtered(
+            lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
+        )
         if not cancellable:
             raise UserError(self.env._("Only queued deliveries can be cancelled."))
-        mails = cancellable.mail_id.sudo().filtered(lambda m: m.state == "outgoing")
-        mails.cancel()
-        cancellable.write({"state": "cancelled", "next_attempt_date": False})
+        mails = cancellable.mail_id.filtered(lambda m: m.state == "outgoing")
+        mails.with_context(email_distribution_own_cancel=True).cancel()
         cancellable.attempt_ids.filtered(lambda a: a.state == "queued").write(
             {
                 "state": "cancelled",
@@ -124,13 +148,31 @@ class EmailDistributionDelivery(models.Model):
                 "date_done": fields.Datetime.now(),
             }
         )
+        cancellable.write(
+            {"state": "cancelled", "next_attempt_date": False, "mail_id": False}
+        )
         for delivery in cancellable:
             delivery.move_id._message_log(
                 body=self.env._(
-                    "E-mail delivery to %(to)s cancelled.", to=delivery.email_to or "-"
+                    "E-mail delivery to %(to)s cancelled.",
+                    to=delivery.email_to or self.env._("no address"),
                 )
             )
-        return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Cancel"),
+                "message": self.env._(
+                    "Cancelled: %(invoices)s. Mails already accepted by the "
+                    "server cannot be recalled.",
+                    invoices=", ".join(cancellable.mapped("name")),
+                ),
+                "type": "success",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     # ------------------------------------------------------------------
     # Queue processing
@@ -138,17 +180,18 @@ class EmailDistributionDelivery(models.Model):
 
     @api.model
     def _cron_process_queue(self, limit=200):
-        """Sending cron: hand due deliveries to Odoo's mail queue, run by run."""
+        """Sending cron: hand due deliveries to Odoo's mail queue, one run per
+        company that has some."""
         Run = self.env["email.distribution.run"].sudo()
         Run._finish_running()
-        if not self._lock_due(1):
-            return Run
-        run = Run._start("cron")
-        run._process(limit=limit, auto_commit=self._can_commit())
-        if self._lock_due(1):
+        runs = Run
+        for company in self.sudo()._due_companies():
+            run = Run._start("cron", company)
+            runs |= run._process(limit=limit, auto_commit=self._can_commit())
+        if self.sudo()._due_companies():
             # More than one run's worth is due: go on right after this one.
             self._trigger_sending()
-        return run
+        return runs
 
     @api.model
     def _trigger_sending(self, at=None):
@@ -179,26 +222,57 @@ class EmailDistributionDelivery(models.Model):
         return not getattr(threading.current_thread(), "testing", False)
 
     @api.model
-    def _lock_due(self, limit):
-        """Ids of due deliveries, locked so that two workers never share one.
+    def _due_domain_sql(self):
+        """The SQL condition of a due delivery (alias ``d``, run alias ``r``).
+
+        Due: never handed over yet (queued), or a retry whose time has come
+        (``next_attempt_date`` is only set while some recipient waits for a
+        retry), and not held by a stopped run.
+        """
+        return """
+            d.mail_id IS NULL
+            AND ((d.state = 'queued' AND d.next_attempt_date IS NULL)
+                 OR d.next_attempt_date <= %s)
+            AND (r.id IS NULL OR r.state != 'stopped')
+        """
+
+    @api.model
+    def _due_companies(self):
+        """Companies (among the user's when not superuser) with due deliveries."""
+        self.env["email.distribution.delivery"].flush_model()
+        self.env["email.distribution.run"].flush_model(["state"])
+        self.env.cr.execute(
+            f"""
+            SELECT DISTINCT d.company_id FROM email_distribution_delivery d
+              LEFT JOIN email_distribution_run r ON r.id = d.run_id
+             WHERE {self._due_domain_sql()}
+            """,  # constant SQL text, values are parameters
+            [fields.Datetime.now()],
+        )
+        return self.env["res.company"].browse(
+            sorted(row[0] for row in self.env.cr.fetchall())
+        )
+
+    @api.model
+    def _lock_due(self, limit, companies):
+        """Ids of due deliveries of *companies*, locked so that two workers never
+        share one.
 
         Deliveries of a stopped run wait until the run is restarted.
         """
         self.env["email.distribution.delivery"].flush_model()
         self.env["email.distribution.run"].flush_model(["state"])
         self.env.cr.execute(
-            """
+            f"""
             SELECT d.id FROM email_distribution_delivery d
               LEFT JOIN email_distribution_run r ON r.id = d.run_id
-             WHERE d.state IN ('queued', 'soft_bounce')
-               AND d.mail_id IS NULL
-               AND (d.next_attempt_date IS NULL OR d.next_attempt_date <= %s)
-               AND (r.id IS NULL OR r.state != 'stopped')
+             WHERE {self._due_domain_sql()}
+               AND d.company_id IN %s
              ORDER BY d.id
              LIMIT %s
                FOR UPDATE OF d SKIP LOCKED
-            """,
-            [fields.Datetime.now(), limit],
+            """,  # constant SQL text, values are parameters
+            [fields.Datetime.now(), tuple(companies.ids) or (0,), limit],
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -222,13 +296,26 @@ class EmailDistributionDelivery(models.Model):
         errors = {}
         for move, delivery in pending.items():
             invoice_data = delivery._invoice_data(Send, move)
+            was_sent = move.is_move_sent
             try:
                 with self.env.cr.savepoint():
                     Send._generate_invoice_documents({move: invoice_data})
+                    # Rendering is not sending: is_move_sent is set when the
+                    # invoice reached someone (see _settle).
+                    if move.is_move_sent != was_sent:
+                        move.is_move_sent = was_sent
                     if invoice_data.get("error"):
                         raise UserError(Send._format_error_text(invoice_data["error"]))
             except UserError as err:
                 errors[move] = str(err.args[0])
+                continue
+            except Exception as exc:  # one invoice never stalls the rest
+                _logger.warning(
+                    "E-mail distribution: documents of %s could not be rendered",
+                    move.display_name,
+                    exc_info=True,
+                )
+                errors[move] = f"{type(exc).__name__}: {exc}"
                 continue
             result[move] = delivery._collect_attachments(move, invoice_data)
         return result, errors
@@ -270,8 +357,8 @@ class EmailDistributionDelivery(models.Model):
                     savepoint.rollback()
             except PdfCallCollected:
                 continue
-            except UserError:
-                # The real pass meets the same error and reports it.
+            except Exception:
+                _logger.debug("collect pass of %s failed", move.display_name)
                 continue
         self.env.invalidate_all()
         return self.env["ir.actions.report"]._aed_render_collected(collected)
@@ -326,99 +413,265 @@ class EmailDistributionDelivery(models.Model):
         return self.company_id._email_distribution_email_from()
 
     def _hand_to_mail_queue(self, run, documents, doc_errors):
-        """Create the mail of each delivery, or fail it with the reason."""
+        """Create the mail of each delivery, or fail it with the reason.
+
+        Each delivery is isolated in a savepoint: whatever goes wrong with one
+        (a broken template, a rendering error) fails that one with the reason
+        and notifies its responsible user; the others go on.
+        """
         template = self.env.ref(
             "account_email_distribution.mail_template_invoice", raise_if_not_found=False
         )
-        Mail = self.env["mail.mail"].sudo()
         queued = failed = 0
         for delivery in self:
-            move = delivery.move_id
             attempt_no = delivery.attempt_count + 1
-            recipients = delivery._pending_recipients()
-            reason = doc_errors.get(move.sudo()) or delivery._check_before_send(
-                documents.get(move.sudo()), template
-            )
-            if not reason and not delivery._email_from():
+            try:
+                with self.env.cr.savepoint():
+                    reason = delivery._hand_one(run, documents, doc_errors, template)
+            except Exception as exc:  # isolate one delivery
+                _logger.warning(
+                    "E-mail distribution: delivery %s could not be handed to the "
+                    "mail queue",
+                    delivery.id,
+                    exc_info=True,
+                )
                 reason = self.env._(
-                    "No sender address: set the company e-mail or the sender "
-                    "address in the settings."
+                    "The e-mail could not be prepared: %(error)s",
+                    error=exc.args[0]
+                    if isinstance(exc, UserError) and exc.args
+                    else f"{type(exc).__name__}: {exc}",
                 )
             if reason:
-                delivery._fail_internal(reason, attempt_no, recipients, run)
+                delivery._fail_internal(
+                    reason, attempt_no, delivery._pending_recipients(), run
+                )
                 failed += 1
-                continue
-            rendered = template._generate_template(
-                [move.id], ["subject", "body_html", "lang"]
-            )[move.id]
-            to = [address for address, kind in recipients if kind == "to"]
-            cc = [address for address, kind in recipients if kind == "cc"]
-            attachments = documents[move.sudo()]
-            note = move.sudo().message_post(
-                body=self.env._(
-                    "Invoice handed to the mail queue for %(to)s%(cc)s "
-                    "(attempt %(n)s).",
-                    to=", ".join(to),
-                    cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
-                    n=attempt_no,
-                ),
-                subtype_xmlid="mail.mt_note",
-                message_type="comment",
-            )
-            mail = Mail.create(
-                {
-                    "model": "account.move",
-                    "res_id": move.id,
-                    "subject": rendered.get("subject"),
-                    "body_html": rendered.get("body_html"),
-                    "email_from": delivery._email_from(),
-                    "reply_to": delivery.company_id.email_distribution_reply_to
-                    or delivery._email_from(),
-                    "email_to": ", ".join(to),
-                    "email_cc": ", ".join(cc),
-                    "attachment_ids": [Command.set(attachments.ids)],
-                    "auto_delete": True,
-                    "message_type": "email_outgoing",
-                    "parent_id": note.id,
-                }
-            )
-            now = fields.Datetime.now()
-            delivery.write(
-                {
-                    "mail_id": mail.id,
-                    "mail_message_id": mail.message_id,
-                    "attempt_count": attempt_no,
-                    "state": "queued",
-                    "run_id": run.id,
-                    "next_attempt_date": False,
-                }
-            )
-            delivery._new_attempt_lines(attempt_no, recipients, run, now)
-            delivery.attempt_ids.filtered(
-                lambda line, n=attempt_no: line.attempt_number == n
-            ).mail_message_id = mail.message_id
-            queued += 1
+            elif reason is None:
+                queued += 1
         return queued, failed
+
+    def _hand_one(self, run, documents, doc_errors, template):
+        """Create the mail of this delivery.
+
+        Returns None when handed over, False when nobody is left to send to,
+        or the reason not to send.
+        """
+        self.ensure_one()
+        Mail = self.env["mail.mail"].sudo()
+        move = self.move_id
+        attempt_no = self.attempt_count + 1
+        recipients = self._pending_recipients()
+        reason = doc_errors.get(move.sudo()) or self._check_before_send(
+            documents.get(move.sudo()), template
+        )
+        if not reason and not self._email_from():
+            reason = self.env._(
+                "No sender address: set the company e-mail or the sender "
+                "address in the settings."
+            )
+        if not reason:
+            reason = self._sender_refusal()
+        if reason:
+            return reason
+        recipients = self._skip_unsafe(recipients, attempt_no, run)
+        recipients = self._skip_held(recipients, attempt_no, run)
+        if not recipients:
+            # Every recipient left is held: nothing goes out, the lines say why.
+            self.write({"attempt_count": attempt_no, "run_id": run.id})
+            self._settle()
+            return False
+        rendered = template._generate_template(
+            [move.id], ["subject", "body_html", "lang"]
+        )[move.id]
+        to = [address for address, kind in recipients if kind == "to"]
+        cc = [address for address, kind in recipients if kind == "cc"]
+        attachments = documents[move.sudo()]
+        note = move.sudo().message_post(
+            body=self.env._(
+                "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
+                to=", ".join(to),
+                cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
+                n=attempt_no,
+            ),
+            subtype_xmlid="mail.mt_note",
+            message_type="comment",
+        )
+        mail = Mail.create(
+            {
+                "model": "account.move",
+                "res_id": move.id,
+                "subject": rendered.get("subject"),
+                "body_html": rendered.get("body_html"),
+                "email_from": self._email_from(),
+                "reply_to": self.company_id.email_distribution_reply_to
+                or self._email_from(),
+                "email_to": ", ".join(to),
+                "email_cc": ", ".join(cc),
+                "attachment_ids": [Command.set(attachments.ids)],
+                "auto_delete": True,
+                "message_type": "email_outgoing",
+                "parent_id": note.id,
+            }
+        )
+        now = fields.Datetime.now()
+        self.write(
+            {
+                "mail_id": mail.id,
+                "mail_message_id": mail.message_id,
+                "attempt_count": attempt_no,
+                "run_id": run.id,
+                "next_attempt_date": False,
+            }
+        )
+        self._new_attempt_lines(attempt_no, recipients, run, now)
+        self.attempt_ids.filtered(
+            lambda line, n=attempt_no: line.attempt_number == n
+            and line.state == "queued"
+        ).mail_message_id = mail.message_id
+        self._settle()
+        return None
 
     def _pending_recipients(self):
         """(address, 'to'|'cc') that still need this invoice.
 
-        The first attempt goes to every routed address; a retry only to those
-        whose last attempt ended in a soft bounce.
+        The first attempt goes to every routed address; a retry only to the
+        recipients whose own last line is a soft bounce (or still queued, after
+        a stopped run): retries are per recipient, whatever happened to the
+        others.
         """
         self.ensure_one()
         if not self.attempt_count:
             return [(a, "to") for a in split_stored(self.email_to)] + [
                 (a, "cc") for a in split_stored(self.email_cc)
             ]
-        last = self.attempt_ids.filtered(
-            lambda line: line.attempt_number == self.attempt_count
-        )
         return [
             (line.email, line.recipient_type)
-            for line in last
+            for line in self._open_lines()
             if line.state in ("soft_bounce", "queued")
         ]
+
+    def _open_lines(self):
+        """The latest sending-list line of each recipient: what is true now."""
+        self.ensure_one()
+        latest = {}
+        for line in self.attempt_ids.filtered(lambda a: a.attempt_number >= 1):
+            key = (line.email or "").lower()
+            current = latest.get(key)
+            if not current or (line.attempt_number, line.id) > (
+                current.attempt_number,
+                current.id,
+            ):
+                latest[key] = line
+        return self.env["email.distribution.attempt"].union(*latest.values())
+
+    def _skip_held(self, recipients, attempt_no, run):
+        """Drop the recipients held since routing (a hard bounce or a block
+        seen on another invoice); their lines say why.  Returns the others."""
+        self.ensure_one()
+        flags = (
+            self.env["email.distribution.address"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("email", "in", [a.lower() for a, _kind in recipients]),
+                ]
+            )
+        )
+        held = {flag.email: flag for flag in flags}
+        if not held:
+            return recipients
+        now = fields.Datetime.now()
+        skipped = [(a, kind) for a, kind in recipients if a.lower() in held]
+        self._new_attempt_lines(attempt_no, skipped, run, now)
+        for address, _kind in skipped:
+            flag = held[address.lower()]
+            line = self.attempt_ids.filtered(
+                lambda a, n=attempt_no, e=address: a.attempt_number == n
+                and a.email == e
+            )
+            line._apply_event(
+                flag.state,
+                {
+                    "message": self.env._(
+                        "Not sent, the address is held: %(reason)s",
+                        reason=flag._hold_reason(),
+                    ),
+                    "remedy": self._hold_remedy(flag.state),
+                    "date_done": now,
+                },
+            )
+        return [(a, kind) for a, kind in recipients if a.lower() not in held]
+
+    def _sender_refusal(self):
+        """Send-time gate for From and Reply-To: the last check before a
+        ``mail.mail`` is created, whatever is stored in the settings."""
+        company = self.company_id
+        for label, address in (
+            (
+                self.env._("Sender address"),
+                company.email_distribution_sender_email or company.email,
+            ),
+            (self.env._("Reply-To address"), company.email_distribution_reply_to),
+        ):
+            reason = address and address_refusal(self.env, address)
+            if reason:
+                return self.env._(
+                    "%(field)s refused: %(reason)s", field=label, reason=reason
+                )
+        reason = display_name_refusal(
+            self.env, company.email_distribution_sender_name or company.name
+        )
+        if reason:
+            return self.env._("Sender name refused: %(reason)s", reason=reason)
+        return None
+
+    def _skip_unsafe(self, recipients, attempt_no, run):
+        """Send-time gate for To and Cc: a recipient the core validator refuses
+        (or that carries an encoded word) never reaches a header; its line
+        fails with the reason.  Returns the others."""
+        self.ensure_one()
+        refused = {}
+        for address, _kind in recipients:
+            reason = address_refusal(self.env, address)
+            if reason:
+                refused[address] = reason
+        if not refused:
+            return recipients
+        now = fields.Datetime.now()
+        self._new_attempt_lines(
+            attempt_no, [(a, k) for a, k in recipients if a in refused], run, now
+        )
+        for address, reason in refused.items():
+            line = self.attempt_ids.filtered(
+                lambda a, n=attempt_no, e=address: a.attempt_number == n
+                and a.email == e
+            )
+            line._apply_event(
+                "failed",
+                {
+                    "message": self.env._(
+                        "Not sent, the address is refused: %(reason)s", reason=reason
+                    ),
+                    "remedy": self.env._(
+                        "Correct the address in the directory or on the invoice, "
+                        "then resend."
+                    ),
+                    "date_done": now,
+                },
+            )
+        return [(a, kind) for a, kind in recipients if a not in refused]
+
+    def _hold_remedy(self, state):
+        if state == "blocked":
+            return self.env._(
+                "Ask the customer to allow the sender address, then have a manager "
+                "unblock the address under Held Addresses and resend."
+            )
+        return self.env._(
+            "Confirm the address with the customer, correct it or clear the hold "
+            "under Held Addresses, then resend."
+        )
 
     def _attempt_line_vals(self, attempt_no, recipients, now, run=None):
         """Values of the queued sending-list lines of one attempt."""
@@ -457,21 +710,25 @@ class EmailDistributionDelivery(models.Model):
         todo = self._internal_remedy()
         self.write(
             {
-                "state": "failed",
-                "message": reason,
-                "remedy": todo,
                 "attempt_count": attempt_no,
                 "run_id": run.id,
                 "next_attempt_date": False,
+                "mail_id": False,
             }
         )
         self._new_attempt_lines(attempt_no, recipients, run, now)
-        self.attempt_ids.filtered(
+        lines = self.attempt_ids.filtered(
             lambda line: line.attempt_number == attempt_no and line.state == "queued"
-        ).write(
-            {"state": "failed", "message": reason, "remedy": todo, "date_done": now}
         )
-        self._notify_responsible(reason, todo)
+        lines._apply_event(
+            "failed", {"message": reason, "remedy": todo, "date_done": now}
+        )
+        if not lines:
+            # Nobody to write it on (no recipient left): the delivery says it.
+            self.write({"state": "failed", "message": reason, "remedy": todo})
+            self._notify_responsible(reason, todo)
+            return
+        self._settle()
 
     # ------------------------------------------------------------------
     # SMTP outcome
@@ -486,7 +743,8 @@ class EmailDistributionDelivery(models.Model):
         """
         now = fields.Datetime.now()
         refused = {address.lower(): reply for address, reply in (refused or {}).items()}
-        for delivery in self:
+        # The funnel: users read deliveries, the module writes them.
+        for delivery in self.sudo():
             lines = delivery.attempt_ids.filtered(
                 lambda line, d=delivery: line.attempt_number == d.attempt_count
                 and line.state == "queued"
@@ -494,13 +752,13 @@ class EmailDistributionDelivery(models.Model):
             for line in lines:
                 reply = refused.get(line.email.lower())
                 if failure:
-                    line.write(
+                    line._apply_event(
+                        "failed",
                         {
-                            "state": "failed",
                             "message": failure,
                             "remedy": self._internal_remedy(),
                             "date_done": now,
-                        }
+                        },
                     )
                     continue
                 if error is not None:
@@ -508,29 +766,34 @@ class EmailDistributionDelivery(models.Model):
                 elif reply:
                     outcome = classify_smtp_reply(*reply)
                 else:
-                    line.write({"state": "sent", "message": False, "date_done": now})
+                    line._apply_event("sent", {"message": False, "date_done": now})
                     continue
-                line.write(
+                line._apply_event(
+                    outcome.state,
                     {
-                        "state": outcome.state,
                         "message": outcome.message,
                         "status_code": outcome.status,
                         "reply_code": outcome.reply_code,
                         "remedy": outcome.remedy.translate(self.env._),
                         "date_done": now,
-                    }
+                    },
                 )
             delivery._settle()
 
     @api.model
-    def _process_bounce(self, email_message, message_dict):
+    def _process_bounce(self, email_message, message_dict, raw=None):
         """Apply a bounce that came through the mail gateway to its delivery.
 
         The delivery is found by the Message-Id of the mail we sent, as the
         bounce quotes it; a bounce naming no mail of ours (unrelated or forged)
-        changes nothing, and the same bounce received twice is applied once.
+        changes nothing, and the same bounce received twice is applied once
+        (by its Message-Id, or by its content when it has none).  *raw* are
+        the bytes received: the parsed message is re-serialised only when they
+        are not available.
         """
-        result = classify_message(email_message.as_bytes())
+        if raw is None:
+            raw = email_message.as_bytes()
+        result = classify_message(raw)
         quoted = set(message_dict.get("bounced_msg_ids") or [])
         if result.original_message_id:
             quoted.add(result.original_message_id)
@@ -546,7 +809,7 @@ class EmailDistributionDelivery(models.Model):
                 message_dict.get("message_id"),
             )
             return False
-        bounce_id = message_dict.get("message_id") or False
+        bounce_id = self._bounce_key(email_message, message_dict, raw)
         if bounce_id and Attempt.search_count([("bounce_message_id", "=", bounce_id)]):
             _logger.info("Bounce %s already applied; ignored", bounce_id)
             return False
@@ -556,20 +819,26 @@ class EmailDistributionDelivery(models.Model):
                     body=self.env._(
                         "E-mail delivery delayed, the receiving server keeps "
                         "trying: %(diagnostic)s",
-                        diagnostic=result.diagnostic or "-",
+                        diagnostic=result.diagnostic,
+                    )
+                    if result.diagnostic
+                    else self.env._(
+                        "E-mail delivery delayed, the receiving server keeps trying."
                     )
                 )
             return False
         if not result.is_bounce:
             return False
         now = fields.Datetime.now()
-        by_address = {failure.address: failure for failure in result.recipients}
+        by_address = {
+            (failure.address or "").lower(): failure for failure in result.recipients
+        }
         if not by_address and result.unattributed and len(lines) == 1:
-            by_address[lines.email] = result.unattributed
+            by_address[(lines.email or "").lower()] = result.unattributed
         touched = Attempt
         for line in lines:
             failure = by_address.get((line.email or "").lower())
-            if not failure:
+            if not failure or line.state in ("cancelled", "no_route"):
                 continue
             state = STATE_BY_CATEGORY[failure.category]
             message = failure.diagnostic or ""
@@ -579,9 +848,9 @@ class EmailDistributionDelivery(models.Model):
                 if code and code not in message
             )
             message = f"{prefix} {message}".strip()
-            line.write(
+            applied = line._apply_event(
+                state,
                 {
-                    "state": state,
                     "message": message,
                     "status_code": failure.status,
                     "reply_code": failure.reply_code,
@@ -593,9 +862,13 @@ class EmailDistributionDelivery(models.Model):
                     ).translate(self.env._),
                     "bounce_message_id": bounce_id,
                     "date_done": now,
-                }
+                },
             )
-            touched |= line
+            if applied:
+                touched |= line
+            elif bounce_id and not line.bounce_message_id:
+                # Less severe than what the line already says: remember it only.
+                line.bounce_message_id = bounce_id
         for delivery in touched.delivery_id:
             mine = touched.filtered(lambda line, d=delivery: line.delivery_id == d)
             for line in mine.filtered(
@@ -609,9 +882,18 @@ class EmailDistributionDelivery(models.Model):
                     line.status_code,
                     delivery,
                 )
-            if delivery.attempt_count in mine.mapped("attempt_number"):
-                delivery._settle()
+            delivery._settle()
         return bool(touched)
+
+    @api.model
+    def _bounce_key(self, email_message, message_dict, raw):
+        """What identifies a bounce: its Message-Id or, without one (Odoo
+        then makes up a new one each time), a digest of its content."""
+        if email_message.get("Message-Id"):
+            return message_dict.get("message_id") or False
+        body = raw.split(b"\r\n\r\n", 1) if b"\r\n\r\n" in raw else None
+        body = body[1] if body else raw.split(b"\n\n", 1)[-1]
+        return "<sha256-%s@email-distribution>" % hashlib.sha256(body).hexdigest()
 
     def _internal_remedy(self):
         return self.env._(
@@ -620,68 +902,156 @@ class EmailDistributionDelivery(models.Model):
         )
 
     def _settle(self):
-        """Derive the delivery state from its last attempt's lines."""
+        """Derive the delivery state from its recipients' open lines.
+
+        The state is the worst open state (blocked > hard > failed > soft >
+        queued > sent); while a mail is in flight nothing else changes.  Once
+        none is, soft-bounced recipients are retried after the delay (each of
+        them, whatever happened to the others) or, after the last attempt,
+        fail.  Nothing else writes a delivery's state.
+        """
         self.ensure_one()
-        lines = self.attempt_ids.filtered(
-            lambda line: line.attempt_number == self.attempt_count
-        )
-        states = set(lines.mapped("state"))
-        if not states or states & {"queued"}:
+        if self.state == "cancelled":
             return
-        worst = next(state for state in SEVERITY if state in states)
-        worst_line = lines.filtered(lambda line: line.state == worst)[:1]
-        vals = {
-            "mail_id": False,
-            "message": worst_line.message or False,
-            "remedy": worst_line.remedy or False,
-        }
-        if worst == "sent":
-            vals.update(state="sent", sent_date=fields.Datetime.now())
-        elif worst == "soft_bounce":
+        lines = self._open_lines()
+        if not lines:
+            return
+        vals = {}
+        in_flight = "queued" in lines.mapped("state")
+        if not in_flight:
+            vals.update(mail_id=False, next_attempt_date=False)
+            soft = lines.filtered(lambda line: line.state == "soft_bounce")
             company = self.company_id
-            if self.attempt_count < company.email_distribution_retry_max:
+            if soft and self.attempt_count < company.email_distribution_retry_max:
                 delay = company.email_distribution_retry_delay * 2 ** (
                     self.attempt_count - 1
                 )
-                next_attempt = fields.Datetime.now() + timedelta(minutes=delay)
-                vals.update(state="soft_bounce", next_attempt_date=next_attempt)
-                self._trigger_sending(at=next_attempt)
-            else:
-                vals.update(state="failed")
-                vals["message"] = self.env._(
-                    "Soft bounce after %(count)s attempts: %(message)s",
-                    count=self.attempt_count,
-                    message=worst_line.message,
+                vals["next_attempt_date"] = fields.Datetime.now() + timedelta(
+                    minutes=delay
                 )
-        else:
-            vals["state"] = worst
+                self._trigger_sending(at=vals["next_attempt_date"])
+            elif soft:
+                for line in soft:
+                    line._apply_event(
+                        "failed",
+                        {
+                            "message": self.env._(
+                                "Soft bounce after %(count)s attempts: %(message)s",
+                                count=self.attempt_count,
+                                message=line.message,
+                            )
+                        },
+                    )
+        states = set(lines.mapped("state"))
+        worst = next(state for state in SEVERITY if state in states)
+        worst_line = lines.filtered(lambda line: line.state == worst)[:1]
+        vals.update(
+            state=worst,
+            message=worst_line.message or False,
+            remedy=worst_line.remedy or False,
+        )
+        if worst == "sent" and not self.sent_date:
+            vals["sent_date"] = fields.Datetime.now()
+        reached = "sent" in states
+        vals["reached"] = reached
         self.write(vals)
-        if self.state in ("hard_bounce", "blocked", "failed"):
+        self._sync_is_move_sent()
+        if reached:
+            self._resolve_failures()
+        if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
         if self.run_id.state == "running":
             # The sending cron closes the run; this side never writes it.
             self._trigger_sending()
 
+    def _sync_is_move_sent(self):
+        """Keep Odoo's ``is_move_sent`` meaning "it reached someone": set when
+        a recipient accepted it, unset again when every recipient of every
+        delivery of the invoice bounced after all (unless Odoo's own Send had
+        set it before any delivery reached anyone)."""
+        move = self.move_id.sudo()
+        if self.reached:
+            if not move.is_move_sent:
+                move.is_move_sent = True
+                self.marked_move_sent = True
+            return
+        deliveries = move.email_distribution_delivery_ids
+        if not any(deliveries.mapped("reached")) and any(
+            deliveries.mapped("marked_move_sent")
+        ):
+            move.is_move_sent = False
+            deliveries.marked_move_sent = False
+
     def _notify_responsible(self, reason, todo):
-        """One to-do activity on the invoice per delivery, plus a chatter note."""
+        """A chatter note, and one open to-do activity per invoice at most:
+        a later failure of the same invoice updates it instead of adding
+        another; a later success marks it done (see _resolve_failures)."""
         self.ensure_one()
         move = self.move_id.sudo()
-        summary = self.env._("E-mail delivery failed")
-        note = self.env._(
-            "%(invoice)s could not be delivered to %(to)s: %(reason)s\n"
-            "What to do: %(remedy)s",
-            invoice=move.name,
-            to=self.email_to or "-",
-            reason=reason,
-            remedy=todo or "-",
-        )
-        if not self.notified:
+        if self.email_to:
+            note = self.env._(
+                "%(invoice)s could not be delivered to %(to)s: %(reason)s",
+                invoice=move.name,
+                to=self.email_to,
+                reason=reason,
+            )
+        else:
+            note = self.env._(
+                "%(invoice)s could not be delivered: %(reason)s",
+                invoice=move.name,
+                reason=reason,
+            )
+        if todo:
+            note += "\n" + self.env._("What to do: %(remedy)s", remedy=todo)
+        activity = move._email_distribution_open_activities()[:1]
+        if activity:
+            activity.note = note
+        else:
             user = self.user_id or move.invoice_user_id or self.env.user
             move.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=summary,
+                summary=self.env._("E-mail delivery failed"),
                 note=note,
                 user_id=user.id,
             )
-            self.notified = True
+        self.sudo().notified = True
         move._message_log(body=note)
+
+    def _resolve_failures(self):
+        """A success resolves the failures it makes obsolete.
+
+        Earlier failures to an address that has now received the invoice, and,
+        once this delivery reached every recipient, every earlier failure of
+        the invoice, leave the Failed view; the invoice's open "E-mail
+        delivery failed" activity is then marked done.
+        """
+        self.ensure_one()
+        open_lines = self._open_lines()
+        sent = {
+            (line.email or "").lower() for line in open_lines if line.state == "sent"
+        }
+        delivered = self.state == "sent"
+        failures = (
+            self.env["email.distribution.attempt"]
+            .sudo()
+            .search(
+                [
+                    ("move_id", "=", self.move_id.id),
+                    ("state", "in", list(FAILURE_STATES)),
+                    ("resolved", "=", False),
+                    ("id", "not in", open_lines.ids),
+                ]
+            )
+        )
+        failures.filtered(
+            lambda line: delivered or (line.email or "").lower() in sent
+        ).write({"resolved": True})
+        if delivered:
+            activities = self.move_id.sudo()._email_distribution_open_activities()
+            if activities:
+                activities.action_feedback(
+                    feedback=self.env._(
+                        "Delivered to %(to)s.",
+                        to=", ".join(a for a in (self.email_to, self.email_cc) if a),
+                    )
+                )

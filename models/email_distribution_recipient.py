@@ -4,6 +4,7 @@ from odoo.exceptions import ValidationError
 
 from ..distribution.addresses import AddressError, format_addresses, parse_addresses
 from ..distribution.routing import DirectoryEntry
+from .address_gate import address_refusal
 
 ADDRESS_FIELDS = ("email_to", "email_cc")
 
@@ -18,6 +19,7 @@ class EmailDistributionRecipient(models.Model):
     """
 
     _name = "email.distribution.recipient"
+    _inherit = ["mail.thread"]
     _description = "E-mail Distribution Recipient"
     _rec_name = "customer_number"
     _order = "customer_number, document_type, id"
@@ -28,37 +30,43 @@ class EmailDistributionRecipient(models.Model):
         required=True,
         index=True,
         default=lambda self: self.env.company,
+        tracking=True,
     )
     customer_number = fields.Char(
         required=True,
         index=True,
+        tracking=True,
         help="The customer number that appears on the documents: the "
         "customer's Reference.",
     )
     email_to = fields.Char(
         string="E-mail",
         required=True,
+        tracking=True,
         help="One or more addresses, separated by spaces, ';' or ','.",
     )
     email_cc = fields.Char(
         string="CC",
+        tracking=True,
         help="Addresses in copy, separated by spaces, ';' or ','.",
     )
     document_type = fields.Selection(
         selection="_selection_document_type",
         required=True,
         default="invoice",
+        tracking=True,
         help="Invoice covers customer invoices and credit notes.",
     )
     format = fields.Selection(
         selection="_selection_format",
+        tracking=True,
         help="Empty: the company's default format for the document type.",
     )
     effective_format = fields.Selection(
         selection="_selection_format",
         compute="_compute_effective_format",
     )
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     hold_message = fields.Text(
         string="Held Addresses",
         compute="_compute_hold_message",
@@ -215,6 +223,11 @@ class EmailDistributionRecipient(models.Model):
     def write(self, vals):
         self._normalize_address_vals(vals)
         result = super().write(vals)
+        if "company_id" in vals and not self.env.su:
+            # The record rules are checked before a write, on the old company:
+            # check them again so that an entry never moves to a company the
+            # user may not use.
+            self.check_access("write")
         edited = [vals[name] for name in ADDRESS_FIELDS if vals.get(name)]
         # The import wizard clears them once for its whole batch.
         if edited and not self.env.context.get("email_distribution_batch_edit"):
@@ -244,6 +257,17 @@ class EmailDistributionRecipient(models.Model):
                         reason=err.message.translate(self.env._),
                     )
                 ) from err
+            refusals = [address_refusal(self.env, a) for a in addresses]
+            if any(refusals):
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s of customer number %(number)s: %(reason)s",
+                        field=self._fields[field_name]._description_string(self.env),
+                        number=vals.get("customer_number")
+                        or ", ".join(self.mapped("customer_number")),
+                        reason=next(r for r in refusals if r),
+                    )
+                )
             if field_name == "email_to" and not addresses:
                 raise ValidationError(
                     self.env._(

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 
 
 class EmailDistributionRun(models.Model):
@@ -16,6 +16,13 @@ class EmailDistributionRun(models.Model):
     _order = "id desc"
 
     name = fields.Char(required=True, readonly=True, default="/")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        readonly=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
     trigger = fields.Selection(
         [("cron", "Scheduled"), ("manual", "Manual")], required=True, readonly=True
     )
@@ -66,37 +73,49 @@ class EmailDistributionRun(models.Model):
             )
 
     @api.model
-    def _start(self, trigger):
-        run = self.create({"trigger": trigger})
+    def _start(self, trigger, company):
+        """A new run of *company*: a run only ever touches one company."""
+        run = self.sudo().create({"trigger": trigger, "company_id": company.id})
         run.name = self.env._("Run %(id)s", id=run.id)
         return run
 
+    def _check_manager(self, message):
+        """Manager-only actions are checked here, not only in the views."""
+        if not self.env.su and not self.env.user.has_group(
+            "account.group_account_manager"
+        ):
+            raise AccessError(message)
+        # Record rules: a manager acts on the runs of their own companies only.
+        self.check_access("read")
+
     def _process(self, limit=200, auto_commit=False):
-        """Hand due deliveries to the mail queue in batches until none is left."""
+        """Hand due deliveries of the run's company to the mail queue in batches
+        until none is left.  Users only read runs: the module writes them."""
         self.ensure_one()
-        Delivery = self.env["email.distribution.delivery"]
+        run = self.sudo()
+        Delivery = run.env["email.distribution.delivery"]
         batch_size = 50
         handed = 0
         while handed < limit:
-            self.invalidate_recordset(["state"])
-            if self.state == "stopped":
+            run.invalidate_recordset(["state"])
+            if run.state == "stopped":
                 break
-            ids = Delivery._lock_due(min(batch_size, limit - handed))
+            ids = Delivery._lock_due(min(batch_size, limit - handed), run.company_id)
             if not ids:
                 break
             deliveries = Delivery.browse(ids)
             documents, errors = deliveries._prepare_documents()
-            queued, _failed = deliveries._hand_to_mail_queue(self, documents, errors)
-            self.queued_count += queued
+            queued, _failed = deliveries._hand_to_mail_queue(run, documents, errors)
+            run.queued_count += queued
             if queued:
                 Delivery._trigger_mail_queue()
             handed += len(ids)
             if auto_commit:
                 # Cron only: keep each finished batch even if a later one fails.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.handover_done = True
-        self._finish()
-        return self
+                run.env.cr.commit()  # pylint: disable=invalid-commit
+        run.handover_done = True
+        run._finish()
+        return run
 
     @api.model
     def _finish_running(self):
@@ -117,16 +136,15 @@ class EmailDistributionRun(models.Model):
             )
 
     def action_stop(self):
-        if not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(self.env._("Only accounting managers can stop a run."))
-        for run in self:
+        self._check_manager(self.env._("Only accounting managers can stop a run."))
+        for run in self.sudo():
             deliveries = run.delivery_ids.filtered(
                 lambda d: d.state == "queued" and d.mail_id
             )
             waiting = deliveries.mail_id.sudo().filtered(
                 lambda m: m.state == "outgoing"
             )
-            waiting.cancel()
+            waiting.with_context(email_distribution_own_cancel=True).cancel()
             stopped = deliveries.filtered(lambda d, w=waiting: d.mail_id in w)
             for delivery in stopped:
                 # The attempt did not happen: its queued lines are reused on restart.
@@ -137,13 +155,12 @@ class EmailDistributionRun(models.Model):
                         "mail_message_id": False,
                     }
                 )
-        self.write({"state": "stopped", "date_end": fields.Datetime.now()})
+        self.sudo().write({"state": "stopped", "date_end": fields.Datetime.now()})
         return True
 
     def action_restart(self):
-        if not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(self.env._("Only accounting managers can restart a run."))
-        for run in self.filtered(lambda r: r.state in ("stopped", "failed")):
+        self._check_manager(self.env._("Only accounting managers can restart a run."))
+        for run in self.sudo().filtered(lambda r: r.state in ("stopped", "failed")):
             run.write({"state": "running", "date_end": False, "handover_done": False})
             run._process()
         return True

@@ -26,7 +26,11 @@ class _RecordingSession:
         except smtplib.SMTPRecipientsRefused as exc:
             self.refused = dict(exc.recipients)
             raise
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+        except Exception as exc:
+            # Every other error hits every recipient: a refused sender (a 421
+            # to MAIL FROM, after which smtplib closes the session), refused
+            # data, a dropped connection (SMTPServerDisconnected, which Odoo
+            # re-raises without marking the mail), a timeout.
             self.error = exc
             raise
         return self.refused
@@ -41,7 +45,7 @@ class IrMailServer(models.Model):
             delivery = delivery.sudo().search(
                 [
                     ("mail_message_id", "=", message["Message-Id"].strip()),
-                    ("state", "=", "queued"),
+                    ("mail_id", "!=", False),
                 ],
                 limit=1,
             )
@@ -52,6 +56,20 @@ class IrMailServer(models.Model):
         session = _RecordingSession(smtp_session)
         try:
             result = super().send_email(message, *args, smtp_session=session, **kwargs)
+        except smtplib.SMTPServerDisconnected as exc:
+            # Odoo's mail cron re-raises this one and leaves the mail as it
+            # is: settle the delivery (soft, retried by the module) and take
+            # the mail out of Odoo's queue so that it is not sent twice.
+            mail = delivery.mail_id
+            delivery._record_smtp_outcome(error=session.error or exc)
+            mail.write(
+                {
+                    "state": "exception",
+                    "failure_type": "mail_smtp",
+                    "failure_reason": f"{type(exc).__name__}: {exc}",
+                }
+            )
+            raise
         except Exception:
             if session.refused or session.error:
                 delivery._record_smtp_outcome(

@@ -18,7 +18,7 @@ class MailMail(models.Model):
         deliveries = (
             self.env["email.distribution.delivery"]
             .sudo()
-            .search([("mail_id", "in", self.ids), ("state", "=", "queued")])
+            .search([("mail_id", "in", self.ids)])
         )
         for delivery in deliveries:
             reason = failure_reason or delivery.mail_id.failure_reason or failure_type
@@ -31,3 +31,36 @@ class MailMail(models.Model):
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type
         )
+
+    def _email_distribution_taken_away(self, reason):
+        """These mails leave Odoo's queue unsent (cancelled or deleted by
+        someone): their deliveries must not wait for them forever."""
+        if self.env.context.get("email_distribution_own_cancel"):
+            return
+        deliveries = (
+            self.env["email.distribution.delivery"]
+            .sudo()
+            .search([("mail_id", "in", self.ids)])
+        )
+        for delivery in deliveries:
+            delivery._record_smtp_outcome(failure=reason)
+
+    def cancel(self):
+        self.filtered(
+            lambda m: m.state in ("outgoing", "exception")
+        )._email_distribution_taken_away(
+            self.env._(
+                "The mail was cancelled in Odoo's mail queue before it was sent."
+            )
+        )
+        return super().cancel()
+
+    def unlink(self):
+        self.filtered(
+            lambda m: m.state in ("outgoing", "exception")
+        )._email_distribution_taken_away(
+            self.env._(
+                "The mail was deleted from Odoo's mail queue before it was sent."
+            )
+        )
+        return super().unlink()

@@ -1,13 +1,51 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import contextvars
+import logging
+import xmlrpc.client
+
 from odoo import models
+
+_logger = logging.getLogger(__name__)
+
+# The raw bytes of the message being processed, so that the bounce code never
+# has to re-serialise a parsed message (which a deeply nested MIME structure
+# turns into a RecursionError).
+_RAW_MESSAGE = contextvars.ContextVar("email_distribution_raw_message", default=None)
 
 
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
+    def message_process(self, model, message, *args, **kwargs):
+        raw = message
+        if isinstance(raw, xmlrpc.client.Binary):
+            raw = bytes(raw.data)
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+        token = _RAW_MESSAGE.set(raw if isinstance(raw, bytes) else None)
+        try:
+            return super().message_process(model, message, *args, **kwargs)
+        finally:
+            _RAW_MESSAGE.reset(token)
+
     def _routing_handle_bounce(self, email_message, message_dict):
-        """Let e-mail distribution read the bounce before Odoo's own handling."""
-        self.env["email.distribution.delivery"].sudo()._process_bounce(
-            email_message, message_dict
-        )
+        """Let e-mail distribution read the bounce before Odoo's own handling.
+
+        Isolated: whatever goes wrong in the module's bounce code is rolled
+        back to a savepoint and logged, and Odoo's own handling goes on, so
+        the module can never stop Odoo from processing an incoming mail (a
+        fetched POP mail failing forever, an IMAP one lost).
+        """
+        try:
+            with self.env.cr.savepoint():
+                self.env["email.distribution.delivery"].sudo()._process_bounce(
+                    email_message, message_dict, raw=_RAW_MESSAGE.get()
+                )
+        except Exception:  # the module must never break Odoo's mail gateway
+            _logger.warning(
+                "E-mail distribution could not apply bounce %s; Odoo's own "
+                "bounce handling goes on",
+                message_dict.get("message_id"),
+                exc_info=True,
+            )
         return super()._routing_handle_bounce(email_message, message_dict)

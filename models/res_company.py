@@ -4,7 +4,7 @@ from email.utils import formataddr
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..distribution.addresses import AddressError, parse_addresses
+from .address_gate import checked_addresses, display_name_refusal
 
 
 class ResCompany(models.Model):
@@ -89,7 +89,11 @@ class ResCompany(models.Model):
     def _selection_email_distribution_format(self):
         return self.env["email.distribution.recipient"]._selection_format()
 
-    @api.constrains("email_distribution_sender_email", "email_distribution_reply_to")
+    @api.constrains(
+        "email_distribution_sender_email",
+        "email_distribution_reply_to",
+        "email_distribution_sender_name",
+    )
     def _check_email_distribution_addresses(self):
         for company in self:
             for field_name in (
@@ -100,16 +104,7 @@ class ResCompany(models.Model):
                 if not value:
                     continue
                 label = self._fields[field_name]._description_string(self.env)
-                try:
-                    addresses = parse_addresses(value)
-                except AddressError as err:
-                    raise ValidationError(
-                        self.env._(
-                            "%(field)s: %(reason)s",
-                            field=label,
-                            reason=err.message.translate(self.env._),
-                        )
-                    ) from err
+                addresses = checked_addresses(self.env, value, label)
                 if len(addresses) != 1:
                     raise ValidationError(
                         self.env._(
@@ -117,6 +112,19 @@ class ResCompany(models.Model):
                             field=label,
                         )
                     )
+            reason = display_name_refusal(
+                self.env, company.email_distribution_sender_name
+            )
+            if reason:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: %(reason)s",
+                        field=self._fields[
+                            "email_distribution_sender_name"
+                        ]._description_string(self.env),
+                        reason=reason,
+                    )
+                )
 
     def _email_distribution_email_from(self):
         """The From of distributed mail: the sender address, else the company's."""

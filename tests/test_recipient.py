@@ -186,3 +186,36 @@ class TestRecipient(EmailDistributionCase):
         partner.invalidate_recordset(["email_distribution_summary"])
         self.assertIn("off", partner.email_distribution_summary)
         self.assertNotIn("ap@example.com", partner.email_distribution_summary)
+
+
+class TestDirectoryTracking(EmailDistributionCase):
+    """The directory decides where invoices go: who changed what, and when."""
+
+    def flush_tracking(self, records):
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        records.invalidate_recordset(["message_ids"])
+
+    def test_address_changes_are_tracked_with_their_author(self):
+        Recipient = self.Recipient.with_context(tracking_disable=False)
+        entry = Recipient.create(
+            {"customer_number": "T-1", "email_to": "old@track.example"}
+        )
+        # Changes are tracked from the transaction after the creation.
+        self.flush_tracking(entry)
+        entry.with_user(self.invoicing_user).write(
+            {"email_to": "new@track.example", "email_cc": "cc@track.example"}
+        )
+        self.flush_tracking(entry)
+        tracked = entry.message_ids.filtered("tracking_value_ids")
+        self.assertEqual(len(tracked), 1)
+        self.assertEqual(tracked.author_id, self.invoicing_user.partner_id)
+        values = {
+            value.field_id.name: (value.old_value_char, value.new_value_char)
+            for value in tracked.tracking_value_ids
+        }
+        self.assertEqual(values["email_to"], ("old@track.example", "new@track.example"))
+        self.assertEqual(values["email_cc"][1], "cc@track.example")
+        entry.with_user(self.invoicing_user).write({"active": False})
+        self.flush_tracking(entry)
+        self.assertEqual(len(entry.message_ids.filtered("tracking_value_ids")), 2)

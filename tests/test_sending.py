@@ -85,8 +85,9 @@ class TestRoutingAtPosting(SendingCase):
             move.email_distribution_delivery_ids.email_to,
             "a@doc.example, b@doc.example",
         )
+        draft = self.make_invoices(self.doc_customer, post=False)
         with self.assertRaises(ValidationError):
-            move.email_distribution_address = "a@doc.example\nBcc: x@evil.example"
+            draft.email_distribution_address = "a@doc.example\nBcc: x@evil.example"
 
     def test_posting_renders_and_sends_nothing(self):
         mails_before = self.env["mail.mail"].search_count([])
@@ -311,7 +312,7 @@ class TestSendingQueue(SendingCase):
 
     def test_stop_and_restart_a_run(self):
         moves = self.make_invoices(self.doc_customer, count=3)
-        run = self.env["email.distribution.run"]._start("manual")
+        run = self.env["email.distribution.run"]._start("manual", self.company)
         run._process()
         self.assertEqual(run.queued_count, 3)
         run.action_stop()
@@ -344,7 +345,9 @@ class TestSendingQueue(SendingCase):
         env = self.env(user=invoicing_user)
         lines = env["email.distribution.attempt"].search([("move_id", "=", move.id)])
         self.assertEqual(lines.mapped("state"), ["sent"])
-        env["account.move"].browse(move.id).action_email_distribution_resend()
+        env["account.move"].browse(move.id).with_context(
+            email_distribution_resend_all=True
+        ).action_email_distribution_resend()
         run = env["email.distribution.run"].search([], limit=1)
         with self.assertRaises(UserError):
             run.action_stop()

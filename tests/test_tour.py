@@ -40,7 +40,7 @@ class TestEmailDistributionTour(AccountTestInvoicingHttpCommon):
         cls.failed_invoice = cls._invoice(failed_customer)
         cls.failed_invoice.action_post()
         delivery = cls.failed_invoice.email_distribution_delivery_ids
-        delivery.attempt_count = 1
+        delivery.sudo().attempt_count = 1
         delivery._record_smtp_outcome(failure="No outgoing mail server is configured.")
         # The feature was on when that invoice was sent; the tour turns it on again.
         cls.company.email_distribution_enabled = False

@@ -8,9 +8,23 @@ from odoo.exceptions import UserError
 from ..distribution import recipient_file
 from ..distribution.addresses import format_addresses
 from ..distribution.directory_sync import REPLACE, UPDATE, Existing, plan_import
+from ..models.address_gate import address_refusal
 from ..models.email_distribution_recipient import split_stored
 
 MB = 1024 * 1024
+
+
+class _TranslatedMessage:
+    """A row error message already translated by the Odoo layer."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def translate(self, _gettext):
+        return self.text
+
+    def __str__(self):
+        return self.text
 
 
 class EmailDistributionRecipientImport(models.TransientModel):
@@ -149,7 +163,28 @@ class EmailDistributionRecipientImport(models.TransientModel):
                     file=self.filename or self.env._("The file"),
                 )
             )
+        self._gate_entries(report)
         return report
+
+    def _gate_entries(self, report):
+        """Run the Odoo-side address gate on the rows the file checker
+        accepted, so that the preview lists what the directory would refuse
+        (e.g. RFC 2047 encoded words) with its row and column."""
+        refused = []
+        for entry in report.entries:
+            for column, addresses in (("B", entry.to), ("C", entry.cc)):
+                for address in addresses:
+                    reason = address_refusal(self.env, address)
+                    if reason:
+                        refused.append(
+                            recipient_file.RowError(
+                                entry.row, column, _TranslatedMessage(reason)
+                            )
+                        )
+        if refused:
+            rows = {error.row for error in refused}
+            report.entries = [e for e in report.entries if e.row not in rows]
+            report.errors = sorted(report.errors + refused, key=lambda error: error.row)
 
     def _existing_entries(self):
         return self.env["email.distribution.recipient"].search(
@@ -248,7 +283,9 @@ class EmailDistributionRecipientImport(models.TransientModel):
                 )
             )
         plan = self._plan(report)
-        Recipient = self.env["email.distribution.recipient"]
+        Recipient = self.env["email.distribution.recipient"].with_context(
+            mail_create_nolog=True
+        )
         Recipient.create(
             [
                 {
@@ -333,6 +370,7 @@ class EmailDistributionRecipientImportError(models.TransientModel):
     wizard_id = fields.Many2one(
         "email.distribution.recipient.import", required=True, ondelete="cascade"
     )
+    company_id = fields.Many2one(related="wizard_id.company_id", store=True)
     row = fields.Integer(readonly=True)
     column = fields.Char(readonly=True)
     message = fields.Char(readonly=True)
