@@ -53,6 +53,16 @@ class EmailDistributionAttempt(models.Model):
     mail_message_id = fields.Char(
         string="Message-Id", readonly=True, index=True, help="Of the mail sent."
     )
+    correlation_token = fields.Char(
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Random token the mail carries (header and References), so that a "
+        "bounce is matched even when a relay rewrote the Message-Id.",
+    )
+    reason = fields.Char(
+        readonly=True, help="Why the receiving side refused it, in plain words."
+    )
     bounce_message_id = fields.Char(
         readonly=True, index=True, help="Message-Id of the bounce that settled it."
     )

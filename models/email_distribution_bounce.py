@@ -112,7 +112,7 @@ class EmailDistributionBounce(models.Model):
         return "other"
 
     @api.model
-    def _log(self, message_dict, vals):
+    def _log(self, message_dict, vals, fetchmail_server_id=None):
         return self.sudo().create(
             {
                 "message_id": message_dict.get("message_id"),
@@ -120,9 +120,9 @@ class EmailDistributionBounce(models.Model):
                 "email_from": (message_dict.get("email_from") or "")[:250],
                 "email_to": (message_dict.get("to") or "")[:250],
                 "arrival": self._arrival(message_dict),
-                "fetchmail_server_id": self.env.context.get(
-                    "default_fetchmail_server_id"
-                ),
+                "fetchmail_server_id": fetchmail_server_id
+                or self.env.context.get("email_distribution_fetchmail_server_id")
+                or self.env.context.get("default_fetchmail_server_id"),
                 **vals,
             }
         )

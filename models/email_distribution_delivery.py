@@ -6,11 +6,18 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import config
+from odoo.tools import config, format_datetime
 
-from ..distribution.bounces import classify_message, remedy
+from ..distribution.bounce import REASONS
+from ..distribution.bounces import classify_message
 from ..distribution.smtp_outcome import STATE_BY_CATEGORY, classify_smtp_reply
 from .address_gate import address_refusal, display_name_refusal
+from .email_distribution_bounce import (
+    TOKEN_HEADER,
+    new_token,
+    token_references,
+    tokens_in,
+)
 from .email_distribution_recipient import split_stored
 from .ir_actions_report import PdfCallCollected
 
@@ -496,10 +503,13 @@ class EmailDistributionDelivery(models.Model):
             subtype_xmlid="mail.mt_note",
             message_type="comment",
         )
+        token = new_token()
         mail = Mail.create(
             {
                 "model": "account.move",
                 "res_id": move.id,
+                "headers": repr({TOKEN_HEADER: token}),
+                "references": token_references(token),
                 "subject": rendered.get("subject"),
                 "body_html": rendered.get("body_html"),
                 "email_from": self._email_from(),
@@ -527,7 +537,7 @@ class EmailDistributionDelivery(models.Model):
         self.attempt_ids.filtered(
             lambda line, n=attempt_no: line.attempt_number == n
             and line.state == "queued"
-        ).mail_message_id = mail.message_id
+        ).write({"mail_message_id": mail.message_id, "correlation_token": token})
         self._settle()
         return None
 
@@ -794,24 +804,55 @@ class EmailDistributionDelivery(models.Model):
         if raw is None:
             raw = email_message.as_bytes()
         result = classify_message(raw)
+        Bounce = self.env["email.distribution.bounce"]
+        kind = result.kind if result.kind in ("failure", "delay") else "other"
         quoted = set(message_dict.get("bounced_msg_ids") or [])
         if result.original_message_id:
             quoted.add(result.original_message_id)
+        tokens = tokens_in(raw)
+        if self._process_check_bounce(message_dict, quoted, tokens, kind):
+            return False
         Attempt = self.env["email.distribution.attempt"].sudo()
         lines = (
             Attempt.search([("mail_message_id", "in", list(quoted))])
             if quoted
             else Attempt
         )
+        matched_by = "message_id"
+        if not lines and tokens:
+            # The relay rewrote the Message-Id (e.g. Amazon SES): our token
+            # came back in the returned headers.
+            lines = Attempt.search([("correlation_token", "in", list(tokens))])
+            matched_by = "token"
         if not lines:
             _logger.info(
                 "Bounce %s names no e-mail distribution mail; ignored",
                 message_dict.get("message_id"),
             )
+            Bounce._log(
+                message_dict,
+                {
+                    "matched_by": "none",
+                    "kind": kind,
+                    "note": self.env._(
+                        "It quotes no Message-Id and no correlation token of a "
+                        "distributed mail: another mail's bounce, or forged."
+                    ),
+                },
+            )
             return False
+        log_vals = {
+            "company_id": lines[:1].delivery_id.company_id.id,
+            "delivery_id": lines[:1].delivery_id.id,
+            "matched_by": matched_by,
+            "kind": kind,
+        }
         bounce_id = self._bounce_key(email_message, message_dict, raw)
         if bounce_id and Attempt.search_count([("bounce_message_id", "=", bounce_id)]):
             _logger.info("Bounce %s already applied; ignored", bounce_id)
+            Bounce._log(
+                message_dict, dict(log_vals, note=self.env._("Already applied."))
+            )
             return False
         if result.kind == "delay":
             for move in lines.move_id:
@@ -826,16 +867,28 @@ class EmailDistributionDelivery(models.Model):
                         "E-mail delivery delayed, the receiving server keeps trying."
                     )
                 )
+            Bounce._log(
+                message_dict,
+                dict(log_vals, note=self.env._("Delay notice: nothing to retry.")),
+            )
             return False
         if not result.is_bounce:
+            Bounce._log(message_dict, dict(log_vals, note=self.env._("Not a failure.")))
             return False
         now = fields.Datetime.now()
-        by_address = {
-            (failure.address or "").lower(): failure for failure in result.recipients
-        }
+        by_address = {}
+        for failure in result.recipients:
+            for address in (
+                failure.address,
+                failure.original_recipient,
+                failure.final_recipient,
+            ):
+                if address:
+                    by_address.setdefault(address.lower(), failure)
         if not by_address and result.unattributed and len(lines) == 1:
             by_address[(lines.email or "").lower()] = result.unattributed
         touched = Attempt
+        failures = {}
         for line in lines:
             failure = by_address.get((line.email or "").lower())
             if not failure or line.state in ("cancelled", "no_route"):
@@ -848,42 +901,87 @@ class EmailDistributionDelivery(models.Model):
                 if code and code not in message
             )
             message = f"{prefix} {message}".strip()
+            reason = REASONS.get(failure.reason)
             applied = line._apply_event(
                 state,
                 {
                     "message": message,
                     "status_code": failure.status,
                     "reply_code": failure.reply_code,
-                    "remedy": remedy(
-                        failure.category,
-                        failure.status,
-                        failure.reply_code,
-                        failure.diagnostic,
-                    ).translate(self.env._),
+                    "reason": self.env._(reason.label) if reason else False,
+                    "remedy": failure.remedy.translate(self.env._),
                     "bounce_message_id": bounce_id,
                     "date_done": now,
                 },
             )
             if applied:
                 touched |= line
+                failures[line] = failure
             elif bounce_id and not line.bounce_message_id:
                 # Less severe than what the line already says: remember it only.
                 line.bounce_message_id = bounce_id
         for delivery in touched.delivery_id:
             mine = touched.filtered(lambda line, d=delivery: line.delivery_id == d)
-            for line in mine.filtered(
-                lambda line: line.state in ("hard_bounce", "blocked")
-            ):
-                self.env["email.distribution.address"]._flag(
-                    delivery.company_id,
-                    line.email,
-                    line.state,
-                    line.message,
-                    line.status_code,
-                    delivery,
-                )
+            for line in mine:
+                failure = failures[line]
+                if failure.holds_address:
+                    self.env["email.distribution.address"]._flag(
+                        delivery.company_id,
+                        line.email,
+                        line.state,
+                        line.message,
+                        line.status_code,
+                        delivery,
+                    )
+                elif line.state == "blocked":
+                    # Our sender, server or message was refused: a problem of
+                    # the whole company, not of the customer's address.
+                    delivery.company_id._email_distribution_notify_admins(
+                        failure.reason, line.message, line.remedy
+                    )
             delivery._settle()
+        Bounce._log(
+            message_dict,
+            dict(
+                log_vals,
+                note=self.env._(
+                    "Applied to %(count)s recipient(s): %(addresses)s",
+                    count=len(touched),
+                    addresses=", ".join(touched.mapped("email")),
+                )
+                if touched
+                else self.env._("Names none of the mail's recipients."),
+            ),
+        )
         return bool(touched)
+
+    @api.model
+    def _process_check_bounce(self, message_dict, quoted, tokens, kind):
+        """A bounce of the settings' bounce-path check: record how it came."""
+        if not quoted and not tokens:
+            return False
+        Check = self.env["email.distribution.bounce.check"].sudo()
+        by_id = (
+            Check.search([("mail_message_id", "in", list(quoted))]) if quoted else Check
+        )
+        checks = by_id or (
+            Check.search([("token", "in", list(tokens))]) if tokens else Check
+        )
+        if not checks:
+            return False
+        matched_by = "message_id" if by_id else "token"
+        log = self.env["email.distribution.bounce"]._log(
+            message_dict,
+            {
+                "company_id": checks[:1].company_id.id,
+                "matched_by": matched_by,
+                "kind": kind,
+                "check_id": checks[:1].id,
+                "note": self.env._("Bounce of the bounce-path check."),
+            },
+        )
+        checks._arrived(log, matched_by)
+        return True
 
     @api.model
     def _bounce_key(self, email_message, message_dict, raw):
@@ -930,6 +1028,15 @@ class EmailDistributionDelivery(models.Model):
                     minutes=delay
                 )
                 self._trigger_sending(at=vals["next_attempt_date"])
+                when = format_datetime(
+                    self.env,
+                    vals["next_attempt_date"],
+                    tz=self.user_id.tz or self.env.user.tz,
+                    dt_format="short",
+                )
+                note = self.env._("Retried automatically at %(when)s.", when=when)
+                for line in soft:
+                    line.remedy = f"{line.remedy}\n{note}" if line.remedy else note
             elif soft:
                 for line in soft:
                     line._apply_event(

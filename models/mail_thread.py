@@ -11,6 +11,11 @@ _logger = logging.getLogger(__name__)
 # has to re-serialise a parsed message (which a deeply nested MIME structure
 # turns into a RecursionError).
 _RAW_MESSAGE = contextvars.ContextVar("email_distribution_raw_message", default=None)
+# The incoming mail server that fetched it (Odoo passes it in the context of
+# message_process, which the routing does not keep).
+_FETCHMAIL_SERVER = contextvars.ContextVar(
+    "email_distribution_fetchmail_server", default=None
+)
 
 
 class MailThread(models.AbstractModel):
@@ -23,10 +28,14 @@ class MailThread(models.AbstractModel):
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
         token = _RAW_MESSAGE.set(raw if isinstance(raw, bytes) else None)
+        server = _FETCHMAIL_SERVER.set(
+            self.env.context.get("default_fetchmail_server_id")
+        )
         try:
             return super().message_process(model, message, *args, **kwargs)
         finally:
             _RAW_MESSAGE.reset(token)
+            _FETCHMAIL_SERVER.reset(server)
 
     def _routing_handle_bounce(self, email_message, message_dict):
         """Let e-mail distribution read the bounce before Odoo's own handling.
@@ -38,9 +47,9 @@ class MailThread(models.AbstractModel):
         """
         try:
             with self.env.cr.savepoint():
-                self.env["email.distribution.delivery"].sudo()._process_bounce(
-                    email_message, message_dict, raw=_RAW_MESSAGE.get()
-                )
+                self.env["email.distribution.delivery"].sudo().with_context(
+                    email_distribution_fetchmail_server_id=_FETCHMAIL_SERVER.get()
+                )._process_bounce(email_message, message_dict, raw=_RAW_MESSAGE.get())
         except Exception:  # the module must never break Odoo's mail gateway
             _logger.warning(
                 "E-mail distribution could not apply bounce %s; Odoo's own "

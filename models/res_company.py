@@ -134,6 +134,33 @@ class ResCompany(models.Model):
             return False
         return formataddr((self.email_distribution_sender_name or self.name, address))
 
+    def _email_distribution_notify_admins(self, reason, message, todo):
+        """A refusal of our sender, server or message: tell an administrator
+        once (one open to-do on the company), not once per invoice."""
+        self.ensure_one()
+        summary = self.env._("E-mail distribution: our mail is being refused")
+        partner = self.partner_id.sudo()
+        if partner.activity_ids.filtered(lambda a: a.summary == summary):
+            return
+        admin = (
+            self.env.ref("base.group_system")
+            .sudo()
+            .users.filtered(lambda u: self in u.company_ids and not u.share)[:1]
+        )
+        partner.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=self.env._(
+                "Receiving servers refuse mail of %(company)s itself (%(reason)s), "
+                "not a customer's address: %(message)s\nWhat to do: %(todo)s",
+                company=self.name,
+                reason=reason,
+                message=message,
+                todo=todo,
+            ),
+            user_id=(admin or self.env.ref("base.user_admin")).id,
+        )
+
     def _email_distribution_default_format(self, document_type):
         """Company default format for *document_type* (``invoice``/``other``)."""
         self.ensure_one()

@@ -9,6 +9,7 @@ from . import test_parallel_pdf
 from . import test_odoo_flags
 from . import test_posted_invoice
 from . import test_recipient
+from . import test_relays
 from . import test_resolution
 from . import test_robustness
 from . import test_security
