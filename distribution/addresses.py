@@ -71,7 +71,7 @@ _DISPLAY_LIMIT = 80
 _ENCODED_WORD = re.compile(r"=\?|\?=")
 # Quoted-printable or percent escapes of C0/C1 controls, DEL, U+2028/U+2029.
 _ENCODED_CONTROL = re.compile(
-    r"[=%](?:[01][0-9a-f]|7f)" r"|[=%]c2[=%][89][0-9a-f]" r"|[=%]e2[=%]80[=%]a[89]",
+    r"[=%](?:[01][0-9a-f]|7f)|[=%]c2[=%][89][0-9a-f]|[=%]e2[=%]80[=%]a[89]",
     re.IGNORECASE,
 )
 

@@ -33,6 +33,8 @@ from .bounce import (
     remedy_for,
 )
 
+# The same names as the package's own __all__, on purpose (a re-export).
+# pylint: disable=duplicate-code
 __all__ = [
     "AUTOREPLY",
     "BLOCKED",

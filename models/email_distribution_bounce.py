@@ -104,7 +104,7 @@ class EmailDistributionBounce(models.Model):
         recipients = " ".join(
             filter(None, [message_dict.get("to"), message_dict.get("cc")])
         ).lower()
-        domains = self.env["mail.alias.domain"].sudo().search([])
+        domains = self.env["mail.alias.domain"].sudo().search([], limit=100)
         if any(d.bounce_email and d.bounce_email in recipients for d in domains):
             return "bounce_alias"
         if any(d.catchall_email and d.catchall_email in recipients for d in domains):

@@ -327,9 +327,9 @@ class EmailDistributionDelivery(models.Model):
             result[move] = delivery._collect_attachments(move, invoice_data)
         return result, errors
 
-    def _invoice_data(self, Send, move):
+    def _invoice_data(self, send, move):
         return {
-            "pdf_report": Send._get_default_pdf_report_id(move),
+            "pdf_report": send._get_default_pdf_report_id(move),
             "sending_methods": set(),
             "extra_edis": set(),
             "invoice_edi_format": self._edi_format(),
@@ -875,6 +875,49 @@ class EmailDistributionDelivery(models.Model):
         if not result.is_bounce:
             Bounce._log(message_dict, dict(log_vals, note=self.env._("Not a failure.")))
             return False
+        touched, failures = self._apply_bounce(lines, result, bounce_id)
+        for delivery in touched.delivery_id:
+            mine = touched.filtered(lambda line, d=delivery: line.delivery_id == d)
+            for line in mine:
+                failure = failures[line]
+                if failure.holds_address:
+                    self.env["email.distribution.address"]._flag(
+                        delivery.company_id,
+                        line.email,
+                        line.state,
+                        line.message,
+                        line.status_code,
+                        delivery,
+                    )
+                elif line.state == "blocked":
+                    # Our sender, server or message was refused: a problem of
+                    # the whole company, not of the customer's address.
+                    delivery.company_id._email_distribution_notify_admins(
+                        failure.reason, line.message, line.remedy
+                    )
+            delivery._settle()
+        Bounce._log(
+            message_dict,
+            dict(
+                log_vals,
+                note=self.env._(
+                    "Applied to %(count)s recipient(s): %(addresses)s",
+                    count=len(touched),
+                    addresses=", ".join(touched.mapped("email")),
+                )
+                if touched
+                else self.env._("Names none of the mail's recipients."),
+            ),
+        )
+        return bool(touched)
+
+    @api.model
+    def _apply_bounce(self, lines, result, bounce_id):
+        """Apply each failed recipient of *result* to its line (funnel).
+
+        Returns the lines that changed and the failure applied to each.
+        """
+        Attempt = self.env["email.distribution.attempt"].sudo()
         now = fields.Datetime.now()
         by_address = {}
         for failure in result.recipients:
@@ -920,40 +963,7 @@ class EmailDistributionDelivery(models.Model):
             elif bounce_id and not line.bounce_message_id:
                 # Less severe than what the line already says: remember it only.
                 line.bounce_message_id = bounce_id
-        for delivery in touched.delivery_id:
-            mine = touched.filtered(lambda line, d=delivery: line.delivery_id == d)
-            for line in mine:
-                failure = failures[line]
-                if failure.holds_address:
-                    self.env["email.distribution.address"]._flag(
-                        delivery.company_id,
-                        line.email,
-                        line.state,
-                        line.message,
-                        line.status_code,
-                        delivery,
-                    )
-                elif line.state == "blocked":
-                    # Our sender, server or message was refused: a problem of
-                    # the whole company, not of the customer's address.
-                    delivery.company_id._email_distribution_notify_admins(
-                        failure.reason, line.message, line.remedy
-                    )
-            delivery._settle()
-        Bounce._log(
-            message_dict,
-            dict(
-                log_vals,
-                note=self.env._(
-                    "Applied to %(count)s recipient(s): %(addresses)s",
-                    count=len(touched),
-                    addresses=", ".join(touched.mapped("email")),
-                )
-                if touched
-                else self.env._("Names none of the mail's recipients."),
-            ),
-        )
-        return bool(touched)
+        return touched, failures
 
     @api.model
     def _process_check_bounce(self, message_dict, quoted, tokens, kind):

@@ -1,5 +1,6 @@
 from . import test_access
 from . import test_bounce_gateway
+from . import test_bounce_reasons
 from . import test_bounces
 from . import test_demo_loop
 from . import test_formats

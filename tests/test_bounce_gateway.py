@@ -68,7 +68,7 @@ class TestBounceGateway(SendingCase):
             )
 
     def test_deeply_nested_bounce_does_not_break_the_gateway(self):
-        move, delivery = self.sent_delivery()
+        _move, delivery = self.sent_delivery()
         raw = nested_bounce(300, delivery.mail_message_id)
         with mute_logger(
             "odoo.addons.account_email_distribution.models.mail_thread",
@@ -81,7 +81,7 @@ class TestBounceGateway(SendingCase):
         self.assertIn(delivery.state, ("sent", "hard_bounce"))
 
     def test_a_failing_bounce_handler_lets_odoo_go_on(self):
-        move, delivery = self.sent_delivery()
+        _move, delivery = self.sent_delivery()
         raw = self.sample("dsn_postfix_hard.eml", delivery)
         with (
             patch(f"{DELIVERY_MODULE}.classify_message", side_effect=RecursionError),

@@ -140,10 +140,10 @@ class TestBounces(SendingCase):
             company_ids=[(6, 0, self.company.ids)],
         )
         _move, delivery = self.sent_invoice()
-        self.feed("dsn_o365_blocked.eml", delivery)
+        # The recipient's own mailbox refuses us: that address is held.
+        self.feed("dsn_o365_recipient_refuses.eml", delivery)
         self.assertEqual(delivery.state, "blocked")
-        self.assertIn("Spamhaus", delivery.message)
-        self.assertIn("allow the sender", delivery.remedy)
+        self.assertIn("does not accept mail from you", delivery.message)
         flag = self.env["email.distribution.address"].search(
             [("email", "=", "ap@dir.example")]
         )
@@ -161,6 +161,21 @@ class TestBounces(SendingCase):
         self.assertTrue(flag.cleared_date)
         resent = self.make_invoices(self.customer)
         self.assertEqual(resent.email_distribution_delivery_ids.state, "queued")
+
+    def test_block_list_of_our_server_holds_no_address(self):
+        """Spamhaus lists our sending IP: the customer's address is fine."""
+        _move, delivery = self.sent_invoice()
+        self.feed("dsn_o365_blocked.eml", delivery)
+        self.assertEqual(delivery.state, "blocked")
+        self.assertIn("Spamhaus", delivery.message)
+        self.assertIn("block list", delivery.remedy)
+        self.assertFalse(
+            self.env["email.distribution.address"].search(
+                [("email", "=", "ap@dir.example")]
+            )
+        )
+        later = self.make_invoices(self.customer)
+        self.assertEqual(later.email_distribution_delivery_ids.state, "queued")
 
     def test_delay_autoreply_unrelated_and_forged_change_nothing(self):
         move, delivery = self.sent_invoice()
@@ -203,6 +218,6 @@ class TestBounces(SendingCase):
         self.assertEqual(
             settings.email_distribution_bounce_address, self.bounce_address
         )
-        self.assertIn(
-            "incoming mail server", settings.email_distribution_bounce_warning
-        )
+        # Whether bounces come back is what the bounce-path check tells.
+        self.assertIn("bounce-path check", settings.email_distribution_bounce_warning)
+        self.assertFalse(settings.email_distribution_bounce_check_state)

@@ -2,36 +2,28 @@
 """Nothing stuck in Queued, one bad delivery never stalls the queue, and the
 truth is kept per recipient."""
 
-import socket
 from datetime import timedelta
 
-from aiosmtpd.controller import Controller
 from freezegun import freeze_time
 
 from odoo.tests import tagged
 from odoo.tools import file_open, mute_logger
 
 from .common_sending import SendingCase
-from .smtp_sink import SinkHandler
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from .smtp_sink import SinkHandler, SmtpSink
 
 
 class Refuse421Handler(SinkHandler):
     """Answers 421 to MAIL FROM, as a relay shutting down does."""
 
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+    async def handle_MAIL(self, _server, _session, _envelope, _address, _options):
         return "421 4.3.2 Service shutting down, closing transmission channel"
 
 
 class DropHandler(SinkHandler):
     """Drops the connection at MAIL FROM."""
 
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+    async def handle_MAIL(self, server, _session, _envelope, _address, _options):
         server.transport.close()
         return "421 4.4.2 Connection dropped"
 
@@ -44,18 +36,17 @@ class ScriptedSmtpCase(SendingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.handler = cls.handler_class()
-        cls.controller = Controller(
-            cls.handler, hostname="127.0.0.1", port=_free_port()
+        sink_class = type(
+            "ScriptedSink", (SmtpSink,), {"handler_class": cls.handler_class}
         )
-        cls.controller.start()
-        cls.addClassCleanup(cls.controller.stop)
+        cls.handler = sink_class().start()
+        cls.addClassCleanup(cls.handler.stop)
         cls.env["ir.mail_server"].search([]).active = False
         cls.env["ir.mail_server"].create(
             {
                 "name": "Scripted loopback",
                 "smtp_host": "127.0.0.1",
-                "smtp_port": cls.controller.port,
+                "smtp_port": cls.handler.port,
                 "smtp_encryption": "none",
             }
         )
@@ -64,6 +55,8 @@ class ScriptedSmtpCase(SendingCase):
         self.run_distribution_cron()
         with mute_logger("odoo.addons.base.models.ir_mail_server", "mail.log"):
             self.run_mail_cron()
+        # The mail side wakes the sending cron, which closes settled runs.
+        self.run_distribution_cron()
 
 
 @tagged("post_install", "-at_install")
@@ -261,4 +254,6 @@ class TestMailTakenAway(SendingCase):
         self.assertIn("cancelled in Odoo's mail queue", first.message)
         self.assertIn("deleted from Odoo's mail queue", second.message)
         self.assertFalse(first.mail_id)
+        # The sending cron, woken by the settlement, closes the run.
+        self.run_distribution_cron()
         self.assertNotEqual(first.run_id.state, "running")

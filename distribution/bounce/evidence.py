@@ -46,6 +46,8 @@ def to_failure(record, context="", fallback_codes=(None, None), final=True):
     no reason and its status is missing or generic; *fallback_codes* (status,
     reply code found anywhere in the bounce) are used only then.
     """
+    # pylint cannot see that the matchers' results are tuples when truthy.
+    # pylint: disable=unsubscriptable-object
     status = record.status
     reply = record.reply_code
     evidence = record.evidence or ""

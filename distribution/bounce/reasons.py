@@ -933,6 +933,8 @@ def explain(
     temporary code on a final failure can still be a bad address); *phrase*
     is :func:`phrase_reason` of *text* when the caller already has it.
     """
+    # pylint cannot see that the matchers' results are tuples when truthy.
+    # pylint: disable=unsubscriptable-object
     status = normalise_status(status)
     reply_code = str(reply_code).strip() if reply_code else None
     text = text or ""

@@ -49,7 +49,7 @@ TEMPLATES = {
         "address, then resend."
     ),
     "mailbox_moved": _(
-        "The address has moved: ask the customer for their new address, then " "resend."
+        "The address has moved: ask the customer for their new address, then resend."
     ),
     "mailbox_full": _(
         "The customer's mailbox is full: the delivery is retried automatically; "
