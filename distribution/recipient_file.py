@@ -1137,7 +1137,8 @@ def _check_row(row_number, cells, problems, first_rows, delimiter):
             or _CONTROL.search(number)
         ):
             errors += _customer_number_errors(row_number, number)
-        if number:
+        # A number too long is already an error: not kept for the duplicates.
+        if number and len(number) <= MAX_CUSTOMER_NUMBER_LENGTH:
             first = first_rows.setdefault(number, row_number)
             if first != row_number:
                 errors.append(
