@@ -210,12 +210,33 @@ def xlsx_empty_rows(path, count):
     write_sheet(path, chunks())
 
 
+def xlsx_one_huge_cell(path):
+    """One cell of 60 M broken addresses (180 MB of text, 170 KB zipped)."""
+
+    def chunks():
+        yield b'<row r="1"><c t="inlineStr"><is><t>10023</t></is></c>'
+        yield b'<c t="inlineStr"><is><t>'
+        for _ in range(60):
+            yield b"x@ " * 1_000_000
+        yield b"</t></is></c></row>"
+
+    write_sheet(path, chunks())
+
+
+def csv_long_cells(path):
+    """6 500 rows whose column B holds 1 000 broken addresses (20 MB)."""
+    cell = "x@ " * 1000
+    path.write_text("".join(f"{n};{cell}\n" for n in range(6_500)))
+
+
 INPUTS = {
     "csv: 1 row, 20 M empty cells": ("csv", csv_one_row_empty_cells),
     "csv: 1 row, 10 M values": ("csv", csv_one_row_values),
     "csv: 100k rows x 90 values": ("csv", csv_many_rows_many_cells),
     "csv: 100k rows all errors": ("csv", csv_100k_error_rows),
+    "csv: 6 500 cells of 1 000 errors": ("csv", csv_long_cells),
     "xlsx: 1 row, 12 M cells": ("xlsx", xlsx_one_huge_row),
+    "xlsx: one 180 MB cell": ("xlsx", xlsx_one_huge_cell),
     "xlsx: rows of 16 384 cells": ("xlsx", xlsx_rows_of_excel_width),
     "xlsx: 100k rows, cell in XFD": ("xlsx", xlsx_far_column_cells),
     "xlsx: 1 048 575 empty rows": (

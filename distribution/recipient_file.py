@@ -60,10 +60,15 @@ MAX_ERRORS = 1000
 MAX_COLUMNS = 16
 # Longest CSV line read: a valid row needs some 13 000 characters at most.
 MAX_LINE_CHARS = 1024 * 1024
+# Excel's longest cell; a longer cell of columns A-C is one error, unread.
+MAX_CELL_CHARS = 32767
 # Excel's widest row; a worksheet row with more cell elements is refused.
 MAX_SHEET_ROW_CELLS = 16384
 # Excel's longest sheet; a worksheet with more row elements is refused.
 MAX_SHEET_ROWS = 1048576
+# Longest text between two tags of a workbook's XML (a cell holds ~200 KB).
+MAX_XML_TEXT = 1024 * 1024
+_SCAN_CHUNK = MAX_XML_TEXT  # a longer gap must then span two chunks
 DOCUMENT_TYPES = ("invoice", "other")
 DELIMITERS = ("\t", ";", ",")
 # Excel keeps 15 significant digits: a longer number typed in a cell that is
@@ -559,9 +564,9 @@ def _scan_parts(archive):
     it keeps an emptied element per row until the sheet ends.  Every part is
     scanned before openpyxl opens anything, whatever the workbook says its
     sheets are, and a row with more cell elements, or a part with more rows,
-    than Excel allows is refused.  The unpacked size was checked, so this
-    reads a bounded amount; chunks are cut before their last ``<`` so that
-    no tag is split.
+    than Excel allows is refused, as is an absurdly long text node.  The
+    unpacked size was checked, so this reads a bounded amount; chunks are
+    cut before their last ``<`` so that no tag is split.
     """
     with_formulas = set()
     for info in archive.infolist():
@@ -574,10 +579,16 @@ def _scan_part(archive, info):
     formulas = False
     cells = 0  # cell elements of the current row so far
     rows = 0
+    run = 0  # bytes since the last "<", in an XML part
+    xml = None
     with archive.open(info) as stream:
         carry = b""
         while True:
-            chunk = stream.read(1024 * 1024)
+            chunk = stream.read(_SCAN_CHUNK)
+            if xml is None:
+                xml = chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+            if xml:
+                run = _text_run(chunk, run)
             buffer = carry + chunk
             cut = buffer.rfind(b"<") if chunk else len(buffer)
             if cut <= 0:
@@ -591,6 +602,39 @@ def _scan_part(archive, info):
                 raise _too_many_sheet_rows()
             if not chunk:
                 return formulas
+
+
+def _text_run(chunk, run):
+    """Bytes since the last ``<`` after *chunk*; raises when text is absurd.
+
+    expat and openpyxl build a text node as one string, so a single node of
+    190 MB (a cell of millions of addresses) costs some 500 MB.  A gap
+    between two ``<`` longer than a chunk must span chunks, so tracking the
+    gap across chunk edges is enough.
+    """
+    first = chunk.find(b"<")
+    if first == -1:
+        run += len(chunk)
+    elif run + first > MAX_XML_TEXT:
+        raise _text_too_long()
+    else:
+        run = len(chunk) - chunk.rfind(b"<") - 1
+    if run > MAX_XML_TEXT:
+        raise _text_too_long()
+    return run
+
+
+def _text_too_long():
+    return FileError(
+        CoreMessage(
+            _(
+                "The workbook holds more than %(size)s MB of text in one piece, "
+                "far more than a cell can hold; it is damaged or was not saved "
+                "by a spreadsheet program."
+            ),
+            size=_megabytes(MAX_XML_TEXT),
+        )
+    )
 
 
 def _count_row_cells(text, cells):
@@ -782,7 +826,35 @@ def _xlsx_row(row_number, row_cells, formula_cells):
         return None
     if len(cells) < 3:
         cells += [""] * (3 - len(cells))
-    return row_number, cells, problems
+    return row_number, cells, problems + _long_cells(row_number, cells)
+
+
+def _long_cells(row_number, cells):
+    """One problem per cell of columns A to C longer than Excel allows.
+
+    Such a cell is emptied and not validated: a cell of millions of broken
+    addresses would otherwise give millions of errors before the cap.
+    """
+    problems = ()
+    for index in range(3):
+        if len(cells[index]) > MAX_CELL_CHARS:
+            problems += (
+                RowError(
+                    row_number,
+                    column_letter(index),
+                    CoreMessage(
+                        _(
+                            "The cell holds %(length)s characters, more than "
+                            "the %(max)s a spreadsheet cell can hold; it was "
+                            "not read."
+                        ),
+                        length=len(cells[index]),
+                        max=MAX_CELL_CHARS,
+                    ),
+                ),
+            )
+            cells[index] = ""
+    return problems
 
 
 def _sample_lines(text, limit=50):
@@ -859,7 +931,7 @@ def _csv_rows(text, encoding=None):
                     continue
                 if len(cells) < 3:
                     cells += [""] * (3 - len(cells))
-                yield row_number, cells, problems
+                yield row_number, cells, problems + _long_cells(row_number, cells)
         except csv.Error as err:
             raise FileError(
                 CoreMessage(
@@ -1065,7 +1137,8 @@ def _check_row(row_number, cells, problems, first_rows, delimiter):
             or _CONTROL.search(number)
         ):
             errors += _customer_number_errors(row_number, number)
-        if number:
+        # A number too long is already an error: not kept for the duplicates.
+        if number and len(number) <= MAX_CUSTOMER_NUMBER_LENGTH:
             first = first_rows.setdefault(number, row_number)
             if first != row_number:
                 errors.append(

@@ -1232,3 +1232,41 @@ def test_every_part_is_scanned_whatever_its_name():
     data = _raw_xlsx(row).replace(b"sheet1.xml", b"sheet1.bin")
     with pytest.raises(FileError, match="more than 16384 cells"):
         check_file(data, "x.xlsx")
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_cell_longer_than_excel_allows_is_one_error(kind):
+    long_cell = "x@ " * 11_000
+    rows = [("1", long_cell), ("2", "a@example.com", "y" * 32_768), ("3", "b@x.fi")]
+    if kind == "csv":
+        data = "".join(";".join(row) + "\n" for row in rows).encode()
+    else:  # openpyxl would cut the strings at 32 767 characters on saving
+        data = _raw_xlsx(
+            b"".join(
+                b'<row r="%d">' % number
+                + b"".join(
+                    _inline(f"{letter}{number}", value)
+                    for letter, value in zip("ABC", row, strict=False)
+                )
+                + b"</row>"
+                for number, row in enumerate(rows, 1)
+            )
+        )
+    report = check_file(data, f"x.{kind}")
+    assert [(e.row, e.column) for e in report.errors] == [(1, "B"), (2, "C")]
+    assert "The cell holds 32999 characters, more than the 32767" in (
+        report.errors[0].text
+    )
+    assert [entry.customer_number for entry in report.entries] == ["3"]
+
+
+def test_xlsx_text_node_longer_than_any_cell_is_refused():
+    cell = b'<c t="inlineStr"><is><t>' + b"x@ " * 400_000 + b"</t></is></c>"
+    row = b'<row r="1">' + _inline("A1", "1") + cell + b"</row>"
+    with pytest.raises(FileError, match="more than 1 MB of text in one piece"):
+        check_file(_raw_xlsx(row), "x.xlsx")
+    # A long but possible cell is read (and refused as a cell).
+    cell = b'<c t="inlineStr"><is><t>' + b"x@ " * 100_000 + b"</t></is></c>"
+    row = b'<row r="1">' + _inline("A1", "1") + cell + b"</row>"
+    report = check_file(_raw_xlsx(row), "x.xlsx")
+    assert [(e.row, e.column) for e in report.errors] == [(1, "B")]
