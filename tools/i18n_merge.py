@@ -16,8 +16,8 @@ not "untranslated": it carries the translator comment ``same as the source``
 (``SAME_AS_SOURCE``), which this tool adds when it empties one and keeps
 across merges; tests_tools/test_translations.py accepts only those empty.
 
-``--check`` changes nothing: it only reports (the .po files that are out of
-date and the untranslated entries).
+``--check`` changes nothing: it only reports the .po files that are out of
+date and the untranslated entries (exit code 1 when there is either).
 
 Needs polib (Odoo's own requirement, so any Odoo virtual environment has it).
 """
@@ -104,12 +104,13 @@ def main(argv=None):
     args = parser.parse_args(argv)
     pot = polib.pofile(str(POT))
     langs = args.langs or sorted(path.stem for path in I18N.glob("*.po"))
-    missing_total = 0
+    missing_total = stale = 0
     for lang in langs:
         po_path = I18N / f"{lang}.po"
         new, text, changed = merge(pot, po_path)
         if changed and args.check:
             print(f"{po_path.relative_to(ROOT)}: out of date with the .pot")
+            stale += 1
         elif changed:
             po_path.write_text(text, encoding="utf-8")
             print(f"{po_path.relative_to(ROOT)}: updated")
@@ -122,7 +123,7 @@ def main(argv=None):
         for entry in untranslated:
             where = entry.occurrences[0][0] if entry.occurrences else ""
             print(f"    {where}: {entry.msgid[:100]!r}")
-    return 1 if missing_total else 0
+    return 1 if missing_total or stale else 0
 
 
 if __name__ == "__main__":
