@@ -17,3 +17,4 @@ from . import test_security
 from . import test_sending
 from . import test_settings
 from . import test_tour
+from . import test_translations
