@@ -2,6 +2,7 @@ from . import test_bounces
 from . import test_demo_loop
 from . import test_formats
 from . import test_import_wizard
+from . import test_one_channel
 from . import test_parallel_pdf
 from . import test_recipient
 from . import test_security
