@@ -2,16 +2,17 @@
 """One e-mail channel: Odoo's Send wizard, batch send and its cron e-mail
 distributed invoices through e-mail distribution, never a second time."""
 
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common_sending import SendingCase
 from .test_formats import StructuredFormatsCase
 
 
 class OneChannelMixin:
-    def send_wizard(self, move, **values):
+    def send_wizard(self, move, user=None, **values):
         return (
             self.env["account.move.send.wizard"]
+            .with_user(user or self.env.user)
             .with_context(active_model="account.move", active_ids=move.ids)
             .create(values)
         )
@@ -220,6 +221,46 @@ class TestOneChannel(OneChannelMixin, SendingCase):
             self.assertEqual(
                 self.received_for(move)[0]["rcpt_tos"], ["billing@doc.example"]
             )
+
+    def test_customer_sending_method_is_respected(self):
+        """The customer's method is the default, as in Odoo; e-mail chosen
+        by the user still goes through the distribution."""
+        partner = self.env["res.partner"].create(
+            {"name": "By hand", "email": "hand@doc.example"}
+        )
+        partner.with_company(self.company).invoice_sending_method = "manual"
+        move = self.make_invoices(partner)
+        at_posting = move.email_distribution_delivery_ids
+        self.assertEqual(self.send_wizard(move).sending_methods, ["manual"])
+        self.send(self.batch_wizard(move | self.make_invoices(partner)))
+        self.run_send_cron()
+        self.assertEqual(move.email_distribution_delivery_ids, at_posting)
+        self.deliver_everything()
+        self.assertEqual(len(self.received_for(move)), len(at_posting))
+        chosen = self.post_undistributed(partner)
+        self.send(self.send_wizard(chosen, sending_methods=["email"]))
+        self.assertEqual(chosen.email_distribution_state, "queued")
+        self.deliver_everything()
+        self.assertEqual(self.received_for(chosen)[0]["rcpt_tos"], ["hand@doc.example"])
+
+    def test_invoicing_user_sends_through_the_distribution(self):
+        user = new_test_user(
+            self.env,
+            login="aed_send_user",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
+        )
+        move = self.post_undistributed(self.dir_customer)
+        wizard = self.send_wizard(move, user=user)
+        self.assertIn(
+            "ap@dir.example", wizard.alerts["account_email_distribution"]["message"]
+        )
+        self.send(wizard)
+        self.assertEqual(move.email_distribution_state, "queued")
+        self.deliver_everything()
+        self.assertEqual(len(self.received_for(move)), 1)
+        self.assertEqual(move.email_distribution_state, "sent")
 
     def test_distribution_off_leaves_odoo_send_untouched(self):
         self.company.email_distribution_enabled = False
