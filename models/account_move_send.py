@@ -35,8 +35,8 @@ class AccountMoveSend(models.AbstractModel):
 
     @api.model
     def _get_default_sending_method(self, move):
-        # The method the user chose in the wizard is the customer's method for
-        # the delivery queued from it.
+        # Set while queuing from Send: the user chose e-mail, so routing that
+        # skips customers whose own method is not e-mail must not drop it.
         return self.env.context.get(
             "email_distribution_sending_method"
         ) or super()._get_default_sending_method(move)
