@@ -27,6 +27,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/email_distribution_recipient_import_views.xml",
+        "wizards/account_move_send_wizard_views.xml",
         "views/account_email_distribution_menus.xml",
     ],
     "demo": ["demo/email_distribution_demo.xml"],

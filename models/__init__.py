@@ -12,3 +12,4 @@ from . import mail_mail
 from . import ir_mail_server
 from . import mail_thread
 from . import ir_actions_report
+from . import account_move_send

@@ -6,6 +6,7 @@ from . import test_demo_loop
 from . import test_formats
 from . import test_headers
 from . import test_import_wizard
+from . import test_one_channel
 from . import test_parallel_pdf
 from . import test_odoo_flags
 from . import test_posted_invoice
