@@ -82,7 +82,11 @@ def classify_smtp_reply(code, text, stage=RCPT):
     text = " ".join(_text(text).split())
     match = _ENHANCED.search(text)
     status = match.group(1) if match else None
-    verdict = explain(status, reply_code, text, stage)
+    # A 4xx at sending time is a temporary refusal that we retry, not a
+    # final failure: "421 Service shutting down" at MAIL is server trouble,
+    # not a block of our sender.
+    temporary = (reply_code or "").startswith("4") or (status or "").startswith("4")
+    verdict = explain(status, reply_code, text, stage, final=not temporary)
     category = verdict.category
     message = f"{reply_code} {text}".strip() if reply_code else text
     return SmtpOutcome(

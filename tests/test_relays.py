@@ -129,24 +129,43 @@ class TestRelays(SendingCase):
         self.assertIn(line.correlation_token, sent["References"])
         self.sink.dsns.clear()
 
-    def test_someone_elses_bounce_is_ignored_and_listed_unmatched(self):
-        move = self.make_invoices(self.customer)
-        self.run_distribution_cron()
-        self.run_mail_cron()
-        dsn = self.sink.dsns.pop()
-        token = move.email_distribution_delivery_ids.attempt_ids.correlation_token
-        message_id = move.email_distribution_delivery_ids.mail_message_id
-        other = (
-            dsn.replace(token.encode(), b"aed-" + b"0" * 20)
-            .replace(message_id.encode(), b"<someone.else@elsewhere.example>")
-            .replace(b"References:", b"X-Old-References:")
-        )
-        self.env["mail.thread"].message_process(False, other)
-        self.assertEqual(move.email_distribution_state, "sent")
-        log = self.Bounce.search([], limit=1)
-        self.assertEqual(log.matched_by, "none")
-        self.assertFalse(log.company_id)
-        self.assertIn("no Message-Id and no correlation token", log.note)
+    def test_someone_elses_bounce_is_ignored_through_every_relay_and_path(self):
+        for name, modes in MODES.items():
+            for arrival in ("bounce address", "catchall", "sender mailbox"):
+                with self.subTest(relay=name, arrival=arrival):
+                    self.release_held()
+                    self.sink.relay = set(modes)
+                    move = self.make_invoices(self.customer)
+                    self.run_distribution_cron()
+                    self.run_mail_cron()
+                    dsn = self.sink.dsns.pop()
+                    line = move.email_distribution_delivery_ids.attempt_ids
+                    # The same bounce, but of a mail that is not ours: no
+                    # Message-Id and no token of this database in it.
+                    other = (
+                        dsn.replace(
+                            line.correlation_token.encode(), b"aed-" + b"0" * 20
+                        )
+                        .replace(
+                            line.mail_message_id.encode(),
+                            b"<someone.else@elsewhere.example>",
+                        )
+                        .replace(b"References:", b"X-Old-References:")
+                    )
+                    mailbox = {
+                        "bounce address": b"bounce@company.example",
+                        "catchall": b"catchall@company.example",
+                        "sender mailbox": b"invoices@company.example",
+                    }[arrival]
+                    other = re.sub(
+                        rb"^To: .*$", b"To: " + mailbox, other, count=1, flags=re.M
+                    )
+                    self.env["mail.thread"].message_process(False, other)
+                    self.assertEqual(move.email_distribution_state, "sent")
+                    log = self.Bounce.search([], limit=1)
+                    self.assertEqual(log.matched_by, "none")
+                    self.assertFalse(log.company_id)
+                    self.assertIn("no Message-Id and no correlation token", log.note)
 
     def check_bounce_path(self, modes=(), arrival="bounce address"):
         self.sink.relay = set(modes)
@@ -156,26 +175,34 @@ class TestRelays(SendingCase):
         self.assertTrue(check.test_address.endswith("@bounce-check.invalid"))
         self.assertEqual(len(self.sink.dsns), 1)
         dsn = self.sink.dsns.pop()
-        if arrival == "sender mailbox":
-            dsn = re.sub(
-                rb"^To: .*$", b"To: invoices@company.example", dsn, count=1, flags=re.M
-            )
+        mailbox = {
+            "bounce address": b"bounce@company.example",
+            "sender mailbox": b"invoices@company.example",
+        }[arrival]
+        dsn = re.sub(rb"^To: .*$", b"To: " + mailbox, dsn, count=1, flags=re.M)
         self.env["mail.thread"].message_process(False, dsn)
         return check
 
     def test_bounce_path_check_reports_what_happened(self):
-        check = self.check_bounce_path()
-        self.assertEqual(check.state, "ok")
-        self.assertIn("Bounces reach Odoo", check.result)
-        self.assertIn("bounce@company.example", check.result)
-        check = self.check_bounce_path(("rewrite-return-path",))
-        self.assertEqual(check.state, "ok")
-        self.assertIn("rewrites the Return-Path", check.result)
-        self.assertIn("invoices@company.example", check.result)
-        check = self.check_bounce_path(("replace-message-id",))
-        self.assertEqual(check.state, "rewritten")
-        self.assertIn("Message-Id was rewritten", check.result)
-        self.assertIn("correlation token", check.result)
+        expected = {
+            ("direct", "bounce address"): ("ok", "via the bounce address"),
+            ("direct", "sender mailbox"): ("ok", "rewrites the Return-Path"),
+            ("google", "sender mailbox"): ("ok", "rewrites the Return-Path"),
+            ("google", "bounce address"): ("ok", "via the bounce address"),
+            ("ses", "bounce address"): ("rewritten", "Message-Id was rewritten"),
+            ("ses", "sender mailbox"): ("rewritten", "correlation token"),
+            ("stripping", "bounce address"): ("ok", "via the bounce address"),
+            ("google+ses", "sender mailbox"): ("rewritten", "rewrites the Return-Path"),
+        }
+        for (name, arrival), (state, words) in expected.items():
+            with self.subTest(relay=name, arrival=arrival):
+                check = self.check_bounce_path(MODES[name], arrival)
+                self.assertEqual(check.state, state)
+                self.assertIn(words, check.result)
+                if arrival == "sender mailbox":
+                    self.assertIn("invoices@company.example", check.result)
+                else:
+                    self.assertIn("bounce@company.example", check.result)
 
     def test_bounce_path_check_without_bounce_times_out_with_advice(self):
         self.sink.relay = set()
