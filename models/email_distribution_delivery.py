@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import config, format_datetime
+from odoo.tools import config, format_datetime, plaintext2html
 
 from ..distribution.bounce import REASONS
 from ..distribution.bounces import classify_message
@@ -442,11 +442,16 @@ class EmailDistributionDelivery(models.Model):
                     delivery.id,
                     exc_info=True,
                 )
-                reason = self.env._(
-                    "The e-mail could not be prepared: %(error)s",
-                    error=exc.args[0]
+                # Outside the _() call: Odoo's string extractor (babel) cannot
+                # read an f-string among a translated call's arguments and
+                # then skips every string of this file.
+                error = (
+                    exc.args[0]
                     if isinstance(exc, UserError) and exc.args
-                    else f"{type(exc).__name__}: {exc}",
+                    else f"{type(exc).__name__}: {exc}"
+                )
+                reason = self.env._(
+                    "The e-mail could not be prepared: %(error)s", error=error
                 )
             if reason:
                 delivery._fail_internal(
@@ -1121,14 +1126,17 @@ class EmailDistributionDelivery(models.Model):
         if todo:
             note += "\n" + self.env._("What to do: %(remedy)s", remedy=todo)
         activity = move._email_distribution_open_activities()[:1]
+        # The note is HTML: escaped, so that "<ap@x.example>" in a server's
+        # answer is shown, not dropped as a tag.
+        note_html = plaintext2html(note)
         if activity:
-            activity.note = note
+            activity.note = note_html
         else:
             user = self.user_id or move.invoice_user_id or self.env.user
             move.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("E-mail delivery failed"),
-                note=note,
+                note=note_html,
                 user_id=user.id,
             )
         self.sudo().notified = True

@@ -3,6 +3,7 @@ from email.utils import formataddr
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import plaintext2html
 
 from .address_gate import checked_addresses, display_name_refusal
 
@@ -150,13 +151,16 @@ class ResCompany(models.Model):
         partner.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=summary,
-            note=self.env._(
-                "Receiving servers refuse mail of %(company)s itself (%(reason)s), "
-                "not a customer's address: %(message)s\nWhat to do: %(todo)s",
-                company=self.name,
-                reason=reason,
-                message=message,
-                todo=todo,
+            note=plaintext2html(
+                self.env._(
+                    "Receiving servers refuse mail of %(company)s itself "
+                    "(%(reason)s), not a customer's address: %(message)s\n"
+                    "What to do: %(todo)s",
+                    company=self.name,
+                    reason=reason,
+                    message=message,
+                    todo=todo,
+                )
             ),
             user_id=(admin or self.env.ref("base.user_admin")).id,
         )

@@ -186,3 +186,23 @@ def test_translations_keep_placeholders_and_markup(lang):
         if markup(entry.msgid) != markup(entry.msgstr):
             problems.append(f"markup differs in {entry.msgid[:60]!r}")
     assert not problems, f"{lang}:\n" + "\n".join(problems)
+
+
+def test_every_python_file_is_readable_by_odoos_string_extractor():
+    """Odoo exports code strings with babel; a file babel cannot read (an
+    f-string among a translated call's arguments) silently loses every one of
+    its strings from the .pot."""
+    extract = pytest.importorskip("babel.messages.extract")
+    root = pathlib.Path(__file__).resolve().parent.parent
+    skip = {".venv", ".odoo-run", ".git", "bench", "tools", "tests_core"}
+    skip.add("tests_tools")
+    failures = []
+    for path in sorted(root.rglob("*.py")):
+        if skip & set(path.relative_to(root).parts):
+            continue
+        with open(path, "rb") as handle:
+            try:
+                list(extract.extract("python", handle, keywords={"_": None}))
+            except Exception as err:  # report every file
+                failures.append(f"{path.relative_to(root)}: {err!r}")
+    assert not failures, failures
