@@ -49,6 +49,12 @@ class AccountMove(models.Model):
     email_distribution_attempt_count = fields.Integer(
         compute="_compute_email_distribution_attempt_count"
     )
+    email_distribution_next_attempt_date = fields.Datetime(
+        string="Next E-mail Retry",
+        compute="_compute_email_distribution_next_attempt_date",
+        help="When the soft-bounced recipients of the latest delivery are tried "
+        "again.",
+    )
 
     @api.depends("partner_id.email", "move_type", "state")
     def _compute_email_distribution_address(self):
@@ -88,6 +94,12 @@ class AccountMove(models.Model):
             last = move.email_distribution_delivery_ids.sorted("id")[-1:]
             move.email_distribution_state = last.state or "not_applicable"
             move.email_distribution_message = last.message or False
+
+    @api.depends("email_distribution_delivery_ids.next_attempt_date")
+    def _compute_email_distribution_next_attempt_date(self):
+        for move in self:
+            last = move.email_distribution_delivery_ids.sorted("id")[-1:]
+            move.email_distribution_next_attempt_date = last.next_attempt_date
 
     def _compute_email_distribution_attempt_count(self):
         groups = self.env["email.distribution.attempt"]._read_group(
@@ -357,6 +369,16 @@ class AccountMove(models.Model):
         if len(runs) == 1:
             action.update(res_id=runs.id, view_mode="form", views=[(False, "form")])
         return action
+
+    def action_email_distribution_preview(self):
+        """The e-mail of the invoice's latest delivery."""
+        self.ensure_one()
+        delivery = self.email_distribution_delivery_ids.sorted("id")[-1:]
+        if not delivery:
+            raise UserError(
+                self.env._("This invoice has no e-mail delivery to preview.")
+            )
+        return delivery.action_preview()
 
     def action_view_email_distribution_attempts(self):
         self.ensure_one()
