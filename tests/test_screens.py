@@ -1,8 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import tagged
 
+from ..distribution.directory_sync import REPLACE
 from ..models.email_distribution_attempt import summary_line
+from .common import EmailDistributionCase, csv_file
 from .common_sending import SendingCase
+from .test_formats import StructuredFormatsCase
 
 
 @tagged("post_install", "-at_install")
@@ -127,3 +130,65 @@ class TestScreens(SendingCase):
         entry = self.Recipient.search([("customer_number", "=", "10023")])
         self.assertEqual(entry.held_addresses, "ar@dir.example")
         self.assertIn("550 5.1.1", entry.hold_message)
+
+
+class TestImportScreens(EmailDistributionCase):
+    def test_dialog_keeps_its_title_and_close_reloads(self):
+        wizard = self.import_wizard(csv_file("10023;a@example.com\n"), "d.csv")
+        self.assertEqual(wizard.action_preview()["name"], "Import Recipients")
+        self.assertEqual(wizard.action_import()["name"], "Import Recipients")
+        self.assertEqual(wizard.action_close()["tag"], "soft_reload")
+
+    def test_template_in_replace_mode_touches_no_real_entry(self):
+        self.Recipient.create(
+            {"customer_number": "10023", "email_to": "real@customer.example"}
+        )
+        for kind in ("csv", "xlsx"):
+            with self.subTest(kind=kind):
+                template = self.import_wizard(False, False)
+                template.with_context(template_format=kind).action_download_template()
+                wizard = self.import_wizard(
+                    template.template_file, template.template_filename, mode=REPLACE
+                )
+                wizard.action_preview()
+                self.assertEqual(wizard.error_count, 0)
+                self.assertEqual(wizard.changed_count, 0)
+                self.assertEqual(wizard.new_count, 3)
+                self.assertEqual(wizard.archived_count, 1, "the real entry")
+                self.assertEqual(wizard.unchanged_count, 0)
+
+    def test_display_name_is_refused_with_the_address_shown(self):
+        wizard = self.import_wizard(csv_file("10023;Bad Name <x@y.example>\n"), "d.csv")
+        wizard.action_preview()
+        self.assertEqual(wizard.error_count, 1)
+        message = wizard.error_ids.message
+        self.assertIn("display names", message)
+        self.assertIn("write only the address x@y.example", message)
+        self.assertNotIn("Invalid address Bad:", message)
+
+
+@tagged("post_install", "-at_install")
+class TestFormatWarning(StructuredFormatsCase):
+    def test_export_checks_warn_on_the_draft_invoice(self):
+        """PDF + UBL without taxes fails in the run: the draft says so first."""
+        self.entry.format = "pdf_ubl"
+        move = self.make_invoices(self.buyer, post=False)
+
+        def warning(record):
+            # As in the form: each read is a new request.
+            record.invalidate_recordset(["email_distribution_format_warning"])
+            return record.email_distribution_format_warning
+
+        self.assertIn("Peppol", warning(move))
+        self.assertIn("at least one tax", warning(move))
+        self.assertNotIn("Number", warning(move), "a draft has no number yet")
+        self.entry.format = "pdf"
+        self.assertFalse(warning(move))
+        self.entry.format = "pdf_ubl"
+        taxed = self.make_invoices(
+            self.buyer, post=False, taxes=self.company_data["default_tax_sale"]
+        )
+        self.assertFalse(warning(taxed))
+        # Posted: the delivery's format decides.
+        move.action_post()
+        self.assertIn("at least one tax", warning(move))
