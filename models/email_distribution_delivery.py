@@ -4,6 +4,8 @@ import logging
 import threading
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import config, format_datetime
@@ -557,13 +559,19 @@ class EmailDistributionDelivery(models.Model):
         to = [address for address, kind in recipients if kind == "to"]
         cc = [address for address, kind in recipients if kind == "cc"]
         attachments = documents[move.sudo()]
+        # The chatter shows the e-mail itself, attachments included, as
+        # Odoo's own Send logs it; the first line says where it went.
+        header = self.env._(
+            "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
+            to=", ".join(to),
+            cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
+            n=attempt_no,
+        )
         note = move.sudo().message_post(
-            body=self.env._(
-                "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
-                to=", ".join(to),
-                cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
-                n=attempt_no,
-            ),
+            body=Markup("<p>%s</p>%s")
+            % (header, Markup(rendered.get("body_html") or "")),
+            subject=rendered.get("subject"),
+            attachment_ids=attachments.ids,
             subtype_xmlid="mail.mt_note",
             message_type="comment",
         )

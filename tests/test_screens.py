@@ -92,6 +92,19 @@ class TestScreens(SendingCase):
             delivery.id,
         )
 
+    def test_chatter_logs_the_email_with_its_attachments(self):
+        move = self.make_invoices(self.doc_customer)
+        self.run_distribution_cron()
+        delivery = move.email_distribution_delivery_ids
+        note = move.message_ids.filtered(
+            lambda m: "handed to the mail queue" in (m.body or "")
+        )
+        self.assertEqual(len(note), 1)
+        self.assertIn("Please find attached our invoice", note.body)
+        self.assertIn(move.name, note.subject)
+        self.assertTrue(note.attachment_ids)
+        self.assertEqual(note.attachment_ids, delivery.mail_id.attachment_ids)
+
     def test_run_counts_recipients_and_shows_its_lines(self):
         # One invoice to the directory (2 To + 1 CC), one to its document address.
         moves = self.make_invoices(self.dir_customer)
