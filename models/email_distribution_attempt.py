@@ -85,7 +85,6 @@ class EmailDistributionAttempt(models.Model):
         related="delivery_id.next_attempt_date", string="Next Retry"
     )
     message_summary = fields.Char(
-        string="Message Summary",
         compute="_compute_summaries",
         help="First line of the message; the line's form shows all of it.",
     )
