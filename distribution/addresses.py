@@ -62,6 +62,10 @@ _FAST_PATH = DOT_ATOM_TEXT is not None
 MAX_ADDRESS_LENGTH = 254
 
 _TOKEN = re.compile(r"[;,]|[^\s;,]+")
+# "Name <a@x.fi>" or "<a@x.fi>" as mail programs copy it: refused as one
+# element with the address shown, not split into "Name" and "<a@x.fi>".
+_NAMED = "\x00named\x00"
+_DISPLAY_NAME = re.compile(r"([^<>;,@\s][^<>;,@]*?)?\s*<([^<>\s;,]+@[^<>\s;,]+)>")
 # C0 and C1 controls (CR, LF, NUL, TAB, ESC, NEL, ...) and the Unicode line and
 # paragraph separators: none belongs in an address, all can break a header.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -314,9 +318,17 @@ def check_addresses(text):
     in order).  Callers that must report every problem at once (directory
     files) use this; :func:`parse_addresses` stops at the first.
     """
+    named = []
+    if text and "<" in text:
+        # Each one stands in the list as one element, in its place.
+        named = [_display_name_error(match) for match in _DISPLAY_NAME.finditer(text)]
+        text = _DISPLAY_NAME.sub(_NAMED, text)
     elements, errors = _split(text)
     addresses, seen = [], None
     for element in elements:
+        if element == _NAMED:
+            errors.append(named.pop(0))
+            continue
         # Elements hold no whitespace: what normalize_address strips is gone.
         normalized, reason = _syntax(element)
         if reason is not None:
@@ -331,6 +343,20 @@ def check_addresses(text):
             seen.add(key)
         addresses.append(normalized)
     return addresses, errors
+
+
+def _display_name_error(match):
+    return AddressError(
+        match.group(),
+        CoreMessage(
+            _(
+                "Invalid address %(text)s: display names and angle brackets are "
+                "not accepted; write only the address %(address)s."
+            ),
+            text=display_address(match.group().strip()),
+            address=display_address(match.group(2)),
+        ),
+    )
 
 
 def parse_addresses(text):

@@ -1310,12 +1310,18 @@ _TEMPLATE_COMMENTS = (
     "(or a semicolon or a comma).",
     "# Column C (optional): addresses in copy (CC) separated the same way.",
     "# One row per customer number. One address may serve several customer numbers.",
+    "# Write addresses only: display names (Name <ap@example.com>) are not accepted.",
+    "# The EXAMPLE-… rows only show the layout and match no customer: replace them "
+    "with your own rows. In Replace mode every entry missing from the file is "
+    "archived.",
 )
 _TEMPLATE_HEADER = ("Customer number", "E-mail", "CC")
+# Sample numbers that no real customer number looks like: importing the
+# template as it is must never overwrite a real entry.
 _TEMPLATE_ROWS = (
-    ("10023", "invoices@example.com", ""),
-    ("10024", "ap@example.com billing@example.com", "controller@example.com"),
-    ("10025", "invoices@example.com", ""),
+    ("EXAMPLE-1", "invoices@example.com", ""),
+    ("EXAMPLE-2", "ap@example.com billing@example.com", "controller@example.com"),
+    ("EXAMPLE-3", "invoices@example.com", ""),
 )
 
 

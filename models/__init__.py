@@ -8,6 +8,7 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import account_journal
 from . import mail_mail
 from . import ir_mail_server
 from . import mail_thread

@@ -1,11 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..distribution.addresses import AddressError, format_addresses, parse_addresses
 from ..distribution.routing import RoutingSettings, route_document
 from .address_gate import address_refusal, checked_addresses
-from .email_distribution_delivery import DELIVERY_STATES
+from .email_distribution_delivery import DELIVERY_STATES, EDI_FORMATS
+
+_logger = logging.getLogger(__name__)
 
 DISTRIBUTED_TYPES = ("out_invoice", "out_refund")
 
@@ -49,6 +53,17 @@ class AccountMove(models.Model):
     email_distribution_attempt_count = fields.Integer(
         compute="_compute_email_distribution_attempt_count"
     )
+    email_distribution_format_warning = fields.Text(
+        compute="_compute_email_distribution_format_warning",
+        help="What Odoo's own export checks say about the structured format "
+        "e-mail distribution will attach, before the invoice is sent.",
+    )
+    email_distribution_next_attempt_date = fields.Datetime(
+        string="Next E-mail Retry",
+        compute="_compute_email_distribution_next_attempt_date",
+        help="When the soft-bounced recipients of the latest delivery are tried "
+        "again.",
+    )
 
     @api.depends("partner_id.email", "move_type", "state")
     def _compute_email_distribution_address(self):
@@ -88,6 +103,79 @@ class AccountMove(models.Model):
             last = move.email_distribution_delivery_ids.sorted("id")[-1:]
             move.email_distribution_state = last.state or "not_applicable"
             move.email_distribution_message = last.message or False
+
+    def _compute_email_distribution_format_warning(self):
+        for move in self:
+            move.email_distribution_format_warning = (
+                move._origin._email_distribution_format_warning()
+                if move._origin
+                else False
+            )
+
+    def _email_distribution_format(self):
+        """The format e-mail distribution attaches: the latest delivery's, else
+        the directory entry's, else the company default (as routing decides)."""
+        self.ensure_one()
+        last = self.email_distribution_delivery_ids.sorted("id")[-1:]
+        if last.format:
+            return last.format
+        number = self.commercial_partner_id.ref
+        entry = (
+            self.env["email.distribution.recipient"]
+            ._directory_for(self.company_id, {number} if number else set(), "invoice")
+            .get((self.company_id.id, number))
+        )
+        return (entry and entry.format) or (
+            self.company_id._email_distribution_default_format("invoice")
+        )
+
+    def _email_distribution_format_warning(self):
+        """Odoo's own export checks for the structured format, before sending:
+        a customer without country or VAT fails here instead of in the run."""
+        self.ensure_one()
+        if (
+            self.move_type not in DISTRIBUTED_TYPES
+            or self.state == "cancel"
+            or not self.company_id.email_distribution_enabled
+            or self.ubl_cii_xml_id
+            or self.email_distribution_state == "sent"
+        ):
+            return False
+        edi_format = EDI_FORMATS.get(self._email_distribution_format())
+        if not edi_format or not self._need_ubl_cii_xml(edi_format):
+            return False
+        # An empty recordset of the builder model: test it against None.
+        builder = self.commercial_partner_id._get_edi_builder(edi_format)
+        if builder is None:
+            return False
+        try:
+            _xml, errors = builder._export_invoice(self)
+        except Exception:  # a warning never breaks the form
+            _logger.warning(
+                "E-mail distribution: export check of %s failed",
+                self.display_name,
+                exc_info=True,
+            )
+            return False
+        if self.state == "draft":
+            # The number comes at posting: not a problem of the draft.
+            errors = set(errors) - {builder._check_required_fields(self, "name")}
+        if not errors:
+            return False
+        return self.env._(
+            "E-mail distribution attaches %(format)s, which Odoo cannot build "
+            "for this invoice yet:\n%(errors)s",
+            format=dict(
+                self.env["email.distribution.recipient"]._selection_format()
+            ).get(self._email_distribution_format()),
+            errors="\n".join(f"- {error}" for error in sorted(errors)),
+        )
+
+    @api.depends("email_distribution_delivery_ids.next_attempt_date")
+    def _compute_email_distribution_next_attempt_date(self):
+        for move in self:
+            last = move.email_distribution_delivery_ids.sorted("id")[-1:]
+            move.email_distribution_next_attempt_date = last.next_attempt_date
 
     def _compute_email_distribution_attempt_count(self):
         groups = self.env["email.distribution.attempt"]._read_group(
@@ -357,6 +445,16 @@ class AccountMove(models.Model):
         if len(runs) == 1:
             action.update(res_id=runs.id, view_mode="form", views=[(False, "form")])
         return action
+
+    def action_email_distribution_preview(self):
+        """The e-mail of the invoice's latest delivery."""
+        self.ensure_one()
+        delivery = self.email_distribution_delivery_ids.sorted("id")[-1:]
+        if not delivery:
+            raise UserError(
+                self.env._("This invoice has no e-mail delivery to preview.")
+            )
+        return delivery.action_preview()
 
     def action_view_email_distribution_attempts(self):
         self.ensure_one()

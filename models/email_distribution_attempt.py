@@ -15,6 +15,14 @@ LINE_RANK = {
 }
 
 
+def summary_line(text, size=90):
+    """The first line of *text*, cut at *size* characters: the list's short form."""
+    line = (text or "").strip().split("\n", 1)[0].strip()
+    if len(line) > size:
+        line = line[: size - 1].rstrip() + "…"
+    return line or False
+
+
 class EmailDistributionAttempt(models.Model):
     """A line of the sending list: one attempt to one recipient.
 
@@ -73,6 +81,24 @@ class EmailDistributionAttempt(models.Model):
     )
     date_queued = fields.Datetime(string="Queued On", readonly=True)
     date_done = fields.Datetime(string="Done On", readonly=True)
+    next_attempt_date = fields.Datetime(
+        related="delivery_id.next_attempt_date", string="Next Retry"
+    )
+    message_summary = fields.Char(
+        compute="_compute_summaries",
+        help="First line of the message; the line's form shows all of it.",
+    )
+    remedy_summary = fields.Char(
+        string="What to Do (Summary)",
+        compute="_compute_summaries",
+        help="First line of what to do; the line's form shows all of it.",
+    )
+
+    @api.depends("message", "remedy")
+    def _compute_summaries(self):
+        for line in self:
+            line.message_summary = summary_line(line.message)
+            line.remedy_summary = summary_line(line.remedy, size=60)
 
     def _apply_event(self, state, vals):
         """The one place a sending-list line changes state.
@@ -91,6 +117,10 @@ class EmailDistributionAttempt(models.Model):
 
     def action_resend(self):
         return self.delivery_id.move_id.action_email_distribution_resend()
+
+    def action_preview(self):
+        self.ensure_one()
+        return self.delivery_id.action_preview()
 
     @api.model
     def _action_for(self, domain):

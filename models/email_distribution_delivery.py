@@ -4,6 +4,8 @@ import logging
 import threading
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import config, format_datetime, plaintext2html
@@ -113,6 +115,13 @@ class EmailDistributionDelivery(models.Model):
     notified = fields.Boolean(
         readonly=True, help="The responsible user has been given a to-do activity."
     )
+    preview_email_from = fields.Char(
+        string="From", compute="_compute_preview", help="As customers will see it."
+    )
+    preview_reply_to = fields.Char(string="Reply-To", compute="_compute_preview")
+    preview_subject = fields.Char(string="Subject", compute="_compute_preview")
+    preview_body = fields.Html(string="Body", compute="_compute_preview")
+    preview_attachments = fields.Char(string="Attachments", compute="_compute_preview")
 
     @api.depends("move_id")
     def _compute_user_id(self):
@@ -121,9 +130,66 @@ class EmailDistributionDelivery(models.Model):
                 delivery.move_id.invoice_user_id or delivery.move_id.create_uid
             )
 
+    def _compute_preview(self):
+        """The e-mail as it would go out now: rendered from the module's
+        template, the From after Odoo's server choice, the documents named as
+        Odoo's own Send names them before rendering them."""
+        template = self.env.ref(
+            "account_email_distribution.mail_template_invoice", raise_if_not_found=False
+        )
+        Send = self.env["account.move.send"].sudo()
+        for delivery in self:
+            move = delivery.move_id.sudo()
+            company = delivery.company_id.sudo()
+            rendered = {}
+            if template and move:
+                rendered = template.sudo()._generate_template(
+                    [move.id], ["subject", "body_html"]
+                )[move.id]
+            delivery.preview_subject = rendered.get("subject") or False
+            delivery.preview_body = rendered.get("body_html") or False
+            delivery.preview_email_from = company._email_distribution_visible_from()
+            delivery.preview_reply_to = (
+                company.email_distribution_reply_to
+                or company._email_distribution_email_from()
+            )
+            names = []
+            if move:
+                documents = Send._get_placeholder_mail_attachments_data(
+                    move, invoice_edi_format=delivery._edi_format()
+                ) + Send._get_invoice_extra_attachments_data(move)
+                names = [doc["name"] for doc in documents]
+                if delivery.format == "xrechnung":
+                    # XRechnung goes as the XML alone (the PDF is inside it).
+                    names = [n for n in names if not n.lower().endswith(".pdf")]
+                elif not delivery._edi_format() or delivery.format == "facturx":
+                    names = [n for n in names if not n.lower().endswith(".xml")]
+            delivery.preview_attachments = ", ".join(dict.fromkeys(names)) or False
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    def action_preview(self):
+        """The e-mail of this delivery, in a dialog."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("E-mail Preview"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref(
+                        "account_email_distribution."
+                        "email_distribution_delivery_view_preview"
+                    ).id,
+                    "form",
+                )
+            ],
+            "target": "new",
+        }
 
     def _check_user_action(self):
         """Deliveries are read-only for users; their actions check here that the
@@ -498,13 +564,19 @@ class EmailDistributionDelivery(models.Model):
         to = [address for address, kind in recipients if kind == "to"]
         cc = [address for address, kind in recipients if kind == "cc"]
         attachments = documents[move.sudo()]
+        # The chatter shows the e-mail itself, attachments included, as
+        # Odoo's own Send logs it; the first line says where it went.
+        header = self.env._(
+            "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
+            to=", ".join(to),
+            cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
+            n=attempt_no,
+        )
         note = move.sudo().message_post(
-            body=self.env._(
-                "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
-                to=", ".join(to),
-                cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
-                n=attempt_no,
-            ),
+            body=Markup("<p>%s</p>%s")
+            % (header, Markup(rendered.get("body_html") or "")),
+            subject=rendered.get("subject"),
+            attachment_ids=attachments.ids,
             subtype_xmlid="mail.mt_note",
             message_type="comment",
         )

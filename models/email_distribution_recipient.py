@@ -73,6 +73,11 @@ class EmailDistributionRecipient(models.Model):
         help="Addresses of this entry that bounced permanently or are blocked, "
         "with the last reason; deliveries skip them until cleared.",
     )
+    held_addresses = fields.Char(
+        string="Held",
+        compute="_compute_hold_message",
+        help="The held addresses of this entry; the entry's form says why.",
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -136,6 +141,15 @@ class EmailDistributionRecipient(models.Model):
             entry.hold_message = (
                 "\n".join(
                     f"{address}: {company_held[address.lower()]}"
+                    for address in split_stored(entry.email_to)
+                    + split_stored(entry.email_cc)
+                    if address.lower() in company_held
+                )
+                or False
+            )
+            entry.held_addresses = (
+                ", ".join(
+                    address
                     for address in split_stored(entry.email_to)
                     + split_stored(entry.email_cc)
                     if address.lower() in company_held

@@ -50,6 +50,9 @@ class EmailDistributionRun(models.Model):
     # close, and only the sending cron closes it (the mail cron never writes a
     # run, so the two never conflict on its row).
     handover_done = fields.Boolean(readonly=True, copy=False)
+    # Every count of a run is in one unit: sending-list lines (one recipient of
+    # one attempt), which is also what the run's lines and its button show.
+    line_count = fields.Integer(string="Recipients", compute="_compute_counts")
     failed_count = fields.Integer(string="Failed", compute="_compute_counts")
     sent_count = fields.Integer(string="Sent", compute="_compute_counts")
     pending_count = fields.Integer(string="Waiting", compute="_compute_counts")
@@ -64,6 +67,7 @@ class EmailDistributionRun(models.Model):
             counts.setdefault(run.id, {})[state] = count
         for run in self:
             by_state = counts.get(run.id, {})
+            run.line_count = sum(by_state.values())
             run.sent_count = by_state.get("sent", 0)
             run.pending_count = by_state.get("queued", 0)
             run.failed_count = sum(
@@ -125,7 +129,9 @@ class EmailDistributionRun(models.Model):
     def _finish(self):
         """Close runs whose deliveries are all settled; others keep running."""
         for run in self.filtered(lambda r: r.state == "running" and r.handover_done):
-            run.invalidate_recordset(["pending_count", "failed_count", "sent_count"])
+            run.invalidate_recordset(
+                ["pending_count", "failed_count", "sent_count", "line_count"]
+            )
             if run.pending_count:
                 continue
             run.write(

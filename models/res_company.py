@@ -3,7 +3,7 @@ from email.utils import formataddr
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import plaintext2html
+from odoo.tools import email_normalize, encapsulate_email, mute_logger, plaintext2html
 
 from .address_gate import checked_addresses, display_name_refusal
 
@@ -134,6 +134,39 @@ class ResCompany(models.Model):
         if not address:
             return False
         return formataddr((self.email_distribution_sender_name or self.name, address))
+
+    def _email_distribution_visible_from(self, email_from=None):
+        """The From customers see: Odoo's own choice of server and From.
+
+        ``mail.mail`` sends with the alias domain's notification address in
+        context and asks ``ir.mail_server._find_mail_server``; when it answers
+        with that notification address, ``_prepare_email_message`` puts it in
+        the From and keeps the sender's name ("Name" <notifications@…>).
+        """
+        self.ensure_one()
+        if email_from is None:
+            email_from = self._email_distribution_email_from()
+        if not email_from:
+            return False
+        MailServer = self.env["ir.mail_server"].sudo().with_company(self)
+        if self.alias_domain_id:
+            MailServer = MailServer.with_context(
+                domain_notifications_email=self.alias_domain_id.default_from_email
+            )
+        # Its fallback warning is for sending time, not for a settings screen.
+        with mute_logger("odoo.addons.base.models.ir_mail_server"):
+            _server, smtp_from = MailServer._find_mail_server(email_from)
+        notifications_email = email_normalize(
+            MailServer.env.context.get("domain_notifications_email")
+            or MailServer._get_default_from_address()
+        )
+        if (
+            notifications_email
+            and email_normalize(smtp_from) == notifications_email
+            and email_normalize(email_from) != notifications_email
+        ):
+            smtp_from = encapsulate_email(email_from, notifications_email)
+        return smtp_from
 
     def _email_distribution_notify_admins(self, reason, message, todo):
         """A refusal of our sender, server or message: tell an administrator

@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from email.utils import formataddr
+
 from odoo import api, fields, models
+from odoo.tools import email_normalize
 
 from ..distribution.recipient_file import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS
 from .email_distribution_bounce import CHECK_STATES
@@ -56,6 +59,15 @@ class ResConfigSettings(models.TransientModel):
         string="Bounce-Path Check Result",
         compute="_compute_email_distribution_bounce_warning",
     )
+    email_distribution_visible_from = fields.Char(
+        string="Customers Will See",
+        compute="_compute_email_distribution_visible_from",
+        help="The From of distributed mail once Odoo has chosen the outgoing "
+        "server: Odoo replaces a From that no server's FROM filtering covers.",
+    )
+    email_distribution_from_warning = fields.Char(
+        compute="_compute_email_distribution_visible_from"
+    )
     email_distribution_import_max_rows = fields.Integer(
         string="Import: Maximum Rows",
         config_parameter="account_email_distribution.import_max_rows",
@@ -89,6 +101,34 @@ class ResConfigSettings(models.TransientModel):
                 )
             else:
                 settings.email_distribution_bounce_warning = False
+
+    @api.depends(
+        "company_id",
+        "email_distribution_sender_email",
+        "email_distribution_sender_name",
+    )
+    def _compute_email_distribution_visible_from(self):
+        """The From after Odoo's outgoing-server choice, and why it differs."""
+        for settings in self:
+            company = settings.company_id
+            address = settings.email_distribution_sender_email or company.email
+            configured = address and formataddr(
+                (settings.email_distribution_sender_name or company.name, address)
+            )
+            visible = company._email_distribution_visible_from(configured)
+            settings.email_distribution_visible_from = visible
+            if configured and email_normalize(visible) != email_normalize(configured):
+                settings.email_distribution_from_warning = self.env._(
+                    "No outgoing mail server's FROM filtering covers %(sender)s: "
+                    "Odoo replaces it with %(visible)s. Add the sender's domain "
+                    "to an outgoing server's FROM filtering (Settings > Technical "
+                    "> Outgoing Mail Servers) or use an address of a covered "
+                    "domain.",
+                    sender=address,
+                    visible=visible,
+                )
+            else:
+                settings.email_distribution_from_warning = False
 
     def action_email_distribution_check_bounce_path(self):
         """Send a mail that must bounce; the result shows here within minutes."""

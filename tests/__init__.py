@@ -14,6 +14,7 @@ from . import test_recipient
 from . import test_relays
 from . import test_resolution
 from . import test_robustness
+from . import test_screens
 from . import test_security
 from . import test_sending
 from . import test_settings

@@ -99,3 +99,52 @@ class TestSettings(EmailDistributionCase):
         self.assertEqual(
             self.company._email_distribution_default_format("invoice"), "pdf"
         )
+
+    def test_visible_from_follows_odoos_from_filtering(self):
+        """The From customers see is the one Odoo's server choice leaves."""
+        self.env["ir.mail_server"].search([]).active = False
+        self.company.alias_domain_id = self.env["mail.alias.domain"].create(
+            {"name": "mail.example.org", "default_from": "notifications"}
+        )
+        server = self.env["ir.mail_server"].create(
+            {
+                "name": "Relay",
+                "smtp_host": "localhost",
+                "from_filter": "mail.example.org",
+            }
+        )
+        values = {
+            "email_distribution_sender_email": "invoices@example.com",
+            "email_distribution_sender_name": "Example Billing",
+        }
+        settings = self.settings(**values)
+        self.assertEqual(
+            settings.email_distribution_visible_from,
+            '"Example Billing" <notifications@mail.example.org>',
+        )
+        self.assertIn("invoices@example.com", settings.email_distribution_from_warning)
+        self.assertIn(
+            "notifications@mail.example.org",
+            settings.email_distribution_from_warning,
+        )
+        # A server whose FROM filtering covers the sender keeps it.
+        server.from_filter = "mail.example.org,example.com"
+        settings = self.settings(**values)
+        self.assertEqual(
+            settings.email_distribution_visible_from,
+            "Example Billing <invoices@example.com>",
+        )
+        self.assertFalse(settings.email_distribution_from_warning)
+        # A server without FROM filtering sends as the alias domain's
+        # notification address too; without an alias domain the sender stays.
+        server.from_filter = False
+        self.company.write(values)
+        self.assertEqual(
+            self.company._email_distribution_visible_from(),
+            '"Example Billing" <notifications@mail.example.org>',
+        )
+        self.company.alias_domain_id = False
+        self.assertEqual(
+            self.company._email_distribution_visible_from(),
+            "Example Billing <invoices@example.com>",
+        )

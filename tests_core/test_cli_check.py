@@ -157,7 +157,7 @@ def test_cli_check_in_process(tmp_path):
     report = json.loads(stdout.getvalue())
     assert report["ok"] is True
     assert [entry["customer_number"] for entry in report["entries"]] == [
-        "10023",
-        "10024",
-        "10025",
+        "EXAMPLE-1",
+        "EXAMPLE-2",
+        "EXAMPLE-3",
     ]

@@ -95,6 +95,8 @@ class EmailDistributionRecipientImport(models.TransientModel):
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
+            # Without a name the dialog's title becomes "Odoo".
+            "name": self.env._("Import Recipients"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
@@ -325,6 +327,10 @@ class EmailDistributionRecipientImport(models.TransientModel):
             }
         )
         return self._reopen()
+
+    def action_close(self):
+        """Close after importing and reload the directory list behind."""
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     def action_back(self):
         self.ensure_one()
