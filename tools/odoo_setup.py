@@ -439,6 +439,12 @@ def setup(source, venv, cache=CACHE, with_test_tools=False):
     is reused only when it was installed from that same source.
     """
     started = time.monotonic()
+    if source and not str(source).startswith(("http://", "https://")):
+        # Record where a local source really is: a relative path means
+        # something else from another checkout sharing this environment.
+        local = Path(str(source).removeprefix("file://")).expanduser()
+        if local.exists():
+            source = str(local.resolve())
     stamp = read_stamp(venv)
     found = installed_odoo(venv)
     ready = (
