@@ -407,9 +407,11 @@ class EmailDistributionDelivery(models.Model):
     def _render_pdfs_in_parallel(self, pending):
         """Record the wkhtmltopdf call of each invoice without a PDF, run them.
 
-        Each invoice's documents are generated in a savepoint that is rolled
-        back; the first wkhtmltopdf call is recorded and stops it.  Returns the
-        rendered PDFs keyed by call, for the real pass to pick up.
+        For each invoice, the engine's own PDF step (``_pre_render_qweb_pdf``
+        of its report, as ``account.move.send._prepare_invoice_pdf_report``
+        calls it) runs in a savepoint that is rolled back, until its
+        wkhtmltopdf call is recorded.  Returns the rendered PDFs keyed by call,
+        for the real pass to pick up.
         """
         to_render = {
             move: delivery
@@ -419,18 +421,20 @@ class EmailDistributionDelivery(models.Model):
         if len(to_render) < 2:
             return {}
         collected = {}
-        Send = self.env["account.move.send"].with_context(
+        Send = self.env["account.move.send"]
+        Report = self.env["ir.actions.report"].with_context(
             aed_collect_pdf_calls=collected
         )
-        for move, delivery in to_render.items():
-            invoice_data = delivery._invoice_data(Send, move)
+        for move in to_render:
+            report = Send._get_default_pdf_report_id(move)
             try:
-                with self.env.cr.savepoint() as savepoint:
-                    Send._generate_invoice_documents({move: invoice_data})
-                    savepoint.rollback()
+                with self.env.cr.savepoint():
+                    Report.with_company(move.company_id)._pre_render_qweb_pdf(
+                        report.report_name, res_ids=move.ids
+                    )
             except PdfCallCollected:
                 continue
-            except Exception:
+            except Exception:  # the real pass meets it and reports it
                 _logger.debug("collect pass of %s failed", move.display_name)
                 continue
         self.env.invalidate_all()
