@@ -3,7 +3,7 @@ import contextvars
 import logging
 import xmlrpc.client
 
-from odoo import models
+from odoo import api, models
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +21,7 @@ _FETCHMAIL_SERVER = contextvars.ContextVar(
 class MailThread(models.AbstractModel):
     _inherit = "mail.thread"
 
+    @api.model
     def message_process(self, model, message, *args, **kwargs):
         raw = message
         if isinstance(raw, xmlrpc.client.Binary):

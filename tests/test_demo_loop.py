@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api
 from odoo.tests import tagged
 
 from .common_sending import SendingCase
@@ -83,3 +84,14 @@ class TestDemoLoop(SendingCase):
         self.assertEqual(move.email_distribution_state, "hard_bounce")
         line = move.email_distribution_delivery_ids.attempt_ids
         self.assertEqual((line.status_code, line.reply_code), ("5.1.1", "550"))
+
+    def test_bounce_through_the_mail_gateway_script_path(self):
+        """odoo-mailgate.py and the demo's sink call message_process over
+        XML-RPC: the module's override must keep it an @api.model method."""
+        move = self.make_invoices(self.customer("bounce-later@customer.example"))
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        api.call_kw(
+            self.env["mail.thread"], "message_process", [False, self.sink.dsns[0]], {}
+        )
+        self.assertEqual(move.email_distribution_state, "hard_bounce")
