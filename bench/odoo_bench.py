@@ -22,7 +22,7 @@ production).  Figures:
   before the import; the child rolls everything back.
 
 Usage: python bench/odoo_bench.py DB ADDONS_PATH [--rows N] [--invoices N]
-       [--sends N] [--compare N] [--rounds N] [--only compare|import-memory]
+       [--sends N] [--compare N] [--rounds N] [--only compare|import|import-memory]
        [--directory N]
 """
 
@@ -460,7 +460,7 @@ def main():
     parser.add_argument("--sends", type=int, default=100)
     parser.add_argument("--compare", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", choices=["compare", "import-memory"])
+    parser.add_argument("--only", choices=["compare", "import", "import-memory"])
     parser.add_argument("--directory", type=int, default=200_000)
     parser.add_argument(
         "--import-memory-child", choices=["update", "replace"], help=argparse.SUPPRESS
@@ -499,13 +499,15 @@ def main():
             cr.commit()
         env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
         cr.commit()
-        if args.only != "compare":
+        if args.only in (None, "import"):
             figures.update(bench_import(env, args.rows))
+        if args.only is None:
             figures.update(bench_posting(env, args.invoices))
             sending, moves = bench_sending(env, args.sends)
             figures.update(sending)
             figures.update(bench_bounces(env, moves))
-        figures.update(bench_compare(env, args.compare, args.rounds))
+        if args.only in (None, "compare"):
+            figures.update(bench_compare(env, args.compare, args.rounds))
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         sys.stdout.write(f"{key:<{width}}  {value}\n")
