@@ -387,11 +387,11 @@ class TestImportMemory(EmailDistributionCase):
         def failing(self_, companies, emails):
             calls.append(emails)
             if len(calls) == 2:
-                raise UserError("simulated failure in the second chunk")
+                raise ValueError("simulated failure in the second chunk")
 
         with (
             patch.object(Address, "_clear_hard_bounces", failing),
-            self.assertRaises(UserError),
+            self.assertRaises(ValueError),
             self.env.cr.savepoint(),
         ):
             wizard.action_import()
