@@ -15,13 +15,23 @@ production).  Figures:
   call, the path that works with Debian's wkhtmltopdf), interleaved rounds:
   invoices/s, wkhtmltopdf calls, SQL queries per invoice, and the ratio.
 
+* the import wizard's peak memory (``--only import-memory``): 100 000 rows
+  into a company whose directory already holds 200 000 entries, in *Update*
+  and in *Replace* mode, each in a fresh child process that reports its peak
+  resident set size (``ru_maxrss``) and the growth over the RSS it had just
+  before the import; the child rolls everything back.
+
 Usage: python bench/odoo_bench.py DB ADDONS_PATH [--rows N] [--invoices N]
-       [--sends N] [--compare N] [--rounds N] [--only compare]
+       [--sends N] [--compare N] [--rounds N] [--only compare|import|import-memory]
+       [--directory N]
 """
 
 import argparse
 import base64
+import json
 import os
+import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -62,6 +72,126 @@ def bench_import(env, rows):
         "import SQL queries": count,
         "import queries per 1000 rows": round(count * 1000 / rows, 1),
     }
+
+
+def _rss_mb():
+    """Current resident set size in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def fill_directory(env, count, chunk=20_000):
+    """Insert *count* active invoice entries for the company, in bulk chunks.
+
+    Plain INSERT ... SELECT over generate_series: no record per row, so the
+    set-up neither takes the time nor the memory the import is measured on.
+    """
+    company = env.company.id
+    for start in range(0, count, chunk):
+        env.cr.execute(
+            """
+            INSERT INTO email_distribution_recipient
+                (company_id, customer_number, email_to, document_type, active,
+                 create_uid, write_uid, create_date, write_date)
+            SELECT %s, n::text, 'old.' || n || '@customer' || (n %% 2000)
+                   || '.example', 'invoice', true, 1, 1,
+                   now() at time zone 'utc', now() at time zone 'utc'
+              FROM generate_series(%s, %s) AS n
+            """,
+            (company, start, min(start + chunk, count) - 1),
+        )
+
+
+def import_memory_child(env, mode, rows, directory):
+    """One measured import (run in its own process); prints JSON, rolls back.
+
+    The directory holds numbers 0 .. directory-1; the file holds the last
+    rows/2 of them (every other one with a new address) and rows/2 new ones,
+    so Update creates, changes and leaves alone, and Replace also archives
+    the rest of the directory.
+    """
+    fill_directory(env, directory)
+    first = directory - rows // 2
+    text = "".join(
+        f"{n},{'new' if n % 2 else 'old'}.{n}@customer{n % 2000}.example\n"
+        for n in range(first, first + rows)
+    )
+    wizard = env["email.distribution.recipient.import"].create(
+        {
+            "file": base64.b64encode(text.encode()),
+            "filename": "bench.csv",
+            "mode": mode,
+        }
+    )
+    del text
+    env.flush_all()
+    env.invalidate_all()
+    before = _rss_mb()
+    start, q0 = time.perf_counter(), queries(env)
+    wizard.action_import()
+    env.flush_all()
+    elapsed, count = time.perf_counter() - start, queries(env) - q0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "mode": mode,
+        "seconds": round(elapsed, 1),
+        "queries": count,
+        "peak_mb": round(peak),
+        "rss_before_mb": round(before),
+        "growth_mb": round(peak - before),
+        "counts": [
+            wizard.new_count,
+            wizard.changed_count,
+            wizard.unchanged_count,
+            wizard.archived_count,
+        ],
+    }
+    env.cr.rollback()
+    sys.stdout.write("IMPORT-MEMORY " + json.dumps(result) + "\n")
+
+
+def bench_import_memory(db, addons_path, rows, directory):
+    figures = {}
+    for mode in ("update", "replace"):
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                db,
+                addons_path,
+                "--rows",
+                str(rows),
+                "--directory",
+                str(directory),
+                "--import-memory-child",
+                mode,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        line = next(
+            (x for x in out.stdout.splitlines() if x.startswith("IMPORT-MEMORY ")),
+            None,
+        )
+        if line is None:
+            sys.stderr.write(out.stdout[-3000:] + out.stderr[-3000:])
+            figures[f"import memory {mode}"] = f"failed (exit {out.returncode})"
+            continue
+        r = json.loads(line.split(" ", 1)[1])
+        prefix = f"import {rows} rows into {directory}, {mode}:"
+        figures[f"{prefix} peak RSS MB"] = r["peak_mb"]
+        figures[f"{prefix} RSS growth MB"] = (
+            f"{r['growth_mb']} (from {r['rss_before_mb']})"
+        )
+        figures[f"{prefix} seconds"] = r["seconds"]
+        figures[f"{prefix} SQL queries"] = r["queries"]
+        figures[f"{prefix} new/changed/unchanged/archived"] = "/".join(
+            str(c) for c in r["counts"]
+        )
+    return figures
 
 
 def make_invoices(env, partner, count):
@@ -330,10 +460,30 @@ def main():
     parser.add_argument("--sends", type=int, default=100)
     parser.add_argument("--compare", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", choices=["compare"])
+    parser.add_argument("--only", choices=["compare", "import", "import-memory"])
+    parser.add_argument("--directory", type=int, default=200_000)
+    parser.add_argument(
+        "--import-memory-child", choices=["update", "replace"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     odoo.tools.config.parse_config(["--addons-path", args.addons_path, "-d", args.db])
+    if args.only == "import-memory":
+        figures = bench_import_memory(
+            args.db, args.addons_path, args.rows, args.directory
+        )
+        width = max(len(key) for key in figures)
+        for key, value in figures.items():
+            sys.stdout.write(f"{key:<{width}}  {value}\n")
+        return
     registry = odoo.modules.registry.Registry(args.db)
+    if args.import_memory_child:
+        with registry.cursor() as cr:
+            # As the other figures: no chatter per record.
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+            import_memory_child(
+                env, args.import_memory_child, args.rows, args.directory
+            )
+        return
     # wkhtmltopdf fetches the report's assets over HTTP, as in production.
     port = free_port()
     odoo.tools.config["http_port"] = port
@@ -349,13 +499,15 @@ def main():
             cr.commit()
         env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{port}")
         cr.commit()
-        if args.only != "compare":
+        if args.only in (None, "import"):
             figures.update(bench_import(env, args.rows))
+        if args.only is None:
             figures.update(bench_posting(env, args.invoices))
             sending, moves = bench_sending(env, args.sends)
             figures.update(sending)
             figures.update(bench_bounces(env, moves))
-        figures.update(bench_compare(env, args.compare, args.rounds))
+        if args.only in (None, "compare"):
+            figures.update(bench_compare(env, args.compare, args.rounds))
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         sys.stdout.write(f"{key:<{width}}  {value}\n")

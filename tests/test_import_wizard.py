@@ -2,9 +2,11 @@
 import base64
 import csv
 import io
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 
+from ..wizards import email_distribution_recipient_import as wizard_module
 from .common import EmailDistributionCase, csv_file, xlsx_file
 
 
@@ -236,3 +238,211 @@ class TestImportWizard(EmailDistributionCase):
         self.env.flush_all()
         self.assertEqual(wizard.changed_count, 1000)
         self.assertLess(self.env.cr.sql_log_count - queries, 100)
+
+
+class TestImportMemory(EmailDistributionCase):
+    """Issue #11: the import reads only what the file touches and writes in
+    chunks, with the same result, the same all-or-nothing rule and a query
+    count that does not grow per row."""
+
+    def small_chunks(self, size=2):
+        """Chunks of *size* rows, so that a few rows cross chunk boundaries."""
+        self.patch(wizard_module, "CHUNK", size)
+        self.patch(wizard_module, "SCAN_CHUNK", size)
+
+    def setUp(self):
+        super().setUp()
+        self.other_company = self.env["res.company"].create({"name": "Other Co"})
+        self.Recipient.create(
+            [
+                {"customer_number": str(n), "email_to": f"old{n}@example.com"}
+                for n in range(1, 8)
+            ]
+            + [
+                {
+                    "customer_number": "2",
+                    "email_to": "other-type@example.com",
+                    "document_type": "other",
+                },
+                {
+                    "customer_number": "3",
+                    "email_to": "other-company@example.com",
+                    "company_id": self.other_company.id,
+                },
+            ]
+        )
+        self.env.flush_all()
+
+    def untouched(self):
+        """Every entry of another type or company, with its values."""
+        return {
+            (e.company_id.id, e.document_type, e.customer_number, e.email_to, e.active)
+            for e in self.Recipient.with_context(active_test=False).search(
+                [
+                    "|",
+                    ("document_type", "!=", "invoice"),
+                    ("company_id", "!=", self.company.id),
+                ]
+            )
+        }
+
+    def test_update_reads_and_touches_only_the_files_numbers(self):
+        self.small_chunks()
+        others = self.untouched()
+        wizard = self.import_wizard(
+            csv_file(
+                "1,new1@example.com\n2,old2@example.com\n"
+                "3,new3@example.com\n9,nine@example.com\n10,ten@example.com\n"
+            ),
+            "update.csv",
+        )
+        numbers = {e.customer_number for e in wizard._existing_entries(["1", "3", "9"])}
+        self.assertEqual(numbers, {"1", "3"}, "only the file's numbers are read")
+        untouched = self.Recipient.search([("customer_number", "in", ["4", "5"])])
+        self.env.cr.execute(
+            "UPDATE email_distribution_recipient SET write_date = '2020-01-01' "
+            "WHERE id IN %s",
+            [tuple(untouched.ids)],
+        )
+        self.env.invalidate_all()
+        wizard.action_import()
+        self.assertEqual(
+            (
+                wizard.new_count,
+                wizard.changed_count,
+                wizard.unchanged_count,
+                wizard.archived_count,
+            ),
+            (2, 2, 1, 0),
+        )
+        directory = self.directory()
+        self.assertEqual(len(directory), 9)
+        self.assertEqual(directory["1"], ("new1@example.com", ""))
+        self.assertEqual(directory["4"], ("old4@example.com", ""))
+        self.assertEqual(directory["10"], ("ten@example.com", ""))
+        untouched.invalidate_recordset()
+        self.assertEqual(
+            {str(d) for d in untouched.mapped("write_date")},
+            {"2020-01-01 00:00:00"},
+            "an entry not in the file is not written",
+        )
+        self.assertEqual(self.untouched(), others)
+
+    def test_replace_archives_the_others_across_chunks(self):
+        self.small_chunks()
+        others = self.untouched()
+        wizard = self.import_wizard(
+            csv_file("2,old2@example.com\n5,new5@example.com\n8,eight@example.com\n"),
+            "replace.csv",
+            mode="replace",
+        )
+        wizard.action_preview()
+        counts = (
+            wizard.new_count,
+            wizard.changed_count,
+            wizard.unchanged_count,
+            wizard.archived_count,
+        )
+        self.assertEqual(counts, (1, 1, 1, 5))
+        wizard.action_import()
+        self.assertEqual(
+            (
+                wizard.new_count,
+                wizard.changed_count,
+                wizard.unchanged_count,
+                wizard.archived_count,
+            ),
+            counts,
+            "the import does what the preview said",
+        )
+        self.assertEqual(
+            self.directory(),
+            {
+                "2": ("old2@example.com", ""),
+                "5": ("new5@example.com", ""),
+                "8": ("eight@example.com", ""),
+            },
+        )
+        archived = self.Recipient.with_context(active_test=False).search(
+            [("company_id", "=", self.company.id), ("active", "=", False)]
+        )
+        self.assertEqual(
+            sorted(archived.mapped("customer_number")), ["1", "3", "4", "6", "7"]
+        )
+        self.assertEqual(self.untouched(), others, "other types and companies stay")
+
+    def test_a_failing_chunk_changes_nothing(self):
+        """The chunks share the caller's transaction: when a later chunk
+        fails, the earlier ones are undone with it."""
+        self.small_chunks()
+        before = (self.directory(), self.untouched())
+        wizard = self.import_wizard(
+            csv_file("".join(f"{n},n{n}@example.com\n" for n in range(1, 12))),
+            "replace.csv",
+            mode="replace",
+        )
+        Address = type(self.env["email.distribution.address"])
+        calls = []
+
+        def failing(self_, companies, emails):
+            calls.append(emails)
+            if len(calls) == 2:
+                raise ValueError("simulated failure in the second chunk")
+
+        with (
+            patch.object(Address, "_clear_hard_bounces", failing),
+            self.assertRaises(ValueError),
+            self.env.cr.savepoint(),
+        ):
+            wizard.action_import()
+        self.assertEqual(len(calls), 2, "the first chunk was written before")
+        self.env.invalidate_all()
+        self.assertEqual((self.directory(), self.untouched()), before)
+
+    def test_one_summary_note_and_tracked_changes(self):
+        # Changes are tracked from the transaction after the creation.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        partner = self.company.partner_id
+        notes = len(partner.message_ids)
+        wizard = self.import_wizard(
+            csv_file("1,new1@example.com\n20,twenty@example.com\n"),
+            "tracked.csv",
+            mode="replace",
+        ).with_context(tracking_disable=False)
+        wizard.action_import()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+        self.assertEqual(len(partner.message_ids), notes + 1, "one summary note")
+        summary = partner.message_ids[0]
+        self.assertEqual(summary.author_id, self.manager.partner_id)
+        self.assertIn("tracked.csv", summary.body)
+        self.assertIn("6 archived", summary.body)
+        changed = self.Recipient.search([("customer_number", "=", "1")])
+        tracked = changed.message_ids.filtered("tracking_value_ids")
+        self.assertEqual(len(tracked), 1, "a changed entry keeps its tracking")
+        self.assertEqual(tracked.author_id, self.manager.partner_id)
+        new = self.Recipient.search([("customer_number", "=", "20")])
+        self.assertFalse(new.message_ids, "no note per new entry")
+
+    def test_queries_stay_constant_per_rows_in_both_modes(self):
+        def run(count, offset, mode):
+            text = "".join(
+                f"{n},user{n}@example.com\n" for n in range(offset, offset + count)
+            )
+            wizard = self.import_wizard(csv_file(text), f"n{count}.csv", mode=mode)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            queries = self.env.cr.sql_log_count
+            wizard.action_import()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - queries
+
+        for mode in ("update", "replace"):
+            with self.subTest(mode=mode):
+                small = run(2000, 20_000, mode)
+                large = run(10_000, 30_000, mode)
+                # 8 000 more rows cost a few queries per chunk, not per row.
+                self.assertLessEqual((large - small) / 8, 30, (small, large))
+                self.assertLess(large / 10, 40, "queries per 1 000 rows")

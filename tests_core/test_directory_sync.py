@@ -4,7 +4,15 @@ from collections import namedtuple
 
 import pytest
 
-from distribution.directory_sync import REPLACE, UPDATE, Existing, plan_import
+from distribution.directory_sync import (
+    REPLACE,
+    UPDATE,
+    Existing,
+    chunked,
+    file_numbers,
+    ids_outside,
+    plan_import,
+)
 
 E = namedtuple("E", "customer_number to cc")
 
@@ -54,3 +62,32 @@ def test_plan_import(entries, mode, new, changed, same, archived):
 def test_unknown_mode_is_refused():
     with pytest.raises(ValueError, match="mode"):
         plan_import([], EXISTING, "merge")
+
+
+def test_plan_from_the_files_numbers_only_is_the_same_plan():
+    """What the wizard does to keep its memory bounded: read the existing
+    entries of the file's numbers only and, in replace mode, the ids of the
+    others, a chunk at a time."""
+    entries = [
+        E("10024", ("b@example.com",), ("cc@example.com",)),
+        E("10025", ("x@example.com",), ()),
+        E("99", ("z@example.com",), ()),
+    ]
+    numbers = file_numbers([*entries, entries[0]])
+    assert numbers == ["10024", "10025", "99"]
+    touched = [row for row in EXISTING if row.customer_number in numbers]
+    outside = []
+    for chunk in chunked([(r.id, r.customer_number) for r in EXISTING], 2):
+        outside.extend(ids_outside(chunk, set(numbers)))
+    for mode in (UPDATE, REPLACE):
+        whole = plan_import(entries, EXISTING, mode)
+        partial = plan_import(
+            entries, touched, mode, outside if mode == REPLACE else ()
+        )
+        assert partial == whole
+    assert plan_import(entries, touched, REPLACE, outside).archived == [1]
+
+
+def test_chunked():
+    assert list(chunked(range(5), 2)) == [[0, 1], [2, 3], [4]]
+    assert list(chunked([], 3)) == []

@@ -1,17 +1,52 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
 import binascii
+import gc
+from contextlib import contextmanager
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..distribution import recipient_file
 from ..distribution.addresses import format_addresses
-from ..distribution.directory_sync import REPLACE, UPDATE, Existing, plan_import
+from ..distribution.directory_sync import (
+    REPLACE,
+    UPDATE,
+    Existing,
+    chunked,
+    file_numbers,
+    ids_outside,
+    plan_import,
+)
 from ..models.address_gate import address_refusal
 from ..models.email_distribution_recipient import split_stored
 
 MB = 1024 * 1024
+# Rows per lookup query, create and write batch: memory stays bounded by the
+# chunk, and the queries per 1 000 rows stay constant.
+CHUNK = 5000
+# Directory entries per query when replace mode looks for those to archive.
+SCAN_CHUNK = 10_000
+
+
+@contextmanager
+def _gc_frozen():
+    """Keep the objects alive so far (the registry, the file's entries) out
+    of the garbage collector's full passes while the import runs.
+
+    Creating and dropping records a chunk at a time churns the young
+    generations, and every full pass then walks the file's 100 000 entries
+    again: it doubled the time of a 100 000-row import (27 s against 17 s
+    with this, measured with bench/odoo_bench.py --only import).  Nothing is
+    leaked: unfreeze hands them back to the collector.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class _TranslatedMessage:
@@ -188,26 +223,69 @@ class EmailDistributionRecipientImport(models.TransientModel):
             report.entries = [e for e in report.entries if e.row not in rows]
             report.errors = sorted(report.errors + refused, key=lambda error: error.row)
 
-    def _existing_entries(self):
-        return self.env["email.distribution.recipient"].search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("document_type", "=", self.document_type),
-            ]
+    def _directory_domain(self):
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("document_type", "=", self.document_type),
+        ]
+
+    def _select(self, query, *names):
+        """Run *query* (from ``_search``: access rights and record rules
+        applied) for the columns *names*, without loading records."""
+        Recipient = self.env["email.distribution.recipient"]
+        return self.env.execute_query(
+            query.select(
+                *(Recipient._field_to_sql(query.table, name, query) for name in names)
+            )
         )
 
-    def _plan(self, report):
-        records = self._existing_entries()
-        existing = [
-            Existing(
-                id=record.id,
-                customer_number=record.customer_number,
-                to=split_stored(record.email_to),
-                cc=split_stored(record.email_cc),
+    def _existing_entries(self, numbers):
+        """The active entries of the file's *numbers*, a chunk per query.
+
+        Only what the file touches is read, as plain values: the rest of the
+        directory is neither fetched nor cached.
+        """
+        Recipient = self.env["email.distribution.recipient"]
+        for chunk in chunked(numbers, CHUNK):
+            query = Recipient._search(
+                [*self._directory_domain(), ("customer_number", "in", chunk)]
             )
-            for record in records
-        ]
-        return plan_import(report.entries, existing, self.mode)
+            for record_id, number, email_to, email_cc in self._select(
+                query, "id", "customer_number", "email_to", "email_cc"
+            ):
+                yield Existing(
+                    id=record_id,
+                    customer_number=number,
+                    to=split_stored(email_to),
+                    cc=split_stored(email_cc),
+                )
+
+    def _ids_outside(self, numbers):
+        """Ids of the active entries whose numbers are not in the file
+        (replace mode archives them), scanned by id ranges: the memory is
+        one chunk of (id, number) pairs plus the ids found."""
+        Recipient = self.env["email.distribution.recipient"]
+        numbers = set(numbers)
+        found, last = [], 0
+        while True:
+            query = Recipient._search(
+                [*self._directory_domain(), ("id", ">", last)],
+                order="id",
+                limit=SCAN_CHUNK,
+            )
+            rows = self._select(query, "id", "customer_number")
+            if not rows:
+                return found
+            found.extend(ids_outside(rows, numbers))
+            last = rows[-1][0]
+
+    def _plan(self, report):
+        self.env["email.distribution.recipient"].flush_model()
+        numbers = file_numbers(report.entries)
+        outside = self._ids_outside(numbers) if self.mode == REPLACE else ()
+        return plan_import(
+            report.entries, self._existing_entries(numbers), self.mode, outside
+        )
 
     def action_preview(self):
         """Read the file and show what the import would do, or its errors."""
@@ -284,41 +362,11 @@ class EmailDistributionRecipientImport(models.TransientModel):
                     message=first.message.translate(self.env._),
                 )
             )
-        plan = self._plan(report)
-        Recipient = self.env["email.distribution.recipient"].with_context(
-            mail_create_nolog=True
-        )
-        Recipient.create(
-            [
-                {
-                    "company_id": self.company_id.id,
-                    "document_type": self.document_type,
-                    "customer_number": entry.customer_number,
-                    "email_to": format_addresses(entry.to),
-                    "email_cc": format_addresses(entry.cc) or False,
-                }
-                for entry in plan.new
-            ]
-        )
-        changed = Recipient.browse(
-            [record_id for record_id, _entry in plan.changed]
-        ).with_context(email_distribution_batch_edit=True)
-        # Prefetch them together; the ORM batches the UPDATEs at flush time.
-        changed.mapped("email_to")
-        for record, (_record_id, entry) in zip(changed, plan.changed, strict=True):
-            record.write(
-                {
-                    "email_to": format_addresses(entry.to),
-                    "email_cc": format_addresses(entry.cc) or False,
-                }
-            )
-        self.env["email.distribution.address"]._clear_hard_bounces(
-            self.company_id,
-            [address for _id, entry in plan.changed for address in entry.to + entry.cc],
-        )
-        if plan.archived:
-            Recipient.browse(plan.archived).write({"active": False})
+        with _gc_frozen():
+            plan = self._plan(report)
+            self._apply(plan)
         counts = plan.counts()
+        self._post_summary(counts)
         self.write(
             {
                 "state": "done",
@@ -331,6 +379,83 @@ class EmailDistributionRecipientImport(models.TransientModel):
     def action_close(self):
         """Close after importing and reload the directory list behind."""
         return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    def _release(self, records):
+        """Write *records* out and drop them from the cache: each chunk's
+        records leave memory before the next chunk is read."""
+        self.env.flush_all()
+        records.invalidate_recordset()
+
+    def _apply(self, plan):
+        """Create, change and archive as *plan* says, a chunk at a time.
+
+        The caller's transaction makes it all-or-nothing: a failing chunk
+        (a constraint, an access rule) rolls back the chunks before it.
+        """
+        Recipient = self.env["email.distribution.recipient"]
+        # No creation note, follower or tracking per new entry (a 100 000-row
+        # file would post 100 000): the import posts one summary instead.
+        Creator = Recipient.with_context(tracking_disable=True)
+        for chunk in chunked(plan.new, CHUNK):
+            self._release(
+                Creator.create(
+                    [
+                        {
+                            "company_id": self.company_id.id,
+                            "document_type": self.document_type,
+                            "customer_number": entry.customer_number,
+                            "email_to": format_addresses(entry.to),
+                            "email_cc": format_addresses(entry.cc) or False,
+                        }
+                        for entry in chunk
+                    ]
+                )
+            )
+        # Changed entries keep their tracking: each one's chatter shows the
+        # old and the new addresses.
+        Editor = Recipient.with_context(email_distribution_batch_edit=True)
+        for chunk in chunked(plan.changed, CHUNK):
+            changed = Editor.browse([record_id for record_id, _entry in chunk])
+            # Prefetch them together; the ORM batches the UPDATEs at flush time.
+            changed.mapped("email_to")
+            for record, (_record_id, entry) in zip(changed, chunk, strict=True):
+                record.write(
+                    {
+                        "email_to": format_addresses(entry.to),
+                        "email_cc": format_addresses(entry.cc) or False,
+                    }
+                )
+            self.env["email.distribution.address"]._clear_hard_bounces(
+                self.company_id,
+                [address for _id, entry in chunk for address in entry.to + entry.cc],
+            )
+            self._release(changed)
+        # Archiving is counted in the summary rather than tracked per entry.
+        Archiver = Recipient.with_context(tracking_disable=True)
+        for chunk in chunked(plan.archived, CHUNK):
+            archived = Archiver.browse(chunk)
+            archived.write({"active": False})
+            self._release(archived)
+
+    def _post_summary(self, counts):
+        """One note for the whole import, in the chatter of the company's
+        contact: who imported which file, in which mode, and what it did."""
+        modes = dict(self._fields["mode"]._description_selection(self.env))
+        types = dict(self._fields["document_type"]._description_selection(self.env))
+        body = Markup("<p>%s</p>") % self.env._(
+            "Recipient directory import of %(file)s (%(type)s, %(mode)s): "
+            "%(new)s new, %(changed)s changed, %(unchanged)s unchanged, "
+            "%(archived)s archived.",
+            file=self.filename or self.env._("a file"),
+            type=types.get(self.document_type),
+            mode=modes.get(self.mode, "").split(":")[0],
+            **counts,
+        )
+        self.company_id.partner_id.sudo().message_post(
+            body=body,
+            subtype_xmlid="mail.mt_note",
+            author_id=self.env.user.partner_id.id,
+        )
 
     def action_back(self):
         self.ensure_one()
