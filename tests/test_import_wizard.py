@@ -159,6 +159,20 @@ class TestImportWizard(EmailDistributionCase):
         self.assertGreaterEqual(len(rows), len(wizard.error_ids))
         self.assertTrue(any("x@" in " ".join(row) for row in rows))
 
+    def test_more_errors_than_listed_are_counted(self):
+        """The list keeps the first errors (bounded memory); the count and the
+        import's refusal say how many there are in all."""
+        rows = "".join(f"{n},not-an-address\n" for n in range(1, 1201))
+        wizard = self.import_wizard(csv_file(rows), "many.csv")
+        wizard.action_preview()
+        self.assertEqual(len(wizard.error_ids), 1000)
+        self.assertEqual(wizard.error_count, 1200)
+        with self.assertRaises(UserError) as ctx:
+            wizard.action_import()
+        self.assertIn("1200 error(s)", str(ctx.exception))
+        lines = base64.b64decode(wizard.error_file).decode().splitlines()
+        self.assertIn("200", lines[-1], "the error file says how many more")
+
     def test_unreadable_files_get_a_clear_error(self):
         table = [
             (base64.b64encode(b"\x00\x01\x02\xff" * 100), "junk.bin"),

@@ -111,16 +111,13 @@ class EmailDistributionRecipientImport(models.TransientModel):
     error_ids = fields.One2many(
         "email.distribution.recipient.import.error", "wizard_id", readonly=True
     )
-    error_count = fields.Integer(compute="_compute_error_count")
+    # Every error of the file: the list keeps the first ones only (the core's
+    # cap bounds memory), the count says how many there are in all.
+    error_count = fields.Integer(readonly=True)
     error_file = fields.Binary(readonly=True, attachment=False)
     error_filename = fields.Char(readonly=True)
     template_file = fields.Binary(readonly=True, attachment=False)
     template_filename = fields.Char(readonly=True)
-
-    @api.depends("error_ids")
-    def _compute_error_count(self):
-        for wizard in self:
-            wizard.error_count = len(wizard.error_ids)
 
     @api.onchange("file", "document_type", "mode", "company_id")
     def _onchange_reset_preview(self):
@@ -301,6 +298,7 @@ class EmailDistributionRecipientImport(models.TransientModel):
             "changed_count": 0,
             "unchanged_count": 0,
             "archived_count": 0,
+            "error_count": report.error_count,
         }
         if report.errors:
             translated = [
@@ -356,7 +354,7 @@ class EmailDistributionRecipientImport(models.TransientModel):
                 self.env._(
                     "The file has %(count)s error(s); nothing was imported. "
                     "First: row %(row)s, column %(column)s: %(message)s",
-                    count=len(report.errors),
+                    count=report.error_count,
                     row=first.row,
                     column=first.column or "-",
                     message=first.message.translate(self.env._),
