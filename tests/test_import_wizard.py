@@ -398,7 +398,7 @@ class TestImportMemory(EmailDistributionCase):
         Address = type(self.env["email.distribution.address"])
         calls = []
 
-        def failing(self_, companies, emails):
+        def failing(_self, _companies, emails):
             calls.append(emails)
             if len(calls) == 2:
                 raise ValueError("simulated failure in the second chunk")

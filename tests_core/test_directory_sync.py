@@ -90,4 +90,4 @@ def test_plan_from_the_files_numbers_only_is_the_same_plan():
 
 def test_chunked():
     assert list(chunked(range(5), 2)) == [[0, 1], [2, 3], [4]]
-    assert list(chunked([], 3)) == []
+    assert not list(chunked([], 3))
