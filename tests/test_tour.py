@@ -95,3 +95,26 @@ class TestEmailDistributionTour(AccountTestInvoicingHttpCommon):
             self.failed_invoice.email_distribution_delivery_ids.mapped("state"),
             ["queued", "failed"],
         )
+
+    def test_accountant_tour_in_finnish(self):
+        """The same path for a Finnish accountant: the tour asserts the
+        module's labels in Finnish (i18n/fi.po)."""
+        self.env["res.lang"]._activate_lang("fi_FI")
+        # Activating a language in a test loads no module terms: load them.
+        self.env["ir.module.module"]._load_module_terms(
+            ["base", "web", "mail", "account", "account_email_distribution"],
+            ["fi_FI"],
+            overwrite=True,
+        )
+        self.accountant.lang = "fi_FI"
+        self.start_tour(
+            "/odoo/action-account.action_account_config",
+            "account_email_distribution_tour_fi",
+            login=self.accountant.login,
+        )
+        self.assertTrue(self.company.email_distribution_enabled)
+        self.assertEqual(self.draft_invoice.email_distribution_state, "queued")
+        self.assertEqual(
+            self.failed_invoice.email_distribution_delivery_ids.mapped("state"),
+            ["queued", "failed"],
+        )

@@ -45,13 +45,32 @@ function uploadStep(name, text) {
     };
 }
 
-registry.category("web_tour.tours").add("account_email_distribution_tour", {
-    url: "/odoo/action-account.action_account_config",
-    steps: () => [
+// What the screens say, per language: the Finnish run asserts the module's
+// translated labels (i18n/fi.po) as a Finnish accountant sees them.
+const LABELS = {
+    en: {
+        title: "E-mail Distribution",
+        noErrors: "no errors",
+        close: "Close",
+        queued: "Queued",
+        failed: "Failed",
+        resend: "Resend",
+    },
+    fi: {
+        title: "Sähköpostijakelu",
+        noErrors: "ei virheitä",
+        close: "Sulje",
+        queued: "Jonossa",
+        failed: "Epäonnistui",
+        resend: "Lähetä uudelleen",
+    },
+};
+
+const steps = (L) => [
         // Settings
         {
             content: "The E-mail Distribution setting is in the Invoicing settings",
-            trigger: "#email_distribution_enabled",
+            trigger: `#email_distribution_enabled:contains(${L.title})`,
         },
         {
             content: "Switch e-mail distribution on",
@@ -133,7 +152,7 @@ registry.category("web_tour.tours").add("account_email_distribution_tour", {
         {
             content: "No errors: two entries will be created",
             trigger:
-                ".modal .alert-info:contains(no errors) .o_field_widget[name=new_count]:contains(2)",
+                `.modal .alert-info:contains(${L.noErrors}) .o_field_widget[name=new_count]:contains(2)`,
         },
         {
             content: "Import",
@@ -146,7 +165,7 @@ registry.category("web_tour.tours").add("account_email_distribution_tour", {
         },
         {
             content: "Close the wizard",
-            trigger: ".modal footer button:contains(Close)",
+            trigger: `.modal footer button:contains(${L.close})`,
             run: "click",
         },
         {
@@ -173,7 +192,7 @@ registry.category("web_tour.tours").add("account_email_distribution_tour", {
         {
             content: "The invoice is queued for e-mail delivery",
             trigger:
-                ".o_field_widget[name=email_distribution_state] .badge:contains(Queued)",
+                `.o_field_widget[name=email_distribution_state] .badge:contains(${L.queued})`,
         },
         // Sending list: resend a failed delivery
         menu(
@@ -188,7 +207,7 @@ registry.category("web_tour.tours").add("account_email_distribution_tour", {
         },
         {
             content: "The new delivery is in progress",
-            trigger: ".o_data_row:contains(tour-doc.example):contains(Queued)",
+            trigger: `.o_data_row:contains(tour-doc.example):contains(${L.queued})`,
         },
         {
             content: "Show every line, not only those in progress",
@@ -198,7 +217,7 @@ registry.category("web_tour.tours").add("account_email_distribution_tour", {
         {
             content: "Open the failed delivery",
             trigger:
-                ".o_data_row:contains(Tour Failed Customer):contains(Failed) td[name=email]",
+                `.o_data_row:contains(Tour Failed Customer):contains(${L.failed}) td[name=email]`,
             run: "click",
         },
         {
@@ -213,17 +232,26 @@ registry.category("web_tour.tours").add("account_email_distribution_tour", {
         {
             content: "Select the failed line",
             trigger:
-                ".o_data_row:contains(Tour Failed Customer):has(.badge:contains(Failed)) .o_list_record_selector input",
+                `.o_data_row:contains(Tour Failed Customer):has(.badge:contains(${L.failed})) .o_list_record_selector input`,
             run: "click",
         },
         {
             content: "Resend it",
-            trigger: ".o_control_panel button:contains(Resend)",
+            trigger: `.o_control_panel button:contains(${L.resend})`,
             run: "click",
         },
         {
             content: "A new attempt is queued for the failed customer",
-            trigger: ".o_data_row:contains(Tour Failed Customer) .badge:contains(Queued)",
+            trigger: `.o_data_row:contains(Tour Failed Customer) .badge:contains(${L.queued})`,
         },
-    ],
+];
+
+registry.category("web_tour.tours").add("account_email_distribution_tour", {
+    url: "/odoo/action-account.action_account_config",
+    steps: () => steps(LABELS.en),
+});
+
+registry.category("web_tour.tours").add("account_email_distribution_tour_fi", {
+    url: "/odoo/action-account.action_account_config",
+    steps: () => steps(LABELS.fi),
 });
