@@ -250,18 +250,23 @@ def bench_posting(env, count):
     }
 
 
+def _only_server(env, sink):
+    """Make the loopback sink the only outgoing mail server."""
+    env["ir.mail_server"].search([]).active = False
+    env["ir.mail_server"].create(
+        {
+            "name": "sink",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": sink.port,
+            "smtp_encryption": "none",
+        }
+    )
+
+
 def bench_sending(env, count):
     sink = SmtpSink().start()
     try:
-        env["ir.mail_server"].search([]).active = False
-        env["ir.mail_server"].create(
-            {
-                "name": "sink",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": sink.port,
-                "smtp_encryption": "none",
-            }
-        )
+        _only_server(env, sink)
         # Only this benchmark's invoices are due (earlier ones were warm-ups).
         env["email.distribution.delivery"].search(
             [("state", "in", ("queued", "soft_bounce"))]
@@ -399,15 +404,7 @@ def bench_compare(env, count, rounds):
     """This module vs Odoo's own batch Send, same invoices, same SMTP sink."""
     sink = SmtpSink().start()
     try:
-        env["ir.mail_server"].search([]).active = False
-        env["ir.mail_server"].create(
-            {
-                "name": "sink",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": sink.port,
-                "smtp_encryption": "none",
-            }
-        )
+        _only_server(env, sink)
         env["email.distribution.delivery"].search(
             [("state", "in", ("queued", "soft_bounce"))]
         ).write({"state": "cancelled"})

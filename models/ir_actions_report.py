@@ -109,37 +109,29 @@ class IrActionsReport(models.Model):
     ):
         rendered = self.env.context.get("aed_rendered_pdfs")
         collected = self.env.context.get("aed_collect_pdf_calls")
-        if rendered is None and collected is None:
-            return super()._run_wkhtmltopdf(
+        if rendered is not None or collected is not None:
+            key = _call_key(
                 bodies,
-                report_ref=report_ref,
-                header=header,
-                footer=footer,
-                landscape=landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
-            )
-        key = _call_key(
-            bodies,
-            report_ref,
-            header,
-            footer,
-            landscape,
-            specific_paperformat_args,
-            set_viewport_size,
-        )
-        if rendered is not None and rendered.get(key):
-            return rendered.pop(key)
-        if collected is not None:
-            report = self._get_report(report_ref) if report_ref else self
-            args = self._build_wkhtmltopdf_args(
-                report.get_paperformat(),
+                report_ref,
+                header,
+                footer,
                 landscape,
-                specific_paperformat_args=specific_paperformat_args,
-                set_viewport_size=set_viewport_size,
+                specific_paperformat_args,
+                set_viewport_size,
             )
-            collected[key] = (args, list(bodies), header, footer)
-            raise PdfCallCollected()
+            if rendered is not None and rendered.get(key):
+                return rendered.pop(key)
+            if collected is not None:
+                report = self._get_report(report_ref) if report_ref else self
+                args = self._build_wkhtmltopdf_args(
+                    report.get_paperformat(),
+                    landscape,
+                    specific_paperformat_args=specific_paperformat_args,
+                    set_viewport_size=set_viewport_size,
+                )
+                collected[key] = (args, list(bodies), header, footer)
+                raise PdfCallCollected()
+        # Outside a batch, or a call the parallel pass has no PDF for.
         return super()._run_wkhtmltopdf(
             bodies,
             report_ref=report_ref,
