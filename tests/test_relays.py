@@ -6,6 +6,12 @@ from odoo.tests import new_test_user, tagged
 
 from .common_sending import SendingCase
 
+# The mailbox each arrival path hands the DSN to Odoo from.
+MAILBOXES = {
+    "bounce address": b"bounce@company.example",
+    "catchall": b"catchall@company.example",
+    "sender mailbox": b"invoices@company.example",
+}
 MODES = {
     "direct": (),
     "google": ("rewrite-return-path",),
@@ -80,12 +86,7 @@ class TestRelays(SendingCase):
         # bounce address (or forwarded there), the catchall, or the sender's
         # mailbox fetched by an incoming mail server.
         Thread = self.env["mail.thread"]
-        mailbox = {
-            "bounce address": b"bounce@company.example",
-            "catchall": b"catchall@company.example",
-            "sender mailbox": b"invoices@company.example",
-        }[arrival]
-        dsn = dsn.replace(b"To: " + to, b"To: " + mailbox, 1)
+        dsn = dsn.replace(b"To: " + to, b"To: " + MAILBOXES[arrival], 1)
         if arrival == "sender mailbox":
             Thread = Thread.with_context(default_fetchmail_server_id=self.fetchmail.id)
         Thread.message_process(False, dsn)
@@ -152,11 +153,7 @@ class TestRelays(SendingCase):
                         )
                         .replace(b"References:", b"X-Old-References:")
                     )
-                    mailbox = {
-                        "bounce address": b"bounce@company.example",
-                        "catchall": b"catchall@company.example",
-                        "sender mailbox": b"invoices@company.example",
-                    }[arrival]
+                    mailbox = MAILBOXES[arrival]
                     other = re.sub(
                         rb"^To: .*$", b"To: " + mailbox, other, count=1, flags=re.M
                     )
@@ -175,11 +172,9 @@ class TestRelays(SendingCase):
         self.assertTrue(check.test_address.endswith("@bounce-check.invalid"))
         self.assertEqual(len(self.sink.dsns), 1)
         dsn = self.sink.dsns.pop()
-        mailbox = {
-            "bounce address": b"bounce@company.example",
-            "sender mailbox": b"invoices@company.example",
-        }[arrival]
-        dsn = re.sub(rb"^To: .*$", b"To: " + mailbox, dsn, count=1, flags=re.M)
+        dsn = re.sub(
+            rb"^To: .*$", b"To: " + MAILBOXES[arrival], dsn, count=1, flags=re.M
+        )
         self.env["mail.thread"].message_process(False, dsn)
         return check
 
@@ -243,3 +238,47 @@ class TestRelays(SendingCase):
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.email_distribution_bounce_check_state, "ok")
         self.assertEqual(settings.email_distribution_bounce_check_result, check.result)
+
+    def test_bounce_log_and_checks_are_written_by_the_module_only(self):
+        """Over RPC: a Billing user cannot see, create, write or delete the
+        bounce log or the checks; a manager only reads them, and only those
+        of their own companies; an administrator of another company cannot
+        start a check for this one."""
+        check = self.check_bounce_path()
+        log = self.Bounce.search([("check_id", "=", check.id)])
+        self.assertTrue(log)
+        billing = new_test_user(
+            self.env,
+            login="aed_relay_billing",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        manager = new_test_user(
+            self.env,
+            login="aed_relay_reader",
+            groups="account.group_account_manager",
+            company_id=self.company.id,
+        )
+        for record in (log, check):
+            with self.assertRaises(AccessError):
+                record.with_user(billing).read(["id"])
+            with self.assertRaises(AccessError):
+                record.with_user(manager).write({"company_id": False})
+            with self.assertRaises(AccessError):
+                record.with_user(manager).unlink()
+            with self.assertRaises(AccessError):
+                record.with_user(manager).create({"company_id": self.company.id})
+            self.assertTrue(record.with_user(manager).read(["company_id"]))
+        other = self.env["res.company"].create({"name": "Other Co"})
+        outsider = new_test_user(
+            self.env,
+            login="aed_relay_outsider",
+            groups="account.group_account_manager,base.group_system",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        self.assertFalse(self.Bounce.with_user(outsider).search([("id", "=", log.id)]))
+        with self.assertRaises(AccessError):
+            self.env["email.distribution.bounce.check"].with_user(outsider)._start(
+                self.company
+            )
