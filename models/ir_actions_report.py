@@ -17,8 +17,10 @@ cron renders a batch in two passes through Odoo's own invoice engine:
    own rendering for any call it has no PDF for (so an invoice whose
    rendering failed in parallel fails alone, with Odoo's own error).
 
-Nothing changes for other reports or outside that context: the command line
-is Odoo's own (same paper format, same delay), so the PDFs look the same.
+Nothing changes for other reports or outside that context.  The command line
+is Odoo's own (same paper format) except for the idle wait after the page has
+loaded (``--javascript-delay``, see :meth:`_aed_single_document_delay`): the
+PDFs are the same as Odoo's own.
 """
 
 import hashlib
@@ -36,6 +38,10 @@ _logger = logging.getLogger(__name__)
 
 DEFAULT_PDF_WORKERS = 8
 MAX_PDF_WORKERS = 32
+# Milliseconds wkhtmltopdf waits after a one-document page has loaded (its
+# images, stylesheets and fonts included) before printing it.
+DEFAULT_PDF_DELAY = 100
+MAX_PDF_DELAY = 10_000
 
 
 class PdfCallCollected(Exception):
@@ -129,6 +135,8 @@ class IrActionsReport(models.Model):
                     specific_paperformat_args=specific_paperformat_args,
                     set_viewport_size=set_viewport_size,
                 )
+                if len(bodies) == 1:
+                    args = self._aed_single_document_delay(args)
                 collected[key] = (args, list(bodies), header, footer)
                 raise PdfCallCollected()
         # Outside a batch, or a call the parallel pass has no PDF for.
@@ -152,6 +160,34 @@ class IrActionsReport(models.Model):
             return max(1, min(int(value), MAX_PDF_WORKERS))
         except (TypeError, ValueError):
             return DEFAULT_PDF_WORKERS
+
+    def _aed_single_document_delay(self, args):
+        """Odoo's command line with a short ``--javascript-delay``.
+
+        ``report.print_delay`` (1 000 ms by default) gives the pages of a
+        *multi-document* call time to draw their logos and backgrounds
+        (odoo/odoo#108494, #113560) and is spent idle otherwise.  A
+        one-document call, the only kind the parallel pass runs, is printed
+        once wkhtmltopdf has loaded the page with its images, stylesheets and
+        fonts; ``account_email_distribution.pdf_delay`` (100 ms by default)
+        is added as a margin.  The PDF is the same as Odoo's own (tested byte
+        for byte, logo included); set the parameter to the value of
+        ``report.print_delay`` to keep Odoo's wait.
+        """
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("account_email_distribution.pdf_delay", DEFAULT_PDF_DELAY)
+        )
+        try:
+            delay = max(0, min(int(value), MAX_PDF_DELAY))
+        except (TypeError, ValueError):
+            delay = DEFAULT_PDF_DELAY
+        args = list(args)
+        if "--javascript-delay" in args:
+            index = args.index("--javascript-delay")
+            args[index + 1] = str(delay)
+        return args
 
     def _aed_render_collected(self, collected):
         """Run the recorded calls concurrently: ``{key: pdf bytes}``.

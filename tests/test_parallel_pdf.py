@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import base64
+import re
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
@@ -32,6 +34,8 @@ class TestParallelPdf(SendingCase, HttpCase):
         self.env["ir.config_parameter"].set_param("report.url", self.base_url())
         self.serial_calls = 0
         self.parallel_calls = 0
+        self.parallel_args = []
+        self.parallel_pdfs = []
 
     def send_with_counters(self, fail_for=None):
         """Run the crons with real PDFs, counting serial and parallel calls."""
@@ -40,9 +44,12 @@ class TestParallelPdf(SendingCase, HttpCase):
 
         def render_one(binary, args, bodies, header, footer):
             self.parallel_calls += 1
+            self.parallel_args.append(args)
             if fail_for and any(fail_for in body for body in bodies):
                 return None, "simulated crash"
-            return real_render_one(binary, args, bodies, header, footer)
+            result = real_render_one(binary, args, bodies, header, footer)
+            self.parallel_pdfs.append(result[0])
+            return result
 
         def serial(report, bodies, *args, **kwargs):
             self.serial_calls += 1
@@ -100,3 +107,55 @@ class TestParallelPdf(SendingCase, HttpCase):
         )
         self.assertEqual(self.serial_calls, 1, "only the failed one was retried alone")
         self.assertEqual(len(self.sink.messages), 2)
+
+    def test_short_delay_gives_the_same_pdf_as_odoo(self):
+        """The parallel pass skips Odoo's idle second, not anything drawn.
+
+        The company logo is an image the page loads; the PDF rendered with
+        the short delay is Odoo's own PDF, byte for byte but for its
+        creation date.
+        """
+        # A 2x2 red PNG.
+        self.env.company.logo = base64.b64encode(
+            bytes.fromhex(
+                "89504e470d0a1a0a0000000d49484452000000020000000208020000"
+                "00fdd49a730000001249444154789c63f8cfc0f01f8461004ae20ff1"
+                "ee4a57d50000000049454e44ae426082"
+            )
+        )
+        self.env["ir.config_parameter"].set_param("report.print_delay", "1000")
+        moves = self.make_invoices(self.doc_customer, count=2)
+        self.send_with_counters()
+        self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
+        self.assertEqual(self.parallel_calls, 2)
+        for args in self.parallel_args:
+            delay = args[args.index("--javascript-delay") + 1]
+            self.assertEqual(delay, "100", "Odoo's 1 000 ms wait is not spent")
+        with patch.dict(config.options, {"test_enable": False}):
+            odoo_pdf, _kind = self.env["ir.actions.report"]._render_qweb_pdf(
+                "account.account_invoices", moves[0].ids
+            )
+        self.assertEqual(self.serial_calls, 0)
+
+        def undated(pdf):
+            return re.sub(rb"/CreationDate \(D:[0-9Z+'-]*\)", b"", pdf)
+
+        self.assertIn(b"/CreationDate", odoo_pdf)
+        ours = [undated(pdf) for pdf in self.parallel_pdfs]
+        self.assertNotEqual(ours[0], self.parallel_pdfs[0], "dated by wkhtmltopdf")
+        self.assertTrue(undated(odoo_pdf) in ours, "the same PDF as Odoo's own")
+
+    def test_delay_parameter(self):
+        Report = self.env["ir.actions.report"]
+        args = ["--quiet", "--javascript-delay", "1000", "--dpi", "90"]
+        self.assertEqual(
+            Report._aed_single_document_delay(args),
+            ["--quiet", "--javascript-delay", "100", "--dpi", "90"],
+        )
+        param = self.env["ir.config_parameter"]
+        param.set_param("account_email_distribution.pdf_delay", "1000")
+        self.assertEqual(Report._aed_single_document_delay(args)[2], "1000")
+        param.set_param("account_email_distribution.pdf_delay", "nonsense")
+        self.assertEqual(Report._aed_single_document_delay(args)[2], "100")
+        param.set_param("account_email_distribution.pdf_delay", "99999999")
+        self.assertEqual(Report._aed_single_document_delay(args)[2], "10000")
