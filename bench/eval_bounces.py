@@ -110,7 +110,9 @@ def report(title, rows, classify, show_misses):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--split", default="both", choices=("dev", "heldout", "heldout2", "heldout3", "all", "both")
+        "--split",
+        default="both",
+        choices=("dev", "heldout", "heldout2", "heldout3", "all", "both"),
     )
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args(argv)
@@ -118,7 +120,9 @@ def main(argv=None):
     from distribution.bounces import classify_message
 
     splits = (
-        ("dev", "heldout", "heldout2", "heldout3") if args.split == "both" else (args.split,)
+        ("dev", "heldout", "heldout2", "heldout3")
+        if args.split == "both"
+        else (args.split,)
     )
     for split in splits:
         rows, missing = load(split)
