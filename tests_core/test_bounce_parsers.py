@@ -478,3 +478,39 @@ def test_envelope_refolds_header_lines_that_lost_their_indentation():
     env = Envelope(raw)
     assert env.msg["Subject"].startswith("Mail delivery failed")
     assert [f.address for f in classify_message(raw).recipients] == ["gone@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "kind"),
+    [
+        # Microsoft 365 NDR template (no headers kept, as some tools store it)
+        (
+            b"Your message to jo@example.org couldn't be delivered.\n\n"
+            b"jo wasn't found at example.org.\n",
+            "jo@example.org",
+            "failure",
+        ),
+        # Symantec Email Security.cloud
+        (
+            b"This is the mail delivery agent at Symantec Email Security.cloud.\n\n"
+            b"I was unable to deliver your message to the following addresses:\n\n"
+            b"jo@example.org\n\n"
+            b"Reason: 550 5.1.1 User unknown\n",
+            "jo@example.org",
+            "failure",
+        ),
+        # Gmail's "Delivery incomplete": still retrying
+        (
+            b"** Delivery incomplete **\n\n"
+            b"There was a temporary problem delivering your message to "
+            b"jo@example.org. Gmail will retry for 47 more hours.\n",
+            "jo@example.org",
+            "delay",
+        ),
+    ],
+)
+def test_notice_text_without_headers(text, address, kind):
+    """A notice stored without its header is still read by its template."""
+    result = classify_message(text)
+    assert result.kind == kind
+    assert [failure.address for failure in result.recipients] == [address]

@@ -41,6 +41,7 @@ VENDOR_EXAMPLES = [
         "address lookup",
         "mailbox_unknown",
     ),
+    ("550 5.1.10 jo wasn't found at example.org.", "mailbox_unknown"),
     ("550 5.4.1 Recipient address rejected: Access denied", "mailbox_unknown"),
     ("552 5.3.4 RESOLVER.RST.RecipSizeLimit; message too large", "message_too_large"),
     (

@@ -317,6 +317,25 @@ _STRONG_BODY = Phrases(
     ("notification", r"delivery\s+status\s+notification"),
     ("fatal", r"the\s+following\s+addresses\s+had\s+permanent\s+fatal\s+errors"),
     ("recipients", r"delivery\s+has\s+failed\s+to\s+these\s+recipients"),
+    # Microsoft 365 / Exchange Online NDR templates
+    (
+        ("couldn't", "could not"),
+        r"your\s+message\s+to\s+\S+@\S+\s+(?:couldn't|could\s+not)\s+be\s+delivered",
+    ),
+    (
+        "rejected",
+        r"rejected\s+your\s+message\s+to\s+the\s+following\s+e-?mail\s+addresses",
+    ),
+    # Symantec Email Security.cloud, Gmail
+    (
+        "unable",
+        r"i\s+was\s+unable\s+to\s+deliver\s+your\s+message\s+to\s+the\s+following",
+    ),
+    ("wasn't", r"your\s+message\s+wasn't\s+delivered\s+to\s+\S+@"),
+    (
+        "temporary",
+        r"there\s+was\s+a\s+temporary\s+problem\s+delivering\s+your\s+message",
+    ),
 )
 _MTA_NAME = rx(
     r"mail\s+delivery|delivery\s+(?:sub)?system|mailer[-\s]?daemon|postmaster"

@@ -162,6 +162,12 @@ VENDOR_RULES = (
     ),
     (
         "mailbox_unknown",
+        "found at",
+        r"\bwasn'?t\s+found\s+at\s+\S+\.",
+        _MS + ' (5.1.10 RecipientNotFound: "<name> wasn\'t found at <domain>")',
+    ),
+    (
+        "mailbox_unknown",
         "access",
         r"\brecipient\s+address\s+rejected:\s*access\s+denied",
         _MS + " (5.4.1, directory-based edge blocking)",
