@@ -39,18 +39,18 @@ _REMOTE = re.compile(r"\bhost\s+([\w.-]+\.[a-z]{2,})\[", re.I)
 def _paragraphs(notice):
     """[(final address, original address or None, reason text)]."""
     found = []
-    current = None
+    open_paragraph = False
     for line in notice.split("\n"):
         match = _RECIPIENT.match(line)
         if match:
-            current = [match.group(1), match.group(2), [match.group(3).strip()]]
-            found.append(current)
-        elif current is not None and line[:1] in (" ", "\t") and line.strip():
-            current[2].append(line.strip())
+            found.append((match.group(1), match.group(2), [match.group(3).strip()]))
+            open_paragraph = True
+        elif open_paragraph and line[:1] in (" ", "\t") and line.strip():
+            found[-1][2].append(line.strip())
         else:
-            current = None
+            open_paragraph = False
     return [
-        (final, original, " ".join(t for t in text if t))
+        (final, original, " ".join(part for part in text if part))
         for final, original, text in found
     ]
 
