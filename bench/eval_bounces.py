@@ -3,7 +3,7 @@
 Usage, from the addon's root (after ``python3 bench/fetch_bounce_corpus.py``
 for the files that are not committed)::
 
-    python3 bench/eval_bounces.py [--split dev|heldout|all] [--misses]
+    python3 bench/eval_bounces.py [--split dev|heldout|heldout2|heldout3|all] [--misses]
 
 Prints, for the development part (the rules were tuned on it) and the
 held-out parts (never read while writing the rules) separately: category
@@ -110,20 +110,27 @@ def report(title, rows, classify, show_misses):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--split", default="both", choices=("dev", "heldout", "heldout2", "all", "both")
+        "--split",
+        default="both",
+        choices=("dev", "heldout", "heldout2", "heldout3", "all", "both"),
     )
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from distribution.bounces import classify_message
 
-    splits = ("dev", "heldout", "heldout2") if args.split == "both" else (args.split,)
+    splits = (
+        ("dev", "heldout", "heldout2", "heldout3")
+        if args.split == "both"
+        else (args.split,)
+    )
     for split in splits:
         rows, missing = load(split)
         title = {
             "dev": "dev (tuned on)",
             "heldout": "held-out",
             "heldout2": "held-out 2 (sources added after the first blind run)",
+            "heldout3": "held-out 3 (40 % of the third round of sources)",
             "all": "all",
         }[split]
         if missing:

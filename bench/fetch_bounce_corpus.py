@@ -2,7 +2,11 @@
 
 Usage, from the addon's root::
 
-    python3 bench/fetch_bounce_corpus.py [--exim-git-dir DIR]
+    python3 bench/fetch_bounce_corpus.py [--git-dir NAME=DIR ...]
+
+``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``;
+``DIR`` a local (bare) clone of that repository holding the commits below.
+``--exim-git-dir DIR`` and the like are the older spelling of the same.
 
 Writes ``tests_core/samples/bounces/external/`` (git-ignored):
 
@@ -23,7 +27,15 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     Bounce fixtures of https://github.com/discourse/discourse
     (``spec/fixtures/emails/``, GPL-2.0), at the commits listed below.
 
-Without ``--exim-git-dir`` the repositories are cloned (blob-less) from
+``dada/<name>.eml``
+    The bounce samples of https://github.com/justingit/dada-mail
+    (``app/dada/t/corpus/email_messages/``, GPL-2.0) at ``DADA_COMMIT``.
+
+``zammad/<name>.eml``
+    ``test/data/mail/mail033-undelivered-mail-returned-to-sender-notification.box``
+    of https://github.com/zammad/zammad (AGPL-3.0) at ``ZAMMAD_COMMIT``.
+
+Without a local git directory the repositories are cloned (blob-less) from
 GitHub, which needs ``git`` and network access.  The labels of these files are
 in ``tests_core/samples/bounces/corpus.json``.
 """
@@ -60,6 +72,32 @@ DISCOURSE_FILES = {
         "4aa037a11a96343724f9b8ba3ec813491c86b03b"
     ),
 }
+DADA_URL = "https://github.com/justingit/dada-mail.git"
+DADA_COMMIT = "a4e7e65506245ff8620470e61e4e474ab01c5886"
+DADA_FILES = (
+    "bounce-cox_500_5.1.1.eml",
+    "bounce-dsn-4.4.1.eml",
+    "bounce-dsn-user_unknown.eml",
+    "bounce-exim-something.eml",
+    "bounce-gmail-550-5.1.1.eml",
+    "bounce-qmail-550-5.1.1.eml",
+    "bounce-qmail-551-no_mailbox_here.eml",
+    "bounce-secureservers.net-mailfolder_is_full.eml",
+    "bounce_secureserver.net-mail_quota_exceeded.eml",
+    "bounces-amazon_ses_bounce_status-5.1.2.eml",
+    "bounces-amazon_ses_status-5.5.0.eml",
+    "bounces-disabled.eml",
+    "bounces-qmail-554_no_account.eml",
+    "bounces_amazon_ses_abuse_report.eml",
+    "bouncing_email_with_brackets.eml",
+    "hotmail_notification.txt",
+    "mailbox_not_found-01_14_21.eml",
+    "mailbox_not_found-01_18_21.eml",
+    "permanent_error.eml",
+)
+ZAMMAD_URL = "https://github.com/zammad/zammad.git"
+ZAMMAD_COMMIT = "ed079e358ed4a2c4906f99cb1b68e9766f74a20a"
+ZAMMAD_FILES = ("mail033-undelivered-mail-returned-to-sender-notification.box",)
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
 DAEMON_FROM = re.compile(rb"(?mi)^From: .*(?:mailer-daemon|postmaster|mail delivery)")
 
@@ -122,22 +160,60 @@ def _write_stalwart(git_dir):
     return len(STALWART_FILES)
 
 
+def _write_files(git_dir, name, commit, folder, files):
+    (OUT / name).mkdir(parents=True, exist_ok=True)
+    for file_name in files:
+        body = _git(git_dir, "show", f"{commit}:{folder}/{file_name}")
+        stem = file_name.rsplit(".", 1)[0]
+        (OUT / name / f"{stem}.eml").write_bytes(body)
+    return len(files)
+
+
+def _write_dada(git_dir):
+    return _write_files(
+        git_dir, "dada", DADA_COMMIT, "app/dada/t/corpus/email_messages", DADA_FILES
+    )
+
+
+def _write_zammad(git_dir):
+    return _write_files(
+        git_dir, "zammad", ZAMMAD_COMMIT, "test/data/mail", ZAMMAD_FILES
+    )
+
+
+def _git_dirs(pairs):
+    """{name: dir} of the ``--git-dir NAME=DIR`` options."""
+    dirs = {}
+    for pair in pairs or ():
+        name, sep, directory = pair.partition("=")
+        if not sep or not directory:
+            raise SystemExit(f"--git-dir wants NAME=DIR, not {pair!r}")
+        dirs[name] = directory
+    return dirs
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--git-dir", action="append", metavar="NAME=DIR")
     parser.add_argument("--exim-git-dir")
     parser.add_argument("--discourse-git-dir")
     parser.add_argument("--stalwart-git-dir")
     args = parser.parse_args(argv)
+    dirs = _git_dirs(args.git_dir)
+    for name in ("exim", "discourse", "stalwart"):
+        dirs.setdefault(name, getattr(args, f"{name}_git_dir"))
     sources = (
-        ("exim", args.exim_git_dir, EXIM_URL, _write_exim),
-        ("discourse", args.discourse_git_dir, DISCOURSE_URL, _write_discourse),
-        ("stalwart", args.stalwart_git_dir, STALWART_URL, _write_stalwart),
+        ("exim", EXIM_URL, _write_exim),
+        ("discourse", DISCOURSE_URL, _write_discourse),
+        ("stalwart", STALWART_URL, _write_stalwart),
+        ("dada", DADA_URL, _write_dada),
+        ("zammad", ZAMMAD_URL, _write_zammad),
     )
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for name, git_dir, url, write in sources:
+        for name, url, write in sources:
             try:
-                git_dir = git_dir or _clone(url, Path(tmp) / f"{name}.git")
+                git_dir = dirs.get(name) or _clone(url, Path(tmp) / f"{name}.git")
                 print(f"{name}: {write(git_dir)} messages")
             except (OSError, subprocess.CalledProcessError) as error:
                 failed += 1

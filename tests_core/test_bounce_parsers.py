@@ -409,3 +409,108 @@ def test_holds_address_only_for_the_recipient_s_own_problems():
         r for r in classify_message(spam).recipients if r.category == "blocked"
     )
     assert (blocked.scope, blocked.holds_address) == ("message", False)
+
+
+# Postfix bounce(5) notice text without its RFC 3464 part (the paragraph
+# lines of bounce_notify_util.c: the recipient at the start of the line, the
+# reason folded onto lines indented by four spaces)
+POSTFIX_TEXT = b"""This is the mail system at host mailer.erp.example.com.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+                   The mail system
+
+<final@example.org> (expanded from <sent@example.org>): host
+    mx.example.org[192.0.2.7] said: 550 5.1.1 <final@example.org>: Recipient
+    address rejected: User unknown (in reply to RCPT TO command)
+
+<b@example.net>: host mx.example.net[192.0.2.8] said: 550 5.1.1
+    <bounces+1@erp.example.com>: unauthorized sender (in reply to RCPT TO
+    command)
+
+<c@example.com>: connect to mx.example.com[192.0.2.9]:25: No route to host
+"""
+
+
+def test_postfix_text_parser():
+    """Postfix bounce(5): one paragraph per recipient, "expanded from" is
+    the address we sent to, and an indented line is never a recipient."""
+    result = classify_message(POSTFIX_TEXT)
+    assert (result.parser, result.kind) == ("postfix", "failure")
+    by_address = {failure.address: failure for failure in result.recipients}
+    assert set(by_address) == {"sent@example.org", "b@example.net", "c@example.com"}
+    sent = by_address["sent@example.org"]
+    assert (sent.reason, sent.stage, sent.final_recipient, sent.remote_mta) == (
+        "mailbox_unknown",
+        "rcpt",
+        "final@example.org",
+        "mx.example.org",
+    )
+    assert by_address["b@example.net"].reason == "sender_rejected"
+    assert by_address["c@example.com"].category == "soft"
+
+
+def test_postfix_warning_only_is_a_delay():
+    raw = POSTFIX_TEXT.replace(
+        b"I'm sorry", b"#### THIS IS A WARNING ONLY. YOU DO NOT NEED TO RESEND. ####\n"
+    )
+    assert classify_message(raw).kind == "delay"
+
+
+def test_envelope_refolds_header_lines_that_lost_their_indentation():
+    """RFC 5322 2.2.3 folding lost in a stored sample: the header must not end
+    at the first unfolded line (which would make the header fields body text)."""
+    raw = (
+        b"Received-SPF: pass (mx: domain of bounce.example.com designates\n"
+        b"192.0.2.1 as permitted sender) client-ip=192.0.2.1;\n"
+        b"envelope-from=postmaster@bounce.example.com;\n"
+        b"From: Mail Delivery System <mailer-daemon@example.com>\n"
+        b"Subject: Mail delivery failed: returning message to sender\n"
+        b"\n"
+        b"This message was created automatically by mail delivery software.\n\n"
+        b"A message that you sent could not be delivered to one or more of\n"
+        b"its recipients. The following addresses failed:\n\n"
+        b"<gone@example.org>\n\n"
+        b"SMTP error from remote server after RCPT command:\n"
+        b"550 Requested action not taken: mailbox unavailable\n"
+    )
+    env = Envelope(raw)
+    assert env.msg["Subject"].startswith("Mail delivery failed")
+    assert [f.address for f in classify_message(raw).recipients] == ["gone@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address", "kind"),
+    [
+        # Microsoft 365 NDR template (no headers kept, as some tools store it)
+        (
+            b"Your message to jo@example.org couldn't be delivered.\n\n"
+            b"jo wasn't found at example.org.\n",
+            "jo@example.org",
+            "failure",
+        ),
+        # Symantec Email Security.cloud
+        (
+            b"This is the mail delivery agent at Symantec Email Security.cloud.\n\n"
+            b"I was unable to deliver your message to the following addresses:\n\n"
+            b"jo@example.org\n\n"
+            b"Reason: 550 5.1.1 User unknown\n",
+            "jo@example.org",
+            "failure",
+        ),
+        # Gmail's "Delivery incomplete": still retrying
+        (
+            b"** Delivery incomplete **\n\n"
+            b"There was a temporary problem delivering your message to "
+            b"jo@example.org. Gmail will retry for 47 more hours.\n",
+            "jo@example.org",
+            "delay",
+        ),
+    ],
+)
+def test_notice_text_without_headers(text, address, kind):
+    """A notice stored without its header is still read by its template."""
+    result = classify_message(text)
+    assert result.kind == kind
+    assert [failure.address for failure in result.recipients] == [address]

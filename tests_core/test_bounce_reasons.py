@@ -21,6 +21,18 @@ from distribution.i18n import CoreMessage
 
 # (text, expected reason) -- one row per vendor rule, in table order
 VENDOR_EXAMPLES = [
+    # Google, SMTP error reference (4.7.28): throttled for unsolicited mail
+    (
+        "550-5.7.28 Our system has detected an unusual rate of unsolicited mail "
+        "originating from your IP address",
+        "reputation",
+    ),
+    # Outlook.com 4.7.650: rate limited because of the IP's reputation
+    (
+        "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited "
+        "due to IP reputation.",
+        "reputation",
+    ),
     # Google, SMTP error reference (4.7.28)
     ("421-4.7.28 mail has been temporarily rate limited", "rate_limited"),
     # Microsoft, NDRs in Exchange Online
@@ -29,6 +41,7 @@ VENDOR_EXAMPLES = [
         "address lookup",
         "mailbox_unknown",
     ),
+    ("550 5.1.10 jo wasn't found at example.org.", "mailbox_unknown"),
     ("550 5.4.1 Recipient address rejected: Access denied", "mailbox_unknown"),
     ("552 5.3.4 RESOLVER.RST.RecipSizeLimit; message too large", "message_too_large"),
     (
@@ -59,15 +72,14 @@ VENDOR_EXAMPLES = [
         "mailbox_unknown",
     ),
     (
+        "552-5.2.2 The recipient's inbox is out of storage space and inactive.",
+        "mailbox_disabled",
+    ),
+    (
         "452-4.2.2 The email account that you tried to reach is over quota",
         "mailbox_full",
     ),
     ("550-5.7.26 This mail is unauthenticated email", "auth_failed"),
-    (
-        "550-5.7.28 Our system has detected an unusual rate of unsolicited mail "
-        "originating from your IP address",
-        "reputation",
-    ),
     (
         "550-5.7.1 The IP you're using to send mail is not authorized to send email "
         "directly to our servers",
@@ -75,6 +87,10 @@ VENDOR_EXAMPLES = [
     ),
     # Yahoo Sender Hub
     ("421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred", "reputation"),
+    (
+        "451 Message temporarily deferred due to unresolvable RFC.5321 from domain",
+        "sender_rejected",
+    ),
     (
         "We're writing to let you know that the group you tried to contact "
         "(invoices) may not exist, or you may not have permission to post messages "
@@ -120,6 +136,7 @@ PHRASE_EXAMPLES = [
     ("553 <a@b.example>: Sender address rejected: Domain not found", "sender_rejected"),
     ("553 5.1.8 Domain of sender address x@y.example must resolve", "sender_rejected"),
     ("451 Could not complete sender verify callout", "sender_rejected"),
+    ("550 5.1.1 <bounces@ours.example>: unauthorized sender", "sender_rejected"),
     ("Connected to 192.0.2.1 but sender was rejected.", "sender_rejected"),
     ("Connected to 192.0.2.1 but my name was rejected.", "ip_rejected"),
     ("553 sorry, your envelope sender is in my badmailfrom list", "sender_rejected"),
@@ -361,3 +378,40 @@ def test_every_status_code_row(key):
     status = "5" + key[1:]
     expected = reasons.STATUS_TABLE[key][0]
     assert explain(status, "550" if key != "X.2.2" else "552", "").code == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "reply", "text", "expected"),
+    [
+        # a plain sentence beats the code some servers reuse for everything
+        ("5.2.3", "554", "554 5.2.3 MailPolicy violation", "policy"),
+        (
+            "5.1.1",
+            "550",
+            "550 5.1.1 <b@ours.example>: unauthorized sender",
+            "sender_rejected",
+        ),
+        # the socket error EHOSTUNREACH is network trouble, not a bad route
+        (
+            None,
+            None,
+            "connect to mx.b.example[192.0.2.1]:25: No route to host",
+            "server_trouble",
+        ),
+        # an address that happens to read "dmarc@" is not an authentication failure
+        (None, "550", "<dmarc@b.example>: 550 Recipient rejected", "undetermined"),
+    ],
+)
+def test_explicit_phrases(status, reply, text, expected):
+    assert explain(status, reply, text).code == expected
+
+
+def test_hedged_text_is_undetermined_not_the_stage_default():
+    """cPanel's "may not exist, they may be blacklisted": nobody knows why."""
+    text = (
+        "550-The mail server could not deliver mail to a@b.example. The account or "
+        "domain may not exist, they may be blacklisted, or missing the proper dns "
+        "entries."
+    )
+    verdict = explain(None, "550", text, RCPT)
+    assert (verdict.code, verdict.category) == ("undetermined", SOFT)

@@ -8,9 +8,9 @@ The pipeline (issue #10):
 ``parsers``
     a registry of small per-format parsers (:mod:`.parsers`: Amazon SES JSON,
     ARF feedback reports, Exim texts, RFC 3464 DSNs, disposition
-    notifications, plain-text fallback), each emitting per-recipient records:
-    original and final recipient, action, status, reply code, SMTP stage,
-    diagnostic, remote MTA;
+    notifications, Postfix notice text, plain-text fallback), each emitting
+    per-recipient records: original and final recipient, action, status,
+    reply code, SMTP stage, diagnostic, remote MTA;
 ``reasons``
     one ordered, data-driven table (:mod:`.reasons`: vendor rules, enhanced
     status codes, scoped phrase families, SMTP stage, class) giving a reason

@@ -53,6 +53,7 @@ def to_message(raw):
         first = raw.split(b"\n", 1)[0]
         if b":" not in first.split(b" ", 2)[1]:  # "From sender date", not a header
             raw = raw.split(b"\n", 1)[1]
+    raw = _refold(raw)
     if len(_CONTAINER.findall(raw, 0, 1024 * 1024)) > MAX_CONTAINERS:
         return _flat(raw)
     try:
@@ -62,6 +63,35 @@ def to_message(raw):
     except Exception:  # the stdlib parser is robust, but never let mail crash us
         return _flat(raw)
     return _recover_boundary(msg)
+
+
+_FIELD_LINE = re.compile(rb"^[!-9;-~]+[ \t]*:")
+
+
+def _refold(raw):
+    """Header continuation lines that lost their indentation, indented again.
+
+    RFC 5322 section 2.2.3 folds a long field with whitespace at the start of
+    the next line; some stored samples lost it, and the stdlib parser then
+    ends the header at the first unfolded line, reading the remaining fields
+    as the body.  A line without a colon that is followed, before the blank
+    line, by another header field is taken for a continuation.
+    """
+    end = raw.find(b"\n\n")
+    head = raw[:end] if end != -1 else raw
+    if not _FIELD_LINE.match(head):
+        return raw  # no header at all (a bare notice text): nothing to mend
+    lines = head.split(b"\n")
+    broken = [
+        index
+        for index, line in enumerate(lines)
+        if line and line[:1] not in b" \t" and not _FIELD_LINE.match(line)
+    ]
+    if not broken or not any(_FIELD_LINE.match(line) for line in lines[broken[-1] :]):
+        return raw
+    for index in broken:
+        lines[index] = b" " + lines[index]
+    return b"\n".join(lines) + raw[len(head) :]
 
 
 def _flat(raw):
@@ -287,6 +317,25 @@ _STRONG_BODY = Phrases(
     ("notification", r"delivery\s+status\s+notification"),
     ("fatal", r"the\s+following\s+addresses\s+had\s+permanent\s+fatal\s+errors"),
     ("recipients", r"delivery\s+has\s+failed\s+to\s+these\s+recipients"),
+    # Microsoft 365 / Exchange Online NDR templates
+    (
+        ("couldn't", "could not"),
+        r"your\s+message\s+to\s+\S+@\S+\s+(?:couldn't|could\s+not)\s+be\s+delivered",
+    ),
+    (
+        "rejected",
+        r"rejected\s+your\s+message\s+to\s+the\s+following\s+e-?mail\s+addresses",
+    ),
+    # Symantec Email Security.cloud, Gmail
+    (
+        "unable",
+        r"i\s+was\s+unable\s+to\s+deliver\s+your\s+message\s+to\s+the\s+following",
+    ),
+    ("wasn't", r"your\s+message\s+wasn't\s+delivered\s+to\s+\S+@"),
+    (
+        "temporary",
+        r"there\s+was\s+a\s+temporary\s+problem\s+delivering\s+your\s+message",
+    ),
 )
 _MTA_NAME = rx(
     r"mail\s+delivery|delivery\s+(?:sub)?system|mailer[-\s]?daemon|postmaster"

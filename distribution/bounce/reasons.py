@@ -137,6 +137,18 @@ _AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
 
 VENDOR_RULES = (
     (
+        "reputation",
+        "unusual rate",
+        r"unusual\s+rate\s+of\s+unsolicited\s+mail",
+        _GOOGLE + " (4.7.28 / 5.7.28: rate limited because of unsolicited mail)",
+    ),
+    (
+        "reputation",
+        ("4.7.6", "reputation"),
+        r"\b4\.7\.6[5-9]\d\b|\brate[\s-]limited\s+due\s+to\s+(?:ip\s+|domain\s+)?reputation",
+        _OUTLOOK + " (4.7.650-699: rate limited for IP or domain reputation)",
+    ),
+    (
         "rate_limited",
         ("rate limited", "rate-limited"),
         r"\btemporarily\s+rate[\s-]limited\b|\bhas\s+been\s+rate[\s-]limited\b",
@@ -147,6 +159,12 @@ VENDOR_RULES = (
         "recip",
         r"\bRESOLVER\.ADR\.(?:Ex)?Recip(?:ient)?NotFound\b",
         _MS,
+    ),
+    (
+        "mailbox_unknown",
+        "found at",
+        r"\bwasn'?t\s+found\s+at\s+\S+\.",
+        _MS + ' (5.1.10 RecipientNotFound: "<name> wasn\'t found at <domain>")',
     ),
     (
         "mailbox_unknown",
@@ -192,8 +210,8 @@ VENDOR_RULES = (
     (
         "rate_limited",
         "4.7.",
-        r"\b4\.7\.(?:5\d\d|6\d\d)\b",
-        _MS + " (4.7.500-699: server busy, throttled)",
+        r"\b4\.7\.(?:5\d\d|6[0-4]\d)\b",
+        _MS + " (4.7.500-649: server busy, throttled)",
     ),
     (
         "rate_limited",
@@ -214,6 +232,12 @@ VENDOR_RULES = (
         _GOOGLE + " (5.1.1)",
     ),
     (
+        "mailbox_disabled",
+        "inactive",
+        r"out\s+of\s+storage\s+space\s+and\s+inactive",
+        _GOOGLE + " (5.2.2 OverQuotaPerm: full and no longer used)",
+    ),
+    (
         "mailbox_full",
         ("quota", "storage"),
         r"tried\s+to\s+reach\s+is\s+over\s+quota|out\s+of\s+storage\s+space",
@@ -226,18 +250,18 @@ VENDOR_RULES = (
         _GOOGLE + " (5.7.26)",
     ),
     (
-        "reputation",
-        "unusual rate",
-        r"unusual\s+rate\s+of\s+unsolicited\s+mail",
-        _GOOGLE + " (4.7.28 / 5.7.28)",
-    ),
-    (
         "ip_rejected",
         ("ipv6", "directly"),
         r"ipv6\s+sending\s+guidelines|\bnot\s+authorized\s+to\s+send\s+e?mail\s+directly",
         _GOOGLE,
     ),
     ("reputation", "[ts", r"\[TSS?0[1-4]\]", _YAHOO + " (TS01-TS04, TSS04)"),
+    (
+        "sender_rejected",
+        "unresolvable",
+        r"\bunresolvable\s+(?:rfc\.?\s?5321\s+)?from\s+domain\b",
+        _YAHOO + " (451: unresolvable RFC5321 from domain)",
+    ),
     (
         "not_member",
         "group you tried to contact",
@@ -404,6 +428,7 @@ PHRASE_RULES = (
         r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)",
     ),
     ("sender_rejected", "verify", r"\bsender\s+verif(?:y|ication)\b"),
+    ("sender_rejected", "sender", r"\bunauthori[sz]ed\s+sender\b"),
     (
         "sender_rejected",
         ("badmailfrom", "not verified"),
@@ -497,7 +522,7 @@ PHRASE_RULES = (
     (
         "auth_failed",
         ("spf", "dkim", "dmarc"),
-        r"\b(?:spf|dkim|dmarc)\b",
+        r"(?<![@.\w-])(?:spf|dkim|dmarc)\b(?![@\w-]|\.\w)",
     ),
     (
         "auth_required",
@@ -705,7 +730,7 @@ PHRASE_RULES = (
     (
         "unroutable",
         ("unrout", "route", "collected", "moved", "forced", ":fail:"),
-        r"\bunrout(?:e)?able\b|\bcannot\s+route\b|\bno\s+route\s+(?:found\s+)?to\b|\bnot\s+(?:been\s+)?collected\b"
+        r"\bunrout(?:e)?able\b|\bcannot\s+route\b|\bno\s+route\s+(?:found\s+)?to\b(?!\s+host\b)|\bnot\s+(?:been\s+)?collected\b"
         r"|\b(?:mailbox|user)\s+(?:has\s+)?moved\b|\bforced\s+failure\b|\(:fail:\)",
     ),
     # soft: expiry, local mailer errors, network trouble
@@ -772,8 +797,9 @@ PHRASE_RULES = (
             "lookup",
             "mx",
             "resources",
+            "route",
         ),
-        r"\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
+        r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
         r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
         r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b"
         r"|\b(?:could|can)\s*(?:not|n't)\s+(?:connect|establish)\b|\bunable\s+to\s+connect\b"
@@ -819,6 +845,13 @@ _OVERRIDE_STATUS = frozenset(
         "mailbox_full",  # vpopmail's "User over quota. (#5.1.1)"
         "message_too_large",
     }
+)
+# sentences that name their reason so plainly that a specific status code
+# beside them (Zoho's "5.2.3 MailPolicy violation", Apple's "5.1.1 <our
+# address>: unauthorized sender") is the server's reuse of a code
+_EXPLICIT = (
+    ("policy", re.compile(r"\b(?:mail\s*)?policy\s+violation\b", re.I)),
+    ("sender_rejected", re.compile(r"\bunauthori[sz]ed\s+sender\b", re.I)),
 )
 _HEDGE = re.compile(
     r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
@@ -959,6 +992,10 @@ def explain(
     if found:
         if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
             return verdict(hit[0], "phrase")
+        if REASONS[found[0]].category != BLOCKED:
+            for code, pattern in _EXPLICIT:
+                if pattern.search(text):
+                    return verdict(code, "phrase")
         return verdict(found[0], "status")
     # 3. phrases
     if hit and hit[0] not in WEAK_PHRASES:
@@ -979,6 +1016,10 @@ def explain(
         code, stages = REPLY_TABLE[reply_code]
         if stage in stages:
             return verdict(code, "reply")
+    # a text that only hedges ("the account or domain may not exist, they may
+    # be blacklisted") does not know the reason: not the stage's default
+    if hit is None and text and _PHRASES.first(text, lowered) is not None:
+        return verdict("undetermined", "phrase")
     # 5. the SMTP stage
     if klass == "5" or (klass == "4" and final and stage in (CONNECT, HELO, MAIL)):
         if stage in (CONNECT, HELO):

@@ -7,8 +7,8 @@ come first; the generic RFC 3464 parser reads every other DSN; the
 plain-text parser, last, reads what is left.
 """
 
-from . import arf, exim, listmanager, mdn, rfc3464, ses, text
+from . import arf, exim, listmanager, mdn, postfix, rfc3464, ses, text
 
-PARSERS = (ses, arf, exim, rfc3464, mdn, listmanager, text)
+PARSERS = (ses, arf, exim, rfc3464, postfix, mdn, listmanager, text)
 
 __all__ = ["PARSERS"]
