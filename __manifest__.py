@@ -25,6 +25,7 @@
         "views/email_distribution_address_views.xml",
         "views/email_distribution_bounce_views.xml",
         "views/account_move_views.xml",
+        "views/account_payment_views.xml",
         "views/account_journal_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

@@ -7,7 +7,9 @@ from . import email_distribution_bounce
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import email_distribution_document
 from . import account_move
+from . import account_payment
 from . import account_journal
 from . import mail_mail
 from . import ir_mail_server

@@ -4,8 +4,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..distribution.addresses import AddressError, format_addresses, parse_addresses
-from ..distribution.routing import RoutingSettings, route_document
+from ..distribution.addresses import AddressError, parse_addresses
 from .address_gate import address_refusal, checked_addresses
 from .email_distribution_delivery import DELIVERY_STATES, EDI_FORMATS
 
@@ -230,103 +229,39 @@ class AccountMove(models.Model):
             and m.company_id.email_distribution_enabled
             and m._email_distribution_sending_method_is_email()
         )
-        if not moves:
-            return self.env["email.distribution.delivery"]
-        directory = self.env["email.distribution.recipient"]._directory_for(
-            moves.company_id,
-            {m.commercial_partner_id.ref for m in moves if m.commercial_partner_id.ref},
-            "invoice",
+        return self.env["email.distribution.delivery"]._route_documents(
+            moves, received=received
         )
-        held = self.env["email.distribution.recipient"]._held_addresses(
-            moves.company_id
+
+    # Hooks of email.distribution.document.mixin, for the delivery model.
+
+    def _email_distribution_document_type(self):
+        return "invoice"
+
+    def _email_distribution_partner(self):
+        self.ensure_one()
+        return self.commercial_partner_id
+
+    def _email_distribution_name(self):
+        self.ensure_one()
+        return self.name
+
+    def _email_distribution_document_address(self):
+        self.ensure_one()
+        return self.email_distribution_address
+
+    def _email_distribution_responsible(self):
+        self.ensure_one()
+        return self.invoice_user_id or self.create_uid
+
+    def _email_distribution_sent_field(self):
+        return "is_move_sent"
+
+    def _email_distribution_no_route_remedy(self):
+        return self.env._(
+            "Add the customer's address to the invoice or to the "
+            "recipient directory, then resend."
         )
-        vals_list = []
-        for move in moves:
-            company = move.company_id
-            settings = RoutingSettings(
-                enabled=True,
-                use_document_address=company.email_distribution_use_document_address,
-                use_directory=company.email_distribution_use_directory,
-            )
-            number = move.commercial_partner_id.ref
-            entry = directory.get((company.id, number))
-            route = route_document(
-                settings,
-                move.email_distribution_address,
-                number,
-                entry,
-                held.get(company.id, {}),
-            )
-            vals = {"move_id": move.id}
-            to, cc = list(route.to), list(route.cc)
-            if route.ok and received.get(move.id):
-                to = [a for a in to if a.lower() not in received[move.id]]
-                cc = [a for a in cc if a.lower() not in received[move.id]]
-                if not to and not cc:
-                    continue
-                if not to:
-                    to, cc = cc, []
-            if route.ok:
-                vals.update(
-                    state="queued",
-                    route_source=route.source,
-                    email_to=format_addresses(to),
-                    email_cc=format_addresses(cc) or False,
-                    format=route.format
-                    or company._email_distribution_default_format("invoice"),
-                    message=False,
-                )
-                if route.held:
-                    vals["message"] = self.env._(
-                        "Skipped: %(held)s",
-                        held="; ".join(f"{a} ({why})" for a, why in route.held),
-                    )
-            elif route.held:
-                vals.update(
-                    state="no_route",
-                    message=route.reason.translate(self.env._),
-                    remedy=self.env._(
-                        "Every address of this customer is held: confirm it with "
-                        "the customer, then clear the hold under Held Addresses "
-                        "(a manager unblocks a blocked address) and resend."
-                    ),
-                )
-            else:
-                vals.update(
-                    state="no_route",
-                    message=route.reason.translate(self.env._),
-                    remedy=self.env._(
-                        "Add the customer's address to the invoice or to the "
-                        "recipient directory, then resend."
-                    ),
-                )
-            vals_list.append(vals)
-        deliveries = self.env["email.distribution.delivery"].sudo().create(vals_list)
-        lines = []
-        for delivery in deliveries:
-            if delivery.state == "queued":
-                lines += delivery._attempt_line_vals(
-                    1, delivery._pending_recipients(), delivery.create_date
-                )
-            else:
-                lines.append(
-                    {
-                        "delivery_id": delivery.id,
-                        "attempt_number": 0,
-                        "state": "no_route",
-                        "message": delivery.message,
-                        "remedy": delivery.remedy,
-                        "date_queued": delivery.create_date,
-                        "date_done": delivery.create_date,
-                    }
-                )
-        self.env["email.distribution.attempt"].sudo().create(lines)
-        for delivery in deliveries.filtered(lambda d: d.state == "no_route"):
-            delivery._notify_responsible(delivery.message, delivery.remedy)
-        if any(delivery.state == "queued" for delivery in deliveries):
-            # Sent within seconds of posting, not at the next scheduled run.
-            deliveries._trigger_sending()
-        return deliveries
 
     def _email_distribution_sending_method_is_email(self):
         """Whether the customer's own sending method (Odoo's

@@ -40,7 +40,7 @@ class EmailDistributionAttempt(models.Model):
     move_id = fields.Many2one(
         related="delivery_id.move_id", store=True, index=True, string="Invoice"
     )
-    invoice_number = fields.Char(related="move_id.name", string="Invoice Number")
+    invoice_number = fields.Char(related="delivery_id.name", string="Document")
     partner_id = fields.Many2one(
         related="delivery_id.partner_id", store=True, string="Customer"
     )
@@ -116,7 +116,13 @@ class EmailDistributionAttempt(models.Model):
         return self.delivery_id.action_cancel()
 
     def action_resend(self):
-        return self.delivery_id.move_id.action_email_distribution_resend()
+        deliveries = self.delivery_id
+        if deliveries and not deliveries.move_id:
+            # Other documents (e.g. payment receipts): send them again.
+            model = deliveries[0].res_model
+            ids = deliveries.filtered(lambda d: d.res_model == model).mapped("res_id")
+            return self.env[model].browse(ids).action_email_distribution_send()
+        return deliveries.move_id.action_email_distribution_resend()
 
     def action_preview(self):
         self.ensure_one()

@@ -2,6 +2,7 @@
 import hashlib
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -9,9 +10,12 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import config, format_datetime, plaintext2html
+from odoo.tools.safe_eval import safe_eval
 
+from ..distribution.addresses import format_addresses
 from ..distribution.bounce import REASONS
 from ..distribution.bounces import classify_message
+from ..distribution.routing import RoutingSettings, route_document
 from ..distribution.smtp_outcome import STATE_BY_CATEGORY, classify_smtp_reply
 from .address_gate import address_refusal, display_name_refusal
 from .email_distribution_bounce import (
@@ -58,18 +62,63 @@ class EmailDistributionDelivery(models.Model):
     move_id = fields.Many2one(
         "account.move",
         string="Invoice",
-        required=True,
         index=True,
         ondelete="cascade",
         check_company=True,
     )
+    # The document delivered: the invoice (move_id) or any record of a model
+    # inheriting email.distribution.document.mixin (a payment receipt...).
+    # Computed for invoices, given at creation for other documents (hence
+    # readonly=False: nobody but the module writes deliveries, see the access
+    # rights).
+    res_model = fields.Char(
+        string="Document Model",
+        compute="_compute_res_document",
+        store=True,
+        precompute=True,
+        readonly=False,
+        index=True,
+    )
+    res_id = fields.Many2oneReference(
+        string="Document ID",
+        model_field="res_model",
+        compute="_compute_res_document",
+        store=True,
+        precompute=True,
+        readonly=False,
+        index=True,
+    )
+    document_type = fields.Selection(
+        selection=lambda self: self.env[
+            "email.distribution.recipient"
+        ]._selection_document_type(),
+        default="invoice",
+        readonly=True,
+        required=True,
+    )
     company_id = fields.Many2one(
-        related="move_id.company_id", store=True, index=True, precompute=True
+        "res.company",
+        compute="_compute_document_fields",
+        store=True,
+        index=True,
+        precompute=True,
+        readonly=False,
     )
     partner_id = fields.Many2one(
-        related="move_id.commercial_partner_id", store=True, string="Customer"
+        "res.partner",
+        compute="_compute_document_fields",
+        store=True,
+        precompute=True,
+        readonly=False,
+        string="Customer",
     )
-    name = fields.Char(related="move_id.name", string="Invoice Number", store=True)
+    name = fields.Char(
+        compute="_compute_document_fields",
+        store=True,
+        precompute=True,
+        readonly=False,
+        string="Document",
+    )
     state = fields.Selection(
         DELIVERY_STATES, required=True, default="queued", index=True, readonly=True
     )
@@ -124,11 +173,54 @@ class EmailDistributionDelivery(models.Model):
     preview_attachments = fields.Char(string="Attachments", compute="_compute_preview")
 
     @api.depends("move_id")
+    def _compute_res_document(self):
+        for delivery in self:
+            if delivery.move_id:
+                delivery.res_model = "account.move"
+                delivery.res_id = delivery.move_id.id
+            else:  # set at creation by the document's own routing
+                delivery.res_model = delivery.res_model
+                delivery.res_id = delivery.res_id
+
+    @api.depends(
+        "move_id.company_id",
+        "move_id.commercial_partner_id",
+        "move_id.name",
+        "res_model",
+        "res_id",
+    )
+    def _compute_document_fields(self):
+        for delivery in self:
+            document = delivery._document()
+            if document:
+                delivery.company_id = document.company_id
+                delivery.partner_id = document._email_distribution_partner()
+                delivery.name = document._email_distribution_name()
+            else:
+                delivery.company_id = delivery.company_id
+                delivery.partner_id = delivery.partner_id
+                delivery.name = delivery.name
+
+    @api.depends("move_id", "res_model", "res_id")
     def _compute_user_id(self):
         for delivery in self:
+            document = delivery._document()
             delivery.user_id = (
-                delivery.move_id.invoice_user_id or delivery.move_id.create_uid
+                document._email_distribution_responsible() if document else False
             )
+
+    def _document(self):
+        """The delivered record (as superuser: the module's own bookkeeping),
+        an empty recordset when it is gone."""
+        self.ensure_one()
+        if self.move_id:
+            return self.move_id.sudo()
+        if not self.res_model or self.res_model not in self.env or not self.res_id:
+            return self.env["account.move"].sudo()
+        return self.env[self.res_model].sudo().browse(self.res_id).exists()
+
+    def _is_invoice(self):
+        return bool(self.move_id)
 
     def _compute_preview(self):
         """The e-mail as it would go out now: rendered from the module's
@@ -140,12 +232,14 @@ class EmailDistributionDelivery(models.Model):
         Send = self.env["account.move.send"].sudo()
         for delivery in self:
             move = delivery.move_id.sudo()
+            document = delivery._document()
+            doc_template = template if move else delivery._document_template()
             company = delivery.company_id.sudo()
             rendered = {}
-            if template and move:
-                rendered = template.sudo()._generate_template(
-                    [move.id], ["subject", "body_html"]
-                )[move.id]
+            if doc_template and document:
+                rendered = doc_template.sudo()._generate_template(
+                    [document.id], ["subject", "body_html"]
+                )[document.id]
             delivery.preview_subject = rendered.get("subject") or False
             delivery.preview_body = rendered.get("body_html") or False
             delivery.preview_email_from = company._email_distribution_visible_from()
@@ -164,6 +258,8 @@ class EmailDistributionDelivery(models.Model):
                     names = [n for n in names if not n.lower().endswith(".pdf")]
                 elif not delivery._edi_format() or delivery.format == "facturx":
                     names = [n for n in names if not n.lower().endswith(".xml")]
+            elif document:
+                names = [delivery._document_pdf_name(document)]
             delivery.preview_attachments = ", ".join(dict.fromkeys(names)) or False
 
     # ------------------------------------------------------------------
@@ -225,7 +321,7 @@ class EmailDistributionDelivery(models.Model):
             {"state": "cancelled", "next_attempt_date": False, "mail_id": False}
         )
         for delivery in cancellable:
-            delivery.move_id._message_log(
+            delivery._document()._message_log(
                 body=self.env._(
                     "E-mail delivery to %(to)s cancelled.",
                     to=delivery.email_to or self.env._("no address"),
@@ -246,6 +342,133 @@ class EmailDistributionDelivery(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    # ------------------------------------------------------------------
+    # Routing (at posting, or when a document is sent)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _route_documents(self, documents, received=None):
+        """Route *documents* (records of one model: invoices, or a model of
+        ``email.distribution.document.mixin``) and queue their deliveries.
+
+        *received* maps document ids to the addresses (lower-case) that
+        already received them: a resend leaves them out, and a document with
+        nobody left gets no new delivery.  Constant number of queries for the
+        batch: one directory read, one read of held addresses, one create.
+        Nothing is rendered or sent here.
+        """
+        received = received or {}
+        if not documents:
+            return self.browse()
+        document_type = documents._email_distribution_document_type()
+        is_move = documents._name == "account.move"
+        partners = {doc: doc._email_distribution_partner() for doc in documents}
+        directory = self.env["email.distribution.recipient"]._directory_for(
+            documents.company_id,
+            {partner.ref for partner in partners.values() if partner.ref},
+            document_type,
+        )
+        held = self.env["email.distribution.recipient"]._held_addresses(
+            documents.company_id
+        )
+        vals_list = []
+        for document in documents:
+            company = document.company_id
+            settings = RoutingSettings(
+                enabled=True,
+                use_document_address=company.email_distribution_use_document_address,
+                use_directory=company.email_distribution_use_directory,
+            )
+            number = partners[document].ref
+            entry = directory.get((company.id, number))
+            route = route_document(
+                settings,
+                document._email_distribution_document_address(),
+                number,
+                entry,
+                held.get(company.id, {}),
+            )
+            if is_move:
+                vals = {"move_id": document.id}
+            else:
+                vals = {"res_model": document._name, "res_id": document.id}
+            vals["document_type"] = document_type
+            to, cc = list(route.to), list(route.cc)
+            if route.ok and received.get(document.id):
+                to = [a for a in to if a.lower() not in received[document.id]]
+                cc = [a for a in cc if a.lower() not in received[document.id]]
+                if not to and not cc:
+                    continue
+                if not to:
+                    to, cc = cc, []
+            if route.ok:
+                vals.update(
+                    state="queued",
+                    route_source=route.source,
+                    email_to=format_addresses(to),
+                    email_cc=format_addresses(cc) or False,
+                    format=self._document_format(
+                        route.format
+                        or company._email_distribution_default_format(document_type),
+                        is_move,
+                    ),
+                    message=False,
+                )
+                if route.held:
+                    vals["message"] = self.env._(
+                        "Skipped: %(held)s",
+                        held="; ".join(f"{a} ({why})" for a, why in route.held),
+                    )
+            elif route.held:
+                vals.update(
+                    state="no_route",
+                    message=route.reason.translate(self.env._),
+                    remedy=self.env._(
+                        "Every address of this customer is held: confirm it with "
+                        "the customer, then clear the hold under Held Addresses "
+                        "(a manager unblocks a blocked address) and resend."
+                    ),
+                )
+            else:
+                vals.update(
+                    state="no_route",
+                    message=route.reason.translate(self.env._),
+                    remedy=document._email_distribution_no_route_remedy(),
+                )
+            vals_list.append(vals)
+        deliveries = self.sudo().create(vals_list)
+        lines = []
+        for delivery in deliveries:
+            if delivery.state == "queued":
+                lines += delivery._attempt_line_vals(
+                    1, delivery._pending_recipients(), delivery.create_date
+                )
+            else:
+                lines.append(
+                    {
+                        "delivery_id": delivery.id,
+                        "attempt_number": 0,
+                        "state": "no_route",
+                        "message": delivery.message,
+                        "remedy": delivery.remedy,
+                        "date_queued": delivery.create_date,
+                        "date_done": delivery.create_date,
+                    }
+                )
+        self.env["email.distribution.attempt"].sudo().create(lines)
+        for delivery in deliveries.filtered(lambda d: d.state == "no_route"):
+            delivery._notify_responsible(delivery.message, delivery.remedy)
+        if any(delivery.state == "queued" for delivery in deliveries):
+            # Sent within seconds of posting, not at the next scheduled run.
+            deliveries._trigger_sending()
+        return deliveries
+
+    @api.model
+    def _document_format(self, format_code, is_invoice):
+        """Structured formats exist for invoices only: other documents go
+        as their PDF whatever their directory entry says."""
+        return format_code if is_invoice else "pdf"
 
     # ------------------------------------------------------------------
     # Queue processing
@@ -356,8 +579,17 @@ class EmailDistributionDelivery(models.Model):
         (``invoice_pdf_report_id``) is reused and structured formats hook in.
         PDFs still to render are rendered in parallel first (see
         ``models/ir_actions_report.py``); each invoice then goes through the
-        engine in its own savepoint, so one that fails fails alone.
+        engine in its own savepoint, so one that fails fails alone.  Other
+        documents are rendered by :meth:`_prepare_other_documents`.
         """
+        others = self.filtered(lambda delivery: not delivery.move_id)
+        if others:
+            result, errors = others._prepare_other_documents()
+            if others != self:
+                more, more_errors = (self - others)._prepare_documents()
+                result.update(more)
+                errors.update(more_errors)
+            return result, errors
         Send = self.env["account.move.send"]
         pending = {}
         for delivery in self:
@@ -392,6 +624,69 @@ class EmailDistributionDelivery(models.Model):
                 continue
             result[move] = delivery._collect_attachments(move, invoice_data)
         return result, errors
+
+    def _prepare_other_documents(self):
+        """The PDF of each other document (its model's report), rendered
+        once per document in its own savepoint: ``({document: attachment},
+        errors)``."""
+        Attachment = self.env["ir.attachment"].sudo()
+        result = {}
+        errors = {}
+        for delivery in self:
+            document = delivery._document()
+            if not document:
+                errors[document] = self.env._("The document no longer exists.")
+                continue
+            if document in result or document in errors:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    report = document._email_distribution_report()
+                    content, _kind = (
+                        self.env["ir.actions.report"]
+                        .with_company(document.company_id)
+                        ._render_qweb_pdf(report, document.ids)
+                    )
+                    result[document] = Attachment.create(
+                        {
+                            "name": delivery._document_pdf_name(document),
+                            "raw": content,
+                            "res_model": document._name,
+                            "res_id": document.id,
+                            "mimetype": "application/pdf",
+                        }
+                    )
+            except UserError as err:
+                errors[document] = str(err.args[0])
+            except Exception as exc:  # one document never stalls the rest
+                _logger.warning(
+                    "E-mail distribution: the PDF of %s could not be rendered",
+                    document.display_name,
+                    exc_info=True,
+                )
+                errors[document] = f"{type(exc).__name__}: {exc}"
+        return result, errors
+
+    def _document_pdf_name(self, document):
+        """The file name Odoo gives the report's PDF (its print name)."""
+        report = document._email_distribution_report()
+        name = report.name
+        if report.print_report_name:
+            name = safe_eval(
+                report.print_report_name, {"object": document, "time": time}
+            )
+        return f"{name}.pdf"
+
+    def _document_template(self):
+        """The mail template of this delivery's e-mail."""
+        self.ensure_one()
+        if self.move_id:
+            return self.env.ref(
+                "account_email_distribution.mail_template_invoice",
+                raise_if_not_found=False,
+            )
+        document = self._document()
+        return document._email_distribution_template() if document else False
 
     def _invoice_data(self, send, move):
         return {
@@ -470,6 +765,8 @@ class EmailDistributionDelivery(models.Model):
                 "reinstall or update the module."
             )
         if not attachments:
+            if not self.move_id:
+                return self.env._("The document's PDF could not be rendered.")
             return self.env._("The invoice PDF could not be rendered.")
         limit = self.company_id.email_distribution_max_attachment_mb
         size = sum(attachments.sudo().mapped("file_size"))
@@ -540,11 +837,13 @@ class EmailDistributionDelivery(models.Model):
         """
         self.ensure_one()
         Mail = self.env["mail.mail"].sudo()
-        move = self.move_id
+        move = self._document()
+        if not self.move_id:
+            template = self._document_template()
         attempt_no = self.attempt_count + 1
         recipients = self._pending_recipients()
-        reason = doc_errors.get(move.sudo()) or self._check_before_send(
-            documents.get(move.sudo()), template
+        reason = doc_errors.get(move) or self._check_before_send(
+            documents.get(move), template
         )
         if not reason and not self._email_from():
             reason = self.env._(
@@ -567,16 +866,26 @@ class EmailDistributionDelivery(models.Model):
         )[move.id]
         to = [address for address, kind in recipients if kind == "to"]
         cc = [address for address, kind in recipients if kind == "cc"]
-        attachments = documents[move.sudo()]
+        attachments = documents[move]
         # The chatter shows the e-mail itself, attachments included, as
         # Odoo's own Send logs it; the first line says where it went.
-        header = self.env._(
-            "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
-            to=", ".join(to),
-            cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
-            n=attempt_no,
+        header = (
+            self.env._(
+                "Invoice handed to the mail queue for %(to)s%(cc)s (attempt %(n)s).",
+                to=", ".join(to),
+                cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
+                n=attempt_no,
+            )
+            if self.move_id
+            else self.env._(
+                "Handed to the mail queue by e-mail distribution for "
+                "%(to)s%(cc)s (attempt %(n)s).",
+                to=", ".join(to),
+                cc=self.env._(", in copy %(cc)s", cc=", ".join(cc)) if cc else "",
+                n=attempt_no,
+            )
         )
-        note = move.sudo().message_post(
+        note = move.message_post(
             body=Markup("<p>%s</p>%s")
             % (header, Markup(rendered.get("body_html") or "")),
             subject=rendered.get("subject"),
@@ -587,7 +896,7 @@ class EmailDistributionDelivery(models.Model):
         token = new_token()
         mail = Mail.create(
             {
-                "model": "account.move",
+                "model": move._name,
                 "res_id": move.id,
                 "headers": repr({TOKEN_HEADER: token}),
                 "references": token_references(token),
@@ -936,8 +1245,8 @@ class EmailDistributionDelivery(models.Model):
             )
             return False
         if result.kind == "delay":
-            for move in lines.move_id:
-                move._message_log(
+            for delivery in lines.delivery_id:
+                delivery._document()._message_log(
                     body=self.env._(
                         "E-mail delivery delayed, the receiving server keeps "
                         "trying: %(diagnostic)s",
@@ -1166,18 +1475,22 @@ class EmailDistributionDelivery(models.Model):
         """Keep Odoo's ``is_move_sent`` meaning "it reached someone": set when
         a recipient accepted it, unset again when every recipient of every
         delivery of the invoice bounced after all (unless Odoo's own Send had
-        set it before any delivery reached anyone)."""
-        move = self.move_id.sudo()
+        set it before any delivery reached anyone).  Other documents keep
+        the flag their model names (a payment's ``is_sent``) the same way."""
+        document = self._document()
+        field = document and document._email_distribution_sent_field()
+        if not field:
+            return
         if self.reached:
-            if not move.is_move_sent:
-                move.is_move_sent = True
+            if not document[field]:
+                document[field] = True
                 self.marked_move_sent = True
             return
-        deliveries = move.email_distribution_delivery_ids
+        deliveries = document.email_distribution_delivery_ids
         if not any(deliveries.mapped("reached")) and any(
             deliveries.mapped("marked_move_sent")
         ):
-            move.is_move_sent = False
+            document[field] = False
             deliveries.marked_move_sent = False
 
     def _notify_responsible(self, reason, todo):
@@ -1185,18 +1498,20 @@ class EmailDistributionDelivery(models.Model):
         a later failure of the same invoice updates it instead of adding
         another; a later success marks it done (see _resolve_failures)."""
         self.ensure_one()
-        move = self.move_id.sudo()
+        move = self._document()
+        if not move:
+            return
         if self.email_to:
             note = self.env._(
                 "%(invoice)s could not be delivered to %(to)s: %(reason)s",
-                invoice=move.name,
+                invoice=self.name,
                 to=self.email_to,
                 reason=reason,
             )
         else:
             note = self.env._(
                 "%(invoice)s could not be delivered: %(reason)s",
-                invoice=move.name,
+                invoice=self.name,
                 reason=reason,
             )
         if todo:
@@ -1208,7 +1523,9 @@ class EmailDistributionDelivery(models.Model):
         if activity:
             activity.note = note_html
         else:
-            user = self.user_id or move.invoice_user_id or self.env.user
+            user = (
+                self.user_id or move._email_distribution_responsible() or self.env.user
+            )
             move.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=self.env._("E-mail delivery failed"),
@@ -1237,7 +1554,8 @@ class EmailDistributionDelivery(models.Model):
             .sudo()
             .search(
                 [
-                    ("move_id", "=", self.move_id.id),
+                    ("delivery_id.res_model", "=", self.res_model),
+                    ("delivery_id.res_id", "=", self.res_id),
                     ("state", "in", list(FAILURE_STATES)),
                     ("resolved", "=", False),
                     ("id", "not in", open_lines.ids),
@@ -1248,7 +1566,7 @@ class EmailDistributionDelivery(models.Model):
             lambda line: delivered or (line.email or "").lower() in sent
         ).write({"resolved": True})
         if delivered:
-            activities = self.move_id.sudo()._email_distribution_open_activities()
+            activities = self._document()._email_distribution_open_activities()
             if activities:
                 activities.action_feedback(
                     feedback=self.env._(

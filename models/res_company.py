@@ -39,6 +39,12 @@ class ResCompany(models.Model):
         string="Reply-To Address",
         help="Where customers' replies go; empty: the sender address.",
     )
+    email_distribution_payment_receipts = fields.Boolean(
+        string="Send Payment Receipts",
+        help="Send the receipt of each confirmed customer payment by e-mail "
+        "distribution, routed by the customer number to the directory's "
+        "entries for other documents.",
+    )
     email_distribution_format_invoice = fields.Selection(
         selection="_selection_email_distribution_format",
         string="Default Format for Invoices",

@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     email_distribution_use_directory = fields.Boolean(
         related="company_id.email_distribution_use_directory", readonly=False
     )
+    email_distribution_payment_receipts = fields.Boolean(
+        related="company_id.email_distribution_payment_receipts", readonly=False
+    )
     email_distribution_sender_email = fields.Char(
         related="company_id.email_distribution_sender_email", readonly=False
     )

@@ -20,3 +20,4 @@ from . import test_sending
 from . import test_settings
 from . import test_tour
 from . import test_translations
+from . import test_payment_receipt
