@@ -220,34 +220,49 @@ def make_invoices(env, partner, count):
     )
 
 
-def bench_posting(env, count):
+def bench_posting(env, count, rounds=3):
+    """Posting with distribution off vs on, interleaved rounds, for invoices
+    that are routed (the customer's e-mail) and invoices with no route (no
+    address anywhere: a to-do and a note each)."""
     company = env.company
-    partner = env["res.partner"].create({"name": "Bench customer", "ref": "0"})
-    result = {}
+    routed = env["res.partner"].create(
+        {"name": "Bench routed customer", "email": "ap@routed.example"}
+    )
+    unrouted = env["res.partner"].create({"name": "Bench customer", "ref": "0"})
     for enabled in (False, True):
         # Warm caches in both modes first: the first posting of a run is slower.
         company.email_distribution_enabled = enabled
-        make_invoices(env, partner, 50).action_post()
+        make_invoices(env, routed, 50).action_post()
+        make_invoices(env, unrouted, 50).action_post()
         env.cr.commit()
-    for enabled in (False, True):
-        company.email_distribution_enabled = enabled
-        moves = make_invoices(env, partner, count)
-        env.cr.commit()
-        env.invalidate_all()
-        start, q0 = time.perf_counter(), queries(env)
-        moves.action_post()
-        result[enabled] = (time.perf_counter() - start, queries(env) - q0)
-        # Keep the sending figures about their own invoices only.
-        moves.email_distribution_delivery_ids.write({"state": "cancelled"})
-        env.cr.commit()
-    (t_off, q_off), (t_on, q_on) = result[False], result[True]
-    return {
-        "posting invoices": count,
-        "posting seconds off": round(t_off, 2),
-        "posting seconds on": round(t_on, 2),
-        "posting time ratio on/off": round(t_on / t_off, 3),
-        "SQL queries added per invoice": round((q_on - q_off) / count, 2),
-    }
+    figures = {"posting invoices": count, "posting rounds": rounds}
+    for label, partner in (("routed", routed), ("no route", unrouted)):
+        times = {False: [], True: []}
+        sql = {False: [], True: []}
+        for _round in range(rounds):
+            for enabled in (False, True):
+                company.email_distribution_enabled = enabled
+                moves = make_invoices(env, partner, count)
+                env.cr.commit()
+                env.invalidate_all()
+                start, q0 = time.perf_counter(), queries(env)
+                moves.action_post()
+                times[enabled].append(time.perf_counter() - start)
+                sql[enabled].append(queries(env) - q0)
+                # Keep the sending figures about their own invoices only.
+                moves.email_distribution_delivery_ids.write({"state": "cancelled"})
+                env.cr.commit()
+        figures[f"posting {label}: seconds off / on"] = " / ".join(
+            f"{off:.2f}-{on:.2f}"
+            for off, on in zip(times[False], times[True], strict=True)
+        )
+        figures[f"posting {label}: time ratio on/off"] = " / ".join(
+            f"{on / off:.3f}" for off, on in zip(times[False], times[True], strict=True)
+        )
+        figures[f"posting {label}: SQL queries added per invoice"] = round(
+            (sum(sql[True]) - sum(sql[False])) / (count * rounds), 2
+        )
+    return figures
 
 
 def _only_server(env, sink):
@@ -457,7 +472,9 @@ def main():
     parser.add_argument("--sends", type=int, default=100)
     parser.add_argument("--compare", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", choices=["compare", "import", "import-memory"])
+    parser.add_argument(
+        "--only", choices=["compare", "import", "import-memory", "posting"]
+    )
     parser.add_argument("--directory", type=int, default=200_000)
     parser.add_argument(
         "--import-memory-child", choices=["update", "replace"], help=argparse.SUPPRESS
@@ -498,8 +515,9 @@ def main():
         cr.commit()
         if args.only in (None, "import"):
             figures.update(bench_import(env, args.rows))
-        if args.only is None:
+        if args.only in (None, "posting"):
             figures.update(bench_posting(env, args.invoices))
+        if args.only is None:
             sending, moves = bench_sending(env, args.sends)
             figures.update(sending)
             figures.update(bench_bounces(env, moves))

@@ -457,8 +457,13 @@ class EmailDistributionDelivery(models.Model):
                     }
                 )
         self.env["email.distribution.attempt"].sudo().create(lines)
-        for delivery in deliveries.filtered(lambda d: d.state == "no_route"):
-            delivery._notify_responsible(delivery.message, delivery.remedy)
+        self._notify_responsibles(
+            {
+                delivery: (delivery.message, delivery.remedy)
+                for delivery in deliveries
+                if delivery.state == "no_route"
+            }
+        )
         if any(delivery.state == "queued" for delivery in deliveries):
             # Sent within seconds of posting, not at the next scheduled run.
             deliveries._trigger_sending()
@@ -1498,9 +1503,77 @@ class EmailDistributionDelivery(models.Model):
         a later failure of the same invoice updates it instead of adding
         another; a later success marks it done (see _resolve_failures)."""
         self.ensure_one()
-        move = self._document()
-        if not move:
-            return
+        self._notify_responsibles({self: (reason, todo)})
+
+    @api.model
+    def _notify_responsibles(self, reasons):
+        """:meth:`_notify_responsible` for many deliveries at once (e.g. the
+        invoices of a posting that have no route): *reasons* maps deliveries
+        to ``(reason, what to do)``.  One read of the open to-dos, one
+        activity create and one batch of notes per document model."""
+        by_model = {}
+        for delivery, (reason, todo) in reasons.items():
+            document = delivery._document()
+            if document:
+                by_model.setdefault(document._name, []).append(
+                    (delivery, document, reason, todo)
+                )
+        summary = self.env._("E-mail delivery failed")
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        notified = self.browse()
+        for model, rows in by_model.items():
+            documents = (
+                self.env[model]
+                .sudo()
+                .browse(dict.fromkeys(document.id for _d, document, _r, _t in rows))
+            )
+            open_activities = {}
+            for activity in documents._email_distribution_open_activities():
+                open_activities.setdefault(activity.res_id, activity)
+            new_activities = []
+            bodies = {}
+            for delivery, document, reason, todo in rows:
+                note = delivery._failure_note(reason, todo)
+                # The note is HTML: escaped, so that "<ap@x.example>" in a
+                # server's answer is shown, not dropped as a tag.
+                note_html = plaintext2html(note)
+                activity = open_activities.get(document.id)
+                if activity:
+                    activity.note = note_html
+                else:
+                    user = (
+                        delivery.user_id
+                        or document._email_distribution_responsible()
+                        or self.env.user
+                    )
+                    new_activities.append(
+                        {
+                            "activity_type_id": todo_type.id,
+                            "summary": summary,
+                            "automated": True,
+                            "note": note_html,
+                            "date_deadline": fields.Date.context_today(self),
+                            "res_model_id": self.env["ir.model"]._get(model).id,
+                            "res_id": document.id,
+                            "user_id": user.id,
+                        }
+                    )
+                    open_activities[document.id] = True  # one per document
+                bodies[document.id] = (
+                    f"{bodies[document.id]}\n{note}" if document.id in bodies else note
+                )
+                notified |= delivery
+            if new_activities and not self.env.context.get(
+                "mail_activity_automation_skip"
+            ):
+                self.env["mail.activity"].sudo().create(new_activities)
+            documents._message_log_batch(
+                {res_id: plaintext2html(body) for res_id, body in bodies.items()}
+            )
+        notified.sudo().notified = True
+
+    def _failure_note(self, reason, todo):
+        self.ensure_one()
         if self.email_to:
             note = self.env._(
                 "%(invoice)s could not be delivered to %(to)s: %(reason)s",
@@ -1516,24 +1589,7 @@ class EmailDistributionDelivery(models.Model):
             )
         if todo:
             note += "\n" + self.env._("What to do: %(remedy)s", remedy=todo)
-        activity = move._email_distribution_open_activities()[:1]
-        # The note is HTML: escaped, so that "<ap@x.example>" in a server's
-        # answer is shown, not dropped as a tag.
-        note_html = plaintext2html(note)
-        if activity:
-            activity.note = note_html
-        else:
-            user = (
-                self.user_id or move._email_distribution_responsible() or self.env.user
-            )
-            move.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("E-mail delivery failed"),
-                note=note_html,
-                user_id=user.id,
-            )
-        self.sudo().notified = True
-        move._message_log(body=note)
+        return note
 
     def _resolve_failures(self):
         """A success resolves the failures it makes obsolete.

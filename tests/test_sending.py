@@ -64,6 +64,33 @@ class TestRoutingAtPosting(SendingCase):
         )
         self.assertEqual(len(activity), 1)
 
+    def test_no_route_batch_notifies_each_invoice_once_in_bulk(self):
+        nobody = self.env["res.partner"].create({"name": "Nobody", "ref": "98"})
+        moves = self.make_invoices(nobody, count=3, post=False)
+        moves.action_post()
+        for move in moves:
+            activities = move.activity_ids.filtered(
+                lambda a: a.summary == "E-mail delivery failed"
+            )
+            self.assertEqual(len(activities), 1)
+            self.assertIn(move.name, activities.note)
+            self.assertIn("What to do", activities.note)
+            self.assertEqual(activities.user_id, move.invoice_user_id)
+            notes = move.message_ids.filtered(
+                lambda m, name=move.name: name in (m.body or "")
+                and "could not be delivered" in m.body
+            )
+            self.assertEqual(len(notes), 1)
+        self.assertTrue(all(moves.email_distribution_delivery_ids.mapped("notified")))
+        # A later failure of the same invoice updates its to-do.
+        moves[:1].with_context(
+            email_distribution_resend_all=True
+        ).action_email_distribution_resend()
+        activities = moves[0].activity_ids.filtered(
+            lambda a: a.summary == "E-mail delivery failed"
+        )
+        self.assertEqual(len(activities), 1)
+
     def test_disabled_company_and_vendor_bills_are_not_applicable(self):
         bill = self.init_invoice("in_invoice", amounts=[10], post=True)
         self.assertFalse(bill.email_distribution_delivery_ids)
