@@ -134,6 +134,7 @@ _SEED = "project seed documents 01/02 (codes 602, 605, 607 of the old gateway)"
 
 _OUTLOOK = "Microsoft, Outlook.com postmaster: SMTP error codes (SC-, DY-, OU-)"
 _AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
+_MIMECAST = "Mimecast, SMTP error codes (community.mimecast.com DOC-1369)"
 
 VENDOR_RULES = (
     (
@@ -149,10 +150,47 @@ VENDOR_RULES = (
         _OUTLOOK + " (4.7.650-699: rate limited for IP or domain reputation)",
     ),
     (
+        "auth_failed",
+        "because",
+        r"\brate[\s-]limited\s+because\b[^.]{0,80}?\b(?:spf|dkim|dmarc|authenticat"
+        r"|aligned)",
+        _GOOGLE + " (4.7.27 / 4.7.30 / 4.7.32: rate limited because SPF or DKIM did not"
+        " pass, or the From: domain is not aligned)",
+    ),
+    (
         "rate_limited",
         ("rate limited", "rate-limited"),
         r"\btemporarily\s+rate[\s-]limited\b|\bhas\s+been\s+rate[\s-]limited\b",
         _GOOGLE + " (4.7.28)",
+    ),
+    (
+        "rate_limited",
+        ("quota exceeded", "relay limit", "per connection"),
+        r"\bsubmission\s+quota\s+exceeded\b|\bsending\s+quota\s+exceeded\b"
+        r"|\b5\.7\.1\s+email\s+quota\s+exceeded\b|\bsmtp\s+relay\s+limit\s+exceeded\b"
+        r"|\bmax(?:imum)?\s+messages?\s+per\s+connection\b",
+        _MS + " (5.2.2 submission quota exceeded); " + _GOOGLE + " (4.2.1 / 5.4.5 /"
+        " 5.7.1 sending quota and relay limits); " + _YAHOO + " (421 max message per"
+        " connection)",
+    ),
+    (
+        "too_many_recipients",
+        ("transaction",),
+        r"\bmultiple\s+destination\s+domains\s+per\s+transaction\b"
+        r"|\bsize\s+per\s+transaction\s+exceeded\b",
+        _GOOGLE + " (451 4.3.0 / 452 4.5.3: one transaction per domain or recipient)",
+    ),
+    (
+        "ip_rejected",
+        "whitelist",
+        r"\bIP\s+not\s+in\s+whitelist\b",
+        _GOOGLE + " (421 4.7.0 IP not in whitelist for RCPT domain)",
+    ),
+    (
+        "relay_denied",
+        "credentials for relay",
+        r"\binvalid\s+credentials\s+for\s+relay\b",
+        _GOOGLE + " (550 5.7.1 Invalid credentials for relay)",
     ),
     (
         "mailbox_unknown",
@@ -173,6 +211,64 @@ VENDOR_RULES = (
         _MS + " (5.4.1, directory-based edge blocking)",
     ),
     ("message_too_large", "sizelimit", r"\bRecipSizeLimit\b|\bSendSizeLimit\b", _MS),
+    (
+        "tls_required",
+        ("4.7.32", "5.7.32", "starttls", "tlsa", "certificate"),
+        r"\b[45]\.7\.32[1235]\b|\bstarttls-not-supported\b|\btlsa-invalid\b"
+        r"|\bcertificate-(?:expired|host-mismatch)\b",
+        _MS + " (4.7.321-325 / 5.7.321-325: TLS and DANE required by the receiver)",
+    ),
+    (
+        "content_rejected",
+        ("5.1.20", "multiple from", "linefeed", "5.7.512", "3.6.2"),
+        r"\b5\.1\.20\b|\bmultiple\s+from\s+addresses\b|\bBareLinefeedsAreIllegal\b"
+        r"|\bbare\s+linefeeds\b|\b5\.7\.512\b|\bsection\s+3\.6\.2\s+compliant\b",
+        _MS + " (5.1.20 multiple From addresses, 5.6.11 bare linefeeds, 5.7.512"
+        " From header not RFC 5322 section 3.6.2 compliant)",
+    ),
+    (
+        "policy",
+        ("5.3.190", "not authorized", "not authorised"),
+        r"\b5\.3\.190\b|\bdelivery\s+not\s+authori[sz]ed,\s+message\s+refused\b",
+        _MS + " (5.3.190 journaling refused; 5.7.1 delivery not authorized, message"
+        " refused: RFC 3463's own words for X.7.1)",
+    ),
+    (
+        "recipient_refuses",
+        (
+            "sendernotauthenticated",
+            "organization",
+            "organisation",
+            "allowed",
+            "restrictedto",
+            "5.7.12",
+        ),
+        r"\bSenderNotAuthenticated\b|\bnot\s+authenticated\s+by\s+organi[sz]ation\b"
+        r"|\bRestrictedTo\w*Permission\b|\bnot\s+in\s+(?:the\s+)?allowed[\s-]senders?"
+        r"\s+list\b|\b5\.7\.12[49]\b|\b5\.7\.130\b",
+        _MS + " (5.7.12, 5.7.124, 5.7.129, 5.7.130: the recipient or group accepts"
+        " only some senders)",
+    ),
+    (
+        "sender_rejected",
+        ("send as", "5.7.50", "spam abuse"),
+        r"\bpermissions?\s+to\s+send\s+as\s+this\s+sender\b|\b5\.7\.50[1-3]\b"
+        r"|\bspam\s+abuse\s+detected\b",
+        _MS + " (5.7.60 send-as denied; 5.7.501-503 our sending account banned)",
+    ),
+    (
+        "blocklisted",
+        "5.7.511",
+        r"\b5\.7\.511\b",
+        _MS + " (5.7.511 banned sender IP, delist@microsoft.com)",
+    ),
+    (
+        "ip_rejected",
+        ("5.7.510", "5.7.513"),
+        r"\b5\.7\.51[03]\b",
+        _MS + " (5.7.510 no mail over IPv4; 5.7.513 client host blocked by the"
+        " recipient's organisation)",
+    ),
     ("recipient_refuses", "authrequired", r"\bRESOLVER\.RST\.AuthRequired\b", _MS),
     ("recipient_refuses", "notauthorized", r"\bRESOLVER\.RST\.NotAuthorized\b", _MS),
     (
@@ -190,8 +286,8 @@ VENDOR_RULES = (
     (
         "reputation",
         "5.7.",
-        r"\b5\.7\.(?:70[358]|750)\b",
-        _MS + " (5.7.703/705/708/750)",
+        r"\b5\.7\.(?:7[0-4]\d|750)\b",
+        _MS + " (5.7.700-750: tenant over its thresholds, traffic not accepted)",
     ),
     ("domain_unknown", "5.4.310", r"\b5\.4\.310\b", _MS + " (5.4.310: no such domain)"),
     (
@@ -210,12 +306,12 @@ VENDOR_RULES = (
     (
         "rate_limited",
         "4.7.",
-        r"\b4\.7\.(?:5\d\d|6[0-4]\d)\b",
-        _MS + " (4.7.500-649: server busy, throttled)",
+        r"\b4\.7\.(?:5\d\d|6[0-4]\d|8[5-9]\d)\b",
+        _MS + " (4.7.500-649, 4.7.850-899: server busy, throttled)",
     ),
     (
         "rate_limited",
-        "rate",
+        ("rate", "quickly"),
         r"receiving\s+mail\s+(?:at\s+a\s+rate|too\s+quickly)|rate\s+that\s+prevents",
         _GOOGLE + " (4.2.1)",
     ),
@@ -255,7 +351,7 @@ VENDOR_RULES = (
         r"ipv6\s+sending\s+guidelines|\bnot\s+authorized\s+to\s+send\s+e?mail\s+directly",
         _GOOGLE,
     ),
-    ("reputation", "[ts", r"\[TSS?0[1-4]\]", _YAHOO + " (TS01-TS04, TSS04)"),
+    ("reputation", "[ts", r"\[TSS?0[1-8]\]", _YAHOO + " (TS01-TS04, TSS01-TSS08)"),
     (
         "sender_rejected",
         "unresolvable",
@@ -298,6 +394,38 @@ VENDOR_RULES = (
         "account",
         r"\bdoes\s*n[o']t\s+have\s+an?\s+\S+\s+account\b",
         _YAHOO + " (554 delivery error: dd)",
+    ),
+    (
+        "policy",
+        "[ph01]",
+        r"\[PH01\]",
+        _YAHOO + " (PH01: not accepted for policy reasons)",
+    ),
+    (
+        "mailbox_unknown",
+        "possibly incorrect",
+        r"\brecipient\s+e-?mail\s+address\s+is\s+possibly\s+incorrect\b",
+        _MIMECAST + " (550: the recipient address is unknown)",
+    ),
+    (
+        "recipient_refuses",
+        "user entry",
+        r"\benvelope\s+blocked\s*-\s*user\s+entry\b",
+        _MIMECAST + " (550 Envelope blocked - User Entry: the recipient blocked us)",
+    ),
+    (
+        "sender_rejected",
+        "envelope blocked",
+        r"\benvelope\s+blocked\b",
+        _MIMECAST + " (550 Administrative prohibition - envelope blocked)",
+    ),
+    (
+        "blocklisted",
+        ("proofpoint", "reputation service", "mail-abuse"),
+        r"\bipcheck\.proofpoint\.com\b|\bemail\s+reputation\s+service\b"
+        r"|\bmail-abuse\.(?:com|org)\b",
+        "Proofpoint, IP reputation check (ipcheck.proofpoint.com); Trend Micro Email"
+        " Reputation Services (ERS, mail-abuse.com lookups)",
     ),
 )
 
@@ -391,6 +519,11 @@ REPLY_TABLE = {
     "553": ("bad_address", (None, RCPT)),  # mailbox name not allowed
     "521": ("null_mx", (None, CONNECT, RCPT)),  # host does not accept mail
     "556": ("null_mx", (None, RCPT)),  # domain does not accept mail
+    # RFC 4954 section 6 (AUTH) and RFC 3207 (STARTTLS): our credentials or TLS
+    "530": ("auth_required", (None, HELO, MAIL, RCPT)),  # authentication required
+    "534": ("auth_required", (None, HELO, MAIL)),  # mechanism is too weak
+    "535": ("auth_required", (None, HELO, MAIL)),  # credentials invalid
+    "538": ("tls_required", (None, HELO, MAIL)),  # encryption required for mechanism
 }
 
 # --------------------------------------------------------------------------
@@ -481,6 +614,7 @@ PHRASE_RULES = (
         r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
         r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
         r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
+        r"|\b(?:helo|ehlo)(?:/ehlo)?\s+argument\s+is\s+invalid\b"
         r"|\bdynamic\s+(?:ip|address|pool|range)|\bdial-?up\b|\bresidential\s+(?:ip|address)"
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
@@ -526,9 +660,12 @@ PHRASE_RULES = (
     ),
     (
         "auth_required",
-        ("authentica", "authrequired"),
+        ("authentica", "authrequired", "password"),
         r"\bauthentication\s+(?:is\s+)?required\b|\bunauthenticated\s+senders?\b"
-        r"|\bnot\s+authenticated\b|\bAuthRequired\b",
+        r"|\bnot\s+authenticated\b|\bAuthRequired\b"
+        r"|\bunrecognized\s+authentication\s+type\b|\bauthentication\s+credentials"
+        r"\s+invalid\b|\busername\s+and\s+password\s+not\s+accepted\b"
+        r"|\bapplication-specific\s+password\s+required\b",
     ),
     # relaying
     (
@@ -596,10 +733,12 @@ PHRASE_RULES = (
             "scan",
             "header",
             "field",
+            "executable",
         ),
         r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
         r"|\b(?:filter(?:ed)?\s+fail|\(filter\s+fail\)|message\s+filter)"
         r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
+        r"|\b(?:potentially\s+)?executable\s+attachment\b"
         r"|\bthis\s+message\s+isn't\s+wanted\b|\brejected\s+by\s+(?:the\s+)?"
         r"(?:local\s+)?(?:scanning|content)\b|\bmessage\s+(?:was\s+)?(?:rejected|refused)"
         r"\s+(?:by|because|due)|\bmessage\s+refused\b"
@@ -772,7 +911,8 @@ PHRASE_RULES = (
         "tls_required",
         ("tls", "starttls", "encrypt"),
         r"\b(?:tls|starttls)\b[^.\n]{0,40}\brequired\b|\brequires?\s+(?:tls|starttls"
-        r"|encryption)\b|\bencryption\s+(?:is\s+)?required\b",
+        r"|encryption)\b|\bencryption\s+(?:is\s+)?required\b"
+        r"|\bmust\s+issue\s+a\s+starttls\s+command\s+first\b",
     ),
     (
         "server_trouble",
@@ -798,10 +938,13 @@ PHRASE_RULES = (
             "mx",
             "resources",
             "route",
+            "lost",
+            "hop",
         ),
         r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
         r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
-        r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b"
+        r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b|\blost\s+connection\s+with\b"
+        r"|\bhop\s+count\s+exceeded\b|\bexceeded\s+\d+\s+hops\b"
         r"|\b(?:could|can)\s*(?:not|n't)\s+(?:connect|establish)\b|\bunable\s+to\s+connect\b"
         r"|\bnot\s+(?:be\s+)?reachable\b|\bunreachable\b|\bnot\s+responding\b"
         r"|\bdid\s+not\s+respond\b|\bno\s+answer\b|\btoo\s+many\s+hops\b"
