@@ -21,7 +21,9 @@ MTA = (
     " transport texts), Domino, Mimecast (DOC-1369), Proofpoint, Barracuda,"
     " Cisco IronPort, Trend Micro ERS"
 )
-RFC = "RFC 5321 section 4.2, RFC 7505 (null MX), RFC 4954 (AUTH), RFC 3207"
+NETEASE = "NetEase (163.com) postmaster, SMTP error codes"
+QQ = "Tencent QQ Mail, SMTP error codes (service.mail.qq.com help 20022)"
+RFC = "RFC 1870 (SIZE), RFC 5321 section 4.2, RFC 7505 (null MX), RFC 4954 (AUTH), RFC 3207"
 
 # (source, status, reply code, SMTP stage, text, reason the document gives)
 DOCUMENTED = [
@@ -1182,6 +1184,87 @@ DOCUMENTED = [
         RCPT,
         "452 Requested action not taken: insufficient system storage",
         "server_trouble",
+    ),
+    (
+        MTA,
+        "5.7.1",
+        "554",
+        RCPT,
+        "554 5.7.1 <x@b.example>: Recipient address rejected: Access denied",
+        "policy",
+    ),
+    (
+        NETEASE,
+        None,
+        "554",
+        None,
+        "554 DT:SPM 163 smtp7,C8CowAD3 1611111111 http://mail.163.com/help/help_spam_16.htm?ip=192.0.2.1",
+        "spam_content",
+    ),
+    (
+        NETEASE,
+        None,
+        "550",
+        None,
+        "550 MI:SPF 192.0.2.1 spf check failed http://mail.163.com/help/help_spam_16.htm",
+        "auth_failed",
+    ),
+    (
+        NETEASE,
+        None,
+        "450",
+        None,
+        "450 HL:IFC 192.0.2.1 too many connections",
+        "rate_limited",
+    ),
+    (
+        NETEASE,
+        None,
+        "554",
+        None,
+        "554 HL:IHU 192.0.2.1 http://mail.163.com/help/help_spam_16.htm",
+        "reputation",
+    ),
+    (
+        NETEASE,
+        None,
+        "554",
+        None,
+        "554 DT:RBL 192.0.2.1 http://mail.163.com/help/help_spam_16.htm",
+        "blocklisted",
+    ),
+    (NETEASE, None, "553", None, "553 MI:NHD HELO not valid", "ip_rejected"),
+    (
+        QQ,
+        None,
+        "550",
+        None,
+        "550 Mail content denied. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000726",
+        "content_rejected",
+    ),
+    (
+        QQ,
+        None,
+        "550",
+        None,
+        "550 Connection frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000722",
+        "rate_limited",
+    ),
+    (
+        RFC,
+        None,
+        "552",
+        MAIL,
+        "552 Message size exceeds fixed maximum message size",
+        "message_too_large",
+    ),
+    (
+        RFC,
+        None,
+        "552",
+        MAIL,
+        "552 5.3.4 Error: message file too big",
+        "message_too_large",
     ),
 ]
 

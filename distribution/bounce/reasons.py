@@ -135,6 +135,8 @@ _SEED = "project seed documents 01/02 (codes 602, 605, 607 of the old gateway)"
 _OUTLOOK = "Microsoft, Outlook.com postmaster: SMTP error codes (SC-, DY-, OU-)"
 _AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
 _MIMECAST = "Mimecast, SMTP error codes (community.mimecast.com DOC-1369)"
+_NETEASE = "NetEase (163.com / 126.com) postmaster, SMTP error codes"
+_QQ = "Tencent QQ Mail / Exmail, SMTP error codes"
 
 VENDOR_RULES = (
     (
@@ -207,7 +209,8 @@ VENDOR_RULES = (
     (
         "mailbox_unknown",
         "access",
-        r"\brecipient\s+address\s+rejected:\s*access\s+denied",
+        r"\b5\.4\.1\s+recipient\s+address\s+rejected:\s*access\s+denied"
+        r"|\brecipient\s+address\s+rejected:\s*access\s+denied\.?\s+AS\(\d+\)",
         _MS + " (5.4.1, directory-based edge blocking)",
     ),
     ("message_too_large", "sizelimit", r"\bRecipSizeLimit\b|\bSendSizeLimit\b", _MS),
@@ -427,6 +430,37 @@ VENDOR_RULES = (
         "Proofpoint, IP reputation check (ipcheck.proofpoint.com); Trend Micro Email"
         " Reputation Services (ERS, mail-abuse.com lookups)",
     ),
+    (
+        "spam_content",
+        "dt:spm",
+        r"\bDT:SPM\b",
+        _NETEASE + " (DT:SPM: content judged spam)",
+    ),
+    ("blocklisted", "dt:rbl", r"\bDT:RBL\b", _NETEASE + " (DT:RBL: sending IP listed)"),
+    (
+        "reputation",
+        ("hl:", "rp:cel"),
+        r"\bHL:(?:IHU|IPB|MEP|RTR|ICC)\b|\bRP:CEL\b",
+        _NETEASE + " (HL:IHU, HL:IPB, HL:MEP, HL:RTR, HL:ICC, RP:CEL: the sending IP's"
+        " behaviour or reputation)",
+    ),
+    (
+        "rate_limited",
+        ("hl:ifc", "rp:", "frequency"),
+        r"\bHL:IFC\b|\bRP:(?:QRC|TRC|DRC)\b|\bfrequency\s+limited\b",
+        _NETEASE
+        + " (HL:IFC, RP:QRC/TRC/DRC: connection and sending limits); "
+        + _QQ
+        + " (connection / IP / domain frequency limited)",
+    ),
+    ("auth_failed", "mi:spf", r"\bMI:SPF\b", _NETEASE + " (MI:SPF: SPF check failed)"),
+    ("ip_rejected", "mi:nhd", r"\bMI:NHD\b", _NETEASE + " (MI:NHD: HELO not valid)"),
+    (
+        "content_rejected",
+        "content denied",
+        r"\bmail\s+content\s+denied\b",
+        _QQ + " (550 Mail content denied)",
+    ),
 )
 
 _SEED_REPLY = {
@@ -525,6 +559,9 @@ REPLY_TABLE = {
     "535": ("auth_required", (None, HELO, MAIL)),  # credentials invalid
     "538": ("tls_required", (None, HELO, MAIL)),  # encryption required for mechanism
 }
+# a reply whose meaning depends on the command: RFC 1870 section 6.1, 552 in
+# reply to MAIL FROM with a SIZE the server will never accept
+REPLY_AT_STAGE = {("552", MAIL): "message_too_large"}
 
 # --------------------------------------------------------------------------
 # 3. Phrase families: (reason, keywords, regex); first rule that matches
@@ -1155,6 +1192,8 @@ def explain(
             return verdict("server_trouble", "phrase")
         if status is None or is_generic_status(status) or status.startswith("5.1."):
             return verdict("recipient_rejected", "phrase")
+    if (reply_code, stage) in REPLY_AT_STAGE:
+        return verdict(REPLY_AT_STAGE[reply_code, stage], "reply")
     if reply_code in REPLY_TABLE:
         code, stages = REPLY_TABLE[reply_code]
         if stage in stages:
