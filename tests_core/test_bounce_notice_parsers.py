@@ -313,3 +313,29 @@ def test_a_dsn_part_is_read_by_the_generic_parser_first():
     raw = HEAD.format(sender="MAILER-DAEMON@mx.example.net", subject="failure")
     result = classify_message((raw.rstrip("\n") + "\n" + body).encode())
     assert result.parser == "rfc3464"
+
+
+def test_a_delivery_status_report_without_its_status_part_is_still_a_failure():
+    """RFC 6522: report-type=delivery-status makes the message a DSN, even
+    when the delivery-status part is missing and the text says nothing."""
+    raw = (
+        "From: <someone@b.example>\n"
+        "To: <someone@b.example>\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n'
+        "\n--B\nContent-Type: text/plain\n\n\u00e9chec\n--B--\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category, result.addresses) == ("failure", "soft", [])
+
+
+def test_an_address_given_for_help_is_not_a_failed_recipient():
+    body = (
+        "Your message did not reach the recipient.\n\n"
+        "Recipient(s):\nalice@b.example\n\n"
+        "Reason: your server is listed on SBL-XBL.SPAMHAUS.ORG\n\n"
+        "Any help or comment please send to sysadmin@b.example\n"
+    )
+    result = classify_message(
+        _mail(body, sender="postmaster@b.example", subject="Blocked Message")
+    )
+    assert (result.category, result.addresses) == ("blocked", ["alice@b.example"])

@@ -18,7 +18,7 @@ YAHOO = "Yahoo Sender Hub, SMTP error codes (senders.yahooinc.com/smtp-error-cod
 MTA = (
     "MTA and gateway texts: Postfix (smtpd access(5) and postscreen replies,"
     " smtp(8) client), qmail (qmail-remote.c, qmail-send.c), Exim (ACL and"
-    " transport texts), Domino, Mimecast (DOC-1369), Proofpoint, Barracuda,"
+    " transport texts), vpopmail (vdelivermail.c), Domino, Mimecast (DOC-1369), Proofpoint, Barracuda,"
     " Cisco IronPort, Trend Micro ERS"
 )
 NETEASE = "NetEase (163.com) postmaster, SMTP error codes"
@@ -1265,6 +1265,14 @@ DOCUMENTED = [
         MAIL,
         "552 5.3.4 Error: message file too big",
         "message_too_large",
+    ),
+    (
+        MTA,
+        None,
+        None,
+        None,
+        "user does not exist, but will deliver to /home/vpopmail/domains/b.example/all/\ncan not open new email file errno=2 file=/home/vpopmail/domains/b.example/all/Maildir/tmp/1.b\nsystem error",
+        "local_error",
     ),
 ]
 

@@ -405,6 +405,15 @@ VENDOR_RULES = (
         _YAHOO + " (PH01: not accepted for policy reasons)",
     ),
     (
+        "local_error",
+        ("new email file", "will deliver to"),
+        r"\bcan\s*not\s+open\s+new\s+email\s+file\b"
+        r"|\bdoes\s+not\s+exist,\s+but\s+will\s+deliver\s+to\b[^\n]*\n[^\n]*\berror\b",
+        'vpopmail, vdelivermail.c: "user does not exist, but will deliver to" a'
+        " catch-all mailbox, then that delivery's own error (\"can not open new email"
+        ' file", "system error"): the address is not the fault',
+    ),
+    (
         "mailbox_unknown",
         "possibly incorrect",
         r"\brecipient\s+e-?mail\s+address\s+is\s+possibly\s+incorrect\b",
@@ -1158,8 +1167,11 @@ def explain(
         return Verdict(REASONS[code], tier, blocklist)
 
     klass = status[0] if status else (reply_code[0] if reply_code else None)
-    # 1. vendor rules
-    hit = _VENDOR.first(text, lowered) if text else None
+    # 1. vendor rules (they may name the status code the DSN gives apart)
+    if text and status and status not in text:
+        hit = _VENDOR.first(f"{status} {text}", f"{status} {lowered}")
+    else:
+        hit = _VENDOR.first(text, lowered) if text else None
     if hit:
         return verdict(hit[0], "vendor")
     if reply_code in _SEED_REPLY:
