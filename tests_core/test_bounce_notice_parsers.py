@@ -339,3 +339,20 @@ def test_an_address_given_for_help_is_not_a_failed_recipient():
         _mail(body, sender="postmaster@b.example", subject="Blocked Message")
     )
     assert (result.category, result.addresses) == ("blocked", ["alice@b.example"])
+
+
+def test_sendmail_pipelined_rcpt_refusal_after_data_is_still_rcpt():
+    """With PIPELINING Sendmail shows ">>> DATA" before the RCPT's reply."""
+    body = """   ----- The following addresses had permanent fatal errors -----
+<gone@b.example>
+    (reason: 550 5.1.1 The email account that you tried to reach does not exist.)
+
+   ----- Transcript of session follows -----
+... while talking to mx.b.example.:
+>>> DATA
+<<< 550 5.1.1 The email account that you tried to reach does not exist.
+550 5.1.1 <gone@b.example>... User unknown
+<<< 503 5.5.1 RCPT first.
+"""
+    (failure,) = classify_message(_mail(body)).recipients
+    assert (failure.reason, failure.stage) == ("mailbox_unknown", RCPT)

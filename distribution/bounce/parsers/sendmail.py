@@ -8,15 +8,16 @@ dialogue with the remote server, ``>>> RCPT To:<address>`` for each command
 sent and ``<<< 550 5.1.1 ...`` for each reply.  The command before a
 refusing reply is the SMTP stage; a refusal of ``RCPT To`` concerns the
 address it names, a refusal of the connection, ``HELO``, ``MAIL From`` or
-``DATA`` every recipient.  Local deliveries write "<address>... User
-unknown" lines instead.
+``DATA`` every recipient (with PIPELINING the RCPT replies follow ``>>>
+DATA``: an addressing status, X.1.x, still answers the RCPT).  Local
+deliveries write "<address>... User unknown" lines instead.
 """
 
 import re
 
 from ..model import DELAY, FAILURE
-from ..stages import find_stage
-from ..text import ADDRESS_SCAN, normalise_address
+from ..stages import DATA, RCPT, find_stage
+from ..text import ADDRESS_SCAN, codes_in, normalise_address
 from . import notice
 
 NAME = "sendmail"
@@ -113,8 +114,16 @@ def _transcript(body, entries):
             if text not in entry.evidence:
                 entry.evidence = f"{entry.evidence}\n{text}".strip()
             stage = find_stage(text)
-            if stage and reply:
-                entry.stage = stage
+            if (
+                stage == DATA
+                and reply
+                and (codes_in(reply.group(1))[0] or "")[2:4] == "1."
+            ):
+                # with PIPELINING the RCPT replies arrive after ">>> DATA":
+                # an addressing status (X.1.x) answers the RCPT, not DATA
+                stage = RCPT
+            if stage and reply and entry.stage is None:
+                entry.stage = stage  # the first refusal; later ones follow from it
 
 
 def parse(env):
