@@ -21,6 +21,12 @@ MTA = (
     " transport texts), vpopmail (vdelivermail.c), Domino, Mimecast (DOC-1369), Proofpoint, Barracuda,"
     " Cisco IronPort, Trend Micro ERS"
 )
+EXCHANGE_NDR = (
+    "Microsoft, the user-facing texts of the Exchange 2007-2019 / Microsoft 365"
+    " NDR templates"
+)
+TELEKOM = "Deutsche Telekom postmaster (postmaster.t-online.de), SMTP refusals"
+SPECTRUM = "Spectrum (Charter) postmaster, AUP error codes"
 NETEASE = "NetEase (163.com) postmaster, SMTP error codes"
 QQ = "Tencent QQ Mail, SMTP error codes (service.mail.qq.com help 20022)"
 RFC = "RFC 1870 (SIZE), RFC 5321 section 4.2, RFC 7505 (null MX), RFC 4954 (AUTH), RFC 3207"
@@ -1273,6 +1279,120 @@ DOCUMENTED = [
         None,
         "user does not exist, but will deliver to /home/vpopmail/domains/b.example/all/\ncan not open new email file errno=2 file=/home/vpopmail/domains/b.example/all/Maildir/tmp/1.b\nsystem error",
         "local_error",
+    ),
+    (
+        EXCHANGE_NDR,
+        None,
+        None,
+        None,
+        "The e-mail account does not exist at the organization this message was sent to.",
+        "mailbox_unknown",
+    ),
+    (
+        EXCHANGE_NDR,
+        None,
+        None,
+        None,
+        "The recipient's e-mail system isn't accepting messages now. Please try resending this message later.",
+        "server_trouble",
+    ),
+    (
+        EXCHANGE_NDR,
+        None,
+        None,
+        None,
+        "Your message was rejected by the recipient's email system because it's too large.",
+        "message_too_large",
+    ),
+    (
+        EXCHANGE_NDR,
+        None,
+        None,
+        None,
+        "This message was rejected due to the current administrative policy by the destination server.",
+        "policy",
+    ),
+    (
+        EXCHANGE_NDR,
+        None,
+        None,
+        None,
+        "Your message couldn't be delivered because you weren't recognized as a valid sender.",
+        "sender_rejected",
+    ),
+    (
+        EXCHANGE_NDR,
+        None,
+        None,
+        None,
+        "The recipient's email address is not valid.",
+        "mailbox_unknown",
+    ),
+    (
+        EXCHANGE_NDR,
+        None,
+        None,
+        None,
+        "The message was rejected because it appears to be spam.",
+        "spam_content",
+    ),
+    (
+        MTA,
+        None,
+        None,
+        None,
+        "Recipient's Domino Directory entry does not specify a valid Notes mail file",
+        "mailbox_unknown",
+    ),
+    (MTA, None, "550", None, "550 Administrative prohibition", "policy"),
+    (
+        MTA,
+        None,
+        "550",
+        None,
+        "550 rejected: there is no valid sender in any header line",
+        "sender_rejected",
+    ),
+    (
+        MTA,
+        None,
+        None,
+        None,
+        "cannot append message to file /var/mail/x: cannot create file exclusively: Permission denied",
+        "local_error",
+    ),
+    (
+        MTA,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 The recipient has blocked your email address",
+        "recipient_refuses",
+    ),
+    (MTA, None, "550", None, "550 Sender is on user denylist", "recipient_refuses"),
+    (
+        MTA,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Message blocked due to blacklisted URL in message",
+        "spam_content",
+    ),
+    (
+        TELEKOM,
+        None,
+        "554",
+        None,
+        "554 IP=192.0.2.1 - A problem occurred. (Ask your postmaster for help or to contact neosmtp@t-online.de to clarify.) (BL)",
+        "blocklisted",
+    ),
+    (
+        SPECTRUM,
+        None,
+        "554",
+        None,
+        "554 cdptpa-ibmxa01.email.rr.com ESMTP - AUP#CXBL",
+        "blocklisted",
     ),
 ]
 

@@ -440,6 +440,29 @@ VENDOR_RULES = (
         " Reputation Services (ERS, mail-abuse.com lookups)",
     ),
     (
+        "mailbox_unknown",
+        "domino directory",
+        r"\bnot\s+listed\s+in\s+(?:the\s+)?(?:public\s+)?Domino\s+Directory\b"
+        r"|\bDomino\s+Directory\s+entry\s+does\s+not\s+specify\s+a\s+valid\b",
+        'HCL Domino router messages ("User ... not listed in Domino Directory",'
+        " \"Recipient's Domino Directory entry does not specify a valid Notes mail"
+        ' file")',
+    ),
+    (
+        "blocklisted",
+        "(bl)",
+        r"\bto\s+clarify\.\)\s*\(BL\)",
+        'Deutsche Telekom (T-Online) postmaster: 554 IP=... "A problem occurred"'
+        " refusals, (BL): the sending IP is on its block list",
+    ),
+    (
+        "blocklisted",
+        "aup#",
+        r"\bAUP#(?:CX)?BL\b|\bAUP#I-\d+\b",
+        "Spectrum (Charter / Time Warner Cable) postmaster, AUP codes (AUP#BL,"
+        " AUP#CXBL, AUP#I-xxxx: the sending IP blocked)",
+    ),
+    (
         "spam_content",
         "dt:spm",
         r"\bDT:SPM\b",
@@ -607,6 +630,12 @@ PHRASE_RULES = (
         r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)",
     ),
     ("sender_rejected", "verify", r"\bsender\s+verif(?:y|ication)\b"),
+    (
+        "sender_rejected",
+        ("valid sender",),
+        r"(?:\bnot|n't)\s+(?:recogni[sz]ed\s+as\s+)?a\s+valid\s+sender\b"
+        r"|\bno\s+valid\s+sender\s+in\s+any\s+header\s+line\b",
+    ),
     ("sender_rejected", "sender", r"\bunauthori[sz]ed\s+sender\b"),
     (
         "sender_rejected",
@@ -617,6 +646,20 @@ PHRASE_RULES = (
         "ip_rejected",
         "rejected",
         r"\bbut\s+my\s+name\s+was\s+rejected\b",  # qmail-remote: HELO refused,
+    ),
+    # the recipient's own block list: that recipient refuses us
+    (
+        "recipient_refuses",
+        ("user", "recipient"),
+        r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black)[\s-]?list\b"
+        r"|\brecipient\s+has\s+blocked\b",
+    ),
+    # a listed link in the message is about the content, not our server
+    (
+        "spam_content",
+        ("url", "uri", "link"),
+        r"\b(?:black|block|deny)[\s-]?listed\s+(?:url|uri|link|domain)s?\s+in\b"
+        r"|\b(?:url|uri)\s*(?:black|block|deny)[\s-]?list",
     ),
     # block lists, then our server / IP
     (
@@ -786,11 +829,14 @@ PHRASE_RULES = (
         r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
         r"|\b(?:potentially\s+)?executable\s+attachment\b"
         r"|\bthis\s+message\s+isn't\s+wanted\b|\brejected\s+by\s+(?:the\s+)?"
-        r"(?:local\s+)?(?:scanning|content)\b|\bmessage\s+(?:was\s+)?(?:rejected|refused)"
-        r"\s+(?:by|because|due)|\bmessage\s+refused\b"
+        r"(?:local\s+)?(?:scanning|content)\b"
         r"|\b(?:missing|no)\s+(?:[\w-]+:?\s+)?(?:header|field)\b(?:\s+given)?",
     ),
-    ("policy", "polic", r"\bpolic(?:y|ies)\b"),
+    (
+        "policy",
+        ("polic", "prohibition"),
+        r"\bpolic(?:y|ies)\b|\badministrative\s+prohibition\b",
+    ),
     # soft: the mailbox or the message size
     (
         "mailbox_full",
@@ -899,6 +945,7 @@ PHRASE_RULES = (
         r"|\bdoes\s*n[o']t\s+exist\b|\bnot\s+exist\b|\bn'existe\s+pas\b|\bno\s+existe\b"
         r"|\bexistiert\s+nicht\b|\bunbekannt\b|\brecip(?:ient)?\s*not\s*found\b"
         r"|\bRecip(?:ient)?NotFound\b|\berr\.nosuchuser\b"
+        r"|\b(?:e-?mail\s+)?address\s+is\s+(?:not\s+valid|invalid)\b"
         r"|\binvalid\s+(?:final\s+delivery\s+)?(?:recipient|mailbox|address|user(?:id)?"
         r"|account)\b|\b(?:bad|illegal)\s+(?:destination\s+)?(?:mailbox|recipient|address"
         r"|user)\b|\bnot\s+listed\s+in\b|\bnot\s+a\s+valid\s+(?:user|recipient|mailbox"
@@ -941,12 +988,22 @@ PHRASE_RULES = (
     ),
     (
         "local_error",
-        ("pipe", "save", "local", "filter", "died", "mailer", "transport", "error"),
+        (
+            "pipe",
+            "save",
+            "local",
+            "filter",
+            "died",
+            "mailer",
+            "transport",
+            "error",
+            "append",
+        ),
         r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
         r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
         r"|\bprocessing\s+error\b|\berror\s+while\s+(?:being\s+)?process"
         r"|\bmailer\s+error\b|\btransport\s+error\b|\bno\s+recipient\s+addresses\b"
-        r"|\bunable\s+to\s+(?:create|write|open)\b",
+        r"|\bunable\s+to\s+(?:create|write|open)\b|\bcannot\s+append\s+message\s+to\b",
     ),
     (
         "too_many_recipients",
@@ -986,11 +1043,13 @@ PHRASE_RULES = (
             "route",
             "lost",
             "hop",
+            "accepting",
         ),
         r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
         r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
         r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b|\blost\s+connection\s+with\b"
         r"|\bhop\s+count\s+exceeded\b|\bexceeded\s+\d+\s+hops\b"
+        r"|\bis\s*n[o']t\s+accepting\s+messages\s+now\b"
         r"|\b(?:could|can)\s*(?:not|n't)\s+(?:connect|establish)\b|\bunable\s+to\s+connect\b"
         r"|\bnot\s+(?:be\s+)?reachable\b|\bunreachable\b|\bnot\s+responding\b"
         r"|\bdid\s+not\s+respond\b|\bno\s+answer\b|\btoo\s+many\s+hops\b"
@@ -1003,6 +1062,14 @@ PHRASE_RULES = (
         r"|\bhost\s+not\s+found,\s*try\s+again\b"
         r"|\btemporary\s+(?:dns|lookup|name\s+service)\s+(?:failure|error)\b"
         r"|\bmx\s+record\s+points\s+to\s+local\s+host\b|\bpoints\s+to\s+local\s+host\b",
+    ),
+    # "the message was rejected because ...": the message, unless a reason
+    # above (its size, the mailbox, the address...) is named
+    (
+        "content_rejected",
+        ("message",),
+        r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:by|because|due)"
+        r"|\bmessage\s+refused\b",
     ),
     # weak: generic refusals that name the mailbox
     (
