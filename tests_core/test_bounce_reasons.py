@@ -425,3 +425,28 @@ def test_hedged_text_is_undetermined_not_the_stage_default():
     )
     verdict = explain(None, "550", text, RCPT)
     assert (verdict.code, verdict.category) == ("undetermined", SOFT)
+
+
+# the IANA SMTP Enhanced Status Codes registry (RFC 5248), every X.Y.Z entry
+REGISTRY = (
+    [f"X.0.{d}" for d in (0,)]
+    + [f"X.1.{d}" for d in range(11)]
+    + [f"X.2.{d}" for d in range(5)]
+    + [f"X.3.{d}" for d in range(6)]
+    + [f"X.4.{d}" for d in range(8)]
+    + [f"X.5.{d}" for d in range(7)]
+    + [f"X.6.{d}" for d in range(11)]
+    + [f"X.7.{d}" for d in range(31)]
+)
+
+
+def test_every_registry_code_is_in_the_table_or_left_out_on_purpose():
+    for code in REGISTRY:
+        assert (code in reasons.STATUS_TABLE) != (code in reasons.NOT_IN_TABLE), code
+    assert set(reasons.STATUS_TABLE) <= set(REGISTRY)
+
+
+@pytest.mark.parametrize("subject", range(8))
+def test_other_or_undefined_codes_are_never_specific(subject):
+    """X.Y.0 is "other or undefined": never the specific strong reason."""
+    assert reasons.status_reason(f"5.{subject}.0", "strong") is None

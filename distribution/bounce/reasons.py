@@ -574,6 +574,15 @@ STATUS_TABLE = {
     "X.7.29": ("auth_failed", "weak"),  # ARC validation failure
     "X.7.30": ("tls_required", "weak"),  # REQUIRETLS support required
 }
+# The rest of the IANA registry, on purpose not in the table: X.Y.0 are
+# "other or undefined" (never specific); X.1.5 and X.1.9 report success; the
+# protocol codes X.5.1/2/4/5/6 (invalid command, syntax error, invalid
+# arguments, wrong protocol version, AUTH line too long) say nothing about
+# whom a refusal concerns, so the SMTP stage decides.
+NOT_IN_TABLE = frozenset(
+    {"X.1.5", "X.1.9", "X.5.1", "X.5.2", "X.5.4", "X.5.5", "X.5.6"}
+    | {f"X.{subject}.0" for subject in range(7)}
+)  # X.7.0 stays in the table, weak: the class meaning of subject 7 (policy)
 # Temporary codes never make an address bad by themselves, and RFC 3463
 # gives the 4.x.x versions of these a temporary meaning.
 _TEMPORARY_ONLY = {"X.1.1", "X.1.2", "X.1.3", "X.1.6", "X.1.10", "X.2.1", "X.7.13"}
