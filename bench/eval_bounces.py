@@ -3,7 +3,7 @@
 Usage, from the addon's root (after ``python3 bench/fetch_bounce_corpus.py``
 for the files that are not committed)::
 
-    python3 bench/eval_bounces.py [--split dev|heldout|heldout2|heldout3|all] [--misses]
+    python3 bench/eval_bounces.py [--split dev|heldout...|heldout4|all] [--misses]
 
 Prints, for the development part (the rules were tuned on it) and the
 held-out parts (never read while writing the rules) separately: category
@@ -112,7 +112,7 @@ def main(argv=None):
     parser.add_argument(
         "--split",
         default="both",
-        choices=("dev", "heldout", "heldout2", "heldout3", "all", "both"),
+        choices=("dev", "heldout", "heldout2", "heldout3", "heldout4", "all", "both"),
     )
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args(argv)
@@ -120,7 +120,7 @@ def main(argv=None):
     from distribution.bounces import classify_message
 
     splits = (
-        ("dev", "heldout", "heldout2", "heldout3")
+        ("dev", "heldout", "heldout2", "heldout3", "heldout4")
         if args.split == "both"
         else (args.split,)
     )
@@ -131,6 +131,7 @@ def main(argv=None):
             "heldout": "held-out",
             "heldout2": "held-out 2 (sources added after the first blind run)",
             "heldout3": "held-out 3 (40 % of the third round of sources)",
+            "heldout4": "held-out 4 (70 % of the fourth round of sources)",
             "all": "all",
         }[split]
         if missing:

@@ -19,6 +19,8 @@ from distribution.bounce.reasons import (
 from distribution.bounce.stages import CONNECT, DATA, HELO, MAIL, RCPT, find_stage
 from distribution.i18n import CoreMessage
 
+from .test_bounce_vendor_docs import DOCUMENTED
+
 # (text, expected reason) -- one row per vendor rule, in table order
 VENDOR_EXAMPLES = [
     # Google, SMTP error reference (4.7.28): throttled for unsolicited mail
@@ -260,8 +262,16 @@ def test_phrase_rule(text, expected):
 
 
 def test_every_rule_has_an_example():
-    vendor = {_rule_index(reasons._VENDOR, text) for text, _ in VENDOR_EXAMPLES}
-    phrases = {_rule_index(reasons._PHRASES, text) for text, _ in PHRASE_EXAMPLES}
+    """Here or among the documented refusals of test_bounce_vendor_docs."""
+    documented = [row[4] for row in DOCUMENTED]
+    vendor = {
+        _rule_index(reasons._VENDOR, text)
+        for text in [text for text, _ in VENDOR_EXAMPLES] + documented
+    }
+    phrases = {
+        _rule_index(reasons._PHRASES, text)
+        for text in [text for text, _ in PHRASE_EXAMPLES] + documented
+    }
     assert vendor >= set(range(len(reasons.VENDOR_RULES)))
     assert phrases >= set(range(len(reasons.PHRASE_RULES)))
 
@@ -415,3 +425,28 @@ def test_hedged_text_is_undetermined_not_the_stage_default():
     )
     verdict = explain(None, "550", text, RCPT)
     assert (verdict.code, verdict.category) == ("undetermined", SOFT)
+
+
+# the IANA SMTP Enhanced Status Codes registry (RFC 5248), every X.Y.Z entry
+REGISTRY = (
+    [f"X.0.{d}" for d in (0,)]
+    + [f"X.1.{d}" for d in range(11)]
+    + [f"X.2.{d}" for d in range(5)]
+    + [f"X.3.{d}" for d in range(6)]
+    + [f"X.4.{d}" for d in range(8)]
+    + [f"X.5.{d}" for d in range(7)]
+    + [f"X.6.{d}" for d in range(11)]
+    + [f"X.7.{d}" for d in range(31)]
+)
+
+
+def test_every_registry_code_is_in_the_table_or_left_out_on_purpose():
+    for code in REGISTRY:
+        assert (code in reasons.STATUS_TABLE) != (code in reasons.NOT_IN_TABLE), code
+    assert set(reasons.STATUS_TABLE) <= set(REGISTRY)
+
+
+@pytest.mark.parametrize("subject", range(8))
+def test_other_or_undefined_codes_are_never_specific(subject):
+    """X.Y.0 is "other or undefined": never the specific strong reason."""
+    assert reasons.status_reason(f"5.{subject}.0", "strong") is None

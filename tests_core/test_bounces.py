@@ -223,6 +223,13 @@ def test_remedy_of_a_non_failure_is_none(category):
         ("unknown; nair_s", None),
         ("rfc822;userx@sims-ms-daemon", None),
         ("rfc822;david...@gmail.com", None),
+        # RFC 5322 comment after the address, a trailing full stop
+        ("rfc822; userx@example.com (Joe User)", "userx@example.com"),
+        ("<userx@example.com>.", "userx@example.com"),
+        # RFC 5321 quoted local part, kept with its quotes
+        ('rfc822;"joe user"@example.com', '"joe user"@example.com'),
+        # RFC 6533 section 3: utf-8 address type with \\x{HEX} escapes
+        ("utf-8; j\\x{F6}rg+t\\x{2B}@example.com", "j\u00f6rg+t+@example.com"),
         ("", None),
         (None, None),
     ],

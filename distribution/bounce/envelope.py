@@ -514,6 +514,15 @@ class Envelope:
             self.parts.report == "delivery-status" or bool(self.parts.dsn),
         )
 
+    @property
+    def head_lower(self):
+        """The first 4 000 characters of the notice, lower-cased, computed
+        once: the notice parsers' cheap first test of their format."""
+        cached = self.__dict__.get("_head_lower")
+        if cached is None:
+            cached = self.__dict__["_head_lower"] = self.notice[:4000].lower()
+        return cached
+
     def strong_body(self):
         return bool(_STRONG_BODY.search(self.notice[:4000]))
 

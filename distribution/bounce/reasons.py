@@ -134,6 +134,9 @@ _SEED = "project seed documents 01/02 (codes 602, 605, 607 of the old gateway)"
 
 _OUTLOOK = "Microsoft, Outlook.com postmaster: SMTP error codes (SC-, DY-, OU-)"
 _AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
+_MIMECAST = "Mimecast, SMTP error codes (community.mimecast.com DOC-1369)"
+_NETEASE = "NetEase (163.com / 126.com) postmaster, SMTP error codes"
+_QQ = "Tencent QQ Mail / Exmail, SMTP error codes"
 
 VENDOR_RULES = (
     (
@@ -149,10 +152,47 @@ VENDOR_RULES = (
         _OUTLOOK + " (4.7.650-699: rate limited for IP or domain reputation)",
     ),
     (
+        "auth_failed",
+        "because",
+        r"\brate[\s-]limited\s+because\b[^.]{0,80}?\b(?:spf|dkim|dmarc|authenticat"
+        r"|aligned)",
+        _GOOGLE + " (4.7.27 / 4.7.30 / 4.7.32: rate limited because SPF or DKIM did not"
+        " pass, or the From: domain is not aligned)",
+    ),
+    (
         "rate_limited",
         ("rate limited", "rate-limited"),
         r"\btemporarily\s+rate[\s-]limited\b|\bhas\s+been\s+rate[\s-]limited\b",
         _GOOGLE + " (4.7.28)",
+    ),
+    (
+        "rate_limited",
+        ("quota exceeded", "relay limit", "per connection"),
+        r"\bsubmission\s+quota\s+exceeded\b|\bsending\s+quota\s+exceeded\b"
+        r"|\b5\.7\.1\s+email\s+quota\s+exceeded\b|\bsmtp\s+relay\s+limit\s+exceeded\b"
+        r"|\bmax(?:imum)?\s+messages?\s+per\s+connection\b",
+        _MS + " (5.2.2 submission quota exceeded); " + _GOOGLE + " (4.2.1 / 5.4.5 /"
+        " 5.7.1 sending quota and relay limits); " + _YAHOO + " (421 max message per"
+        " connection)",
+    ),
+    (
+        "too_many_recipients",
+        ("transaction",),
+        r"\bmultiple\s+destination\s+domains\s+per\s+transaction\b"
+        r"|\bsize\s+per\s+transaction\s+exceeded\b",
+        _GOOGLE + " (451 4.3.0 / 452 4.5.3: one transaction per domain or recipient)",
+    ),
+    (
+        "ip_rejected",
+        "whitelist",
+        r"\bIP\s+not\s+in\s+whitelist\b",
+        _GOOGLE + " (421 4.7.0 IP not in whitelist for RCPT domain)",
+    ),
+    (
+        "relay_denied",
+        "credentials for relay",
+        r"\binvalid\s+credentials\s+for\s+relay\b",
+        _GOOGLE + " (550 5.7.1 Invalid credentials for relay)",
     ),
     (
         "mailbox_unknown",
@@ -169,10 +209,69 @@ VENDOR_RULES = (
     (
         "mailbox_unknown",
         "access",
-        r"\brecipient\s+address\s+rejected:\s*access\s+denied",
+        r"\b5\.4\.1\s+recipient\s+address\s+rejected:\s*access\s+denied"
+        r"|\brecipient\s+address\s+rejected:\s*access\s+denied\.?\s+AS\(\d+\)",
         _MS + " (5.4.1, directory-based edge blocking)",
     ),
     ("message_too_large", "sizelimit", r"\bRecipSizeLimit\b|\bSendSizeLimit\b", _MS),
+    (
+        "tls_required",
+        ("4.7.32", "5.7.32", "starttls", "tlsa", "certificate"),
+        r"\b[45]\.7\.32[1235]\b|\bstarttls-not-supported\b|\btlsa-invalid\b"
+        r"|\bcertificate-(?:expired|host-mismatch)\b",
+        _MS + " (4.7.321-325 / 5.7.321-325: TLS and DANE required by the receiver)",
+    ),
+    (
+        "content_rejected",
+        ("5.1.20", "multiple from", "linefeed", "5.7.512", "3.6.2"),
+        r"\b5\.1\.20\b|\bmultiple\s+from\s+addresses\b|\bBareLinefeedsAreIllegal\b"
+        r"|\bbare\s+linefeeds\b|\b5\.7\.512\b|\bsection\s+3\.6\.2\s+compliant\b",
+        _MS + " (5.1.20 multiple From addresses, 5.6.11 bare linefeeds, 5.7.512"
+        " From header not RFC 5322 section 3.6.2 compliant)",
+    ),
+    (
+        "policy",
+        ("5.3.190", "not authorized", "not authorised"),
+        r"\b5\.3\.190\b|\bdelivery\s+not\s+authori[sz]ed,\s+message\s+refused\b",
+        _MS + " (5.3.190 journaling refused; 5.7.1 delivery not authorized, message"
+        " refused: RFC 3463's own words for X.7.1)",
+    ),
+    (
+        "recipient_refuses",
+        (
+            "sendernotauthenticated",
+            "organization",
+            "organisation",
+            "allowed",
+            "restrictedto",
+            "5.7.12",
+        ),
+        r"\bSenderNotAuthenticated\b|\bnot\s+authenticated\s+by\s+organi[sz]ation\b"
+        r"|\bRestrictedTo\w*Permission\b|\bnot\s+in\s+(?:the\s+)?allowed[\s-]senders?"
+        r"\s+list\b|\b5\.7\.12[49]\b|\b5\.7\.130\b",
+        _MS + " (5.7.12, 5.7.124, 5.7.129, 5.7.130: the recipient or group accepts"
+        " only some senders)",
+    ),
+    (
+        "sender_rejected",
+        ("send as", "5.7.50", "spam abuse"),
+        r"\bpermissions?\s+to\s+send\s+as\s+this\s+sender\b|\b5\.7\.50[1-3]\b"
+        r"|\bspam\s+abuse\s+detected\b",
+        _MS + " (5.7.60 send-as denied; 5.7.501-503 our sending account banned)",
+    ),
+    (
+        "blocklisted",
+        "5.7.511",
+        r"\b5\.7\.511\b",
+        _MS + " (5.7.511 banned sender IP, delist@microsoft.com)",
+    ),
+    (
+        "ip_rejected",
+        ("5.7.510", "5.7.513"),
+        r"\b5\.7\.51[03]\b",
+        _MS + " (5.7.510 no mail over IPv4; 5.7.513 client host blocked by the"
+        " recipient's organisation)",
+    ),
     ("recipient_refuses", "authrequired", r"\bRESOLVER\.RST\.AuthRequired\b", _MS),
     ("recipient_refuses", "notauthorized", r"\bRESOLVER\.RST\.NotAuthorized\b", _MS),
     (
@@ -190,8 +289,8 @@ VENDOR_RULES = (
     (
         "reputation",
         "5.7.",
-        r"\b5\.7\.(?:70[358]|750)\b",
-        _MS + " (5.7.703/705/708/750)",
+        r"\b5\.7\.(?:7[0-4]\d|750)\b",
+        _MS + " (5.7.700-750: tenant over its thresholds, traffic not accepted)",
     ),
     ("domain_unknown", "5.4.310", r"\b5\.4\.310\b", _MS + " (5.4.310: no such domain)"),
     (
@@ -210,12 +309,12 @@ VENDOR_RULES = (
     (
         "rate_limited",
         "4.7.",
-        r"\b4\.7\.(?:5\d\d|6[0-4]\d)\b",
-        _MS + " (4.7.500-649: server busy, throttled)",
+        r"\b4\.7\.(?:5\d\d|6[0-4]\d|8[5-9]\d)\b",
+        _MS + " (4.7.500-649, 4.7.850-899: server busy, throttled)",
     ),
     (
         "rate_limited",
-        "rate",
+        ("rate", "quickly"),
         r"receiving\s+mail\s+(?:at\s+a\s+rate|too\s+quickly)|rate\s+that\s+prevents",
         _GOOGLE + " (4.2.1)",
     ),
@@ -255,7 +354,7 @@ VENDOR_RULES = (
         r"ipv6\s+sending\s+guidelines|\bnot\s+authorized\s+to\s+send\s+e?mail\s+directly",
         _GOOGLE,
     ),
-    ("reputation", "[ts", r"\[TSS?0[1-4]\]", _YAHOO + " (TS01-TS04, TSS04)"),
+    ("reputation", "[ts", r"\[TSS?0[1-8]\]", _YAHOO + " (TS01-TS04, TSS01-TSS08)"),
     (
         "sender_rejected",
         "unresolvable",
@@ -298,6 +397,101 @@ VENDOR_RULES = (
         "account",
         r"\bdoes\s*n[o']t\s+have\s+an?\s+\S+\s+account\b",
         _YAHOO + " (554 delivery error: dd)",
+    ),
+    (
+        "policy",
+        "[ph01]",
+        r"\[PH01\]",
+        _YAHOO + " (PH01: not accepted for policy reasons)",
+    ),
+    (
+        "local_error",
+        ("new email file", "will deliver to"),
+        r"\bcan\s*not\s+open\s+new\s+email\s+file\b"
+        r"|\bdoes\s+not\s+exist,\s+but\s+will\s+deliver\s+to\b[^\n]*\n[^\n]*\berror\b",
+        'vpopmail, vdelivermail.c: "user does not exist, but will deliver to" a'
+        " catch-all mailbox, then that delivery's own error (\"can not open new email"
+        ' file", "system error"): the address is not the fault',
+    ),
+    (
+        "mailbox_unknown",
+        "possibly incorrect",
+        r"\brecipient\s+e-?mail\s+address\s+is\s+possibly\s+incorrect\b",
+        _MIMECAST + " (550: the recipient address is unknown)",
+    ),
+    (
+        "recipient_refuses",
+        "user entry",
+        r"\benvelope\s+blocked\s*-\s*user\s+entry\b",
+        _MIMECAST + " (550 Envelope blocked - User Entry: the recipient blocked us)",
+    ),
+    (
+        "sender_rejected",
+        "envelope blocked",
+        r"\benvelope\s+blocked\b",
+        _MIMECAST + " (550 Administrative prohibition - envelope blocked)",
+    ),
+    (
+        "blocklisted",
+        ("proofpoint", "reputation service", "mail-abuse"),
+        r"\bipcheck\.proofpoint\.com\b|\bemail\s+reputation\s+service\b"
+        r"|\bmail-abuse\.(?:com|org)\b",
+        "Proofpoint, IP reputation check (ipcheck.proofpoint.com); Trend Micro Email"
+        " Reputation Services (ERS, mail-abuse.com lookups)",
+    ),
+    (
+        "mailbox_unknown",
+        "domino directory",
+        r"\bnot\s+listed\s+in\s+(?:the\s+)?(?:public\s+)?Domino\s+Directory\b"
+        r"|\bDomino\s+Directory\s+entry\s+does\s+not\s+specify\s+a\s+valid\b",
+        'HCL Domino router messages ("User ... not listed in Domino Directory",'
+        " \"Recipient's Domino Directory entry does not specify a valid Notes mail"
+        ' file")',
+    ),
+    (
+        "blocklisted",
+        "(bl)",
+        r"\bto\s+clarify\.\)\s*\(BL\)",
+        'Deutsche Telekom (T-Online) postmaster: 554 IP=... "A problem occurred"'
+        " refusals, (BL): the sending IP is on its block list",
+    ),
+    (
+        "blocklisted",
+        "aup#",
+        r"\bAUP#(?:CX)?BL\b|\bAUP#I-\d+\b",
+        "Spectrum (Charter / Time Warner Cable) postmaster, AUP codes (AUP#BL,"
+        " AUP#CXBL, AUP#I-xxxx: the sending IP blocked)",
+    ),
+    (
+        "spam_content",
+        "dt:spm",
+        r"\bDT:SPM\b",
+        _NETEASE + " (DT:SPM: content judged spam)",
+    ),
+    ("blocklisted", "dt:rbl", r"\bDT:RBL\b", _NETEASE + " (DT:RBL: sending IP listed)"),
+    (
+        "reputation",
+        ("hl:", "rp:cel"),
+        r"\bHL:(?:IHU|IPB|MEP|RTR|ICC)\b|\bRP:CEL\b",
+        _NETEASE + " (HL:IHU, HL:IPB, HL:MEP, HL:RTR, HL:ICC, RP:CEL: the sending IP's"
+        " behaviour or reputation)",
+    ),
+    (
+        "rate_limited",
+        ("hl:ifc", "rp:", "frequency"),
+        r"\bHL:IFC\b|\bRP:(?:QRC|TRC|DRC)\b|\bfrequency\s+limited\b",
+        _NETEASE
+        + " (HL:IFC, RP:QRC/TRC/DRC: connection and sending limits); "
+        + _QQ
+        + " (connection / IP / domain frequency limited)",
+    ),
+    ("auth_failed", "mi:spf", r"\bMI:SPF\b", _NETEASE + " (MI:SPF: SPF check failed)"),
+    ("ip_rejected", "mi:nhd", r"\bMI:NHD\b", _NETEASE + " (MI:NHD: HELO not valid)"),
+    (
+        "content_rejected",
+        "content denied",
+        r"\bmail\s+content\s+denied\b",
+        _QQ + " (550 Mail content denied)",
     ),
 )
 
@@ -380,6 +574,15 @@ STATUS_TABLE = {
     "X.7.29": ("auth_failed", "weak"),  # ARC validation failure
     "X.7.30": ("tls_required", "weak"),  # REQUIRETLS support required
 }
+# The rest of the IANA registry, on purpose not in the table: X.Y.0 are
+# "other or undefined" (never specific); X.1.5 and X.1.9 report success; the
+# protocol codes X.5.1/2/4/5/6 (invalid command, syntax error, invalid
+# arguments, wrong protocol version, AUTH line too long) say nothing about
+# whom a refusal concerns, so the SMTP stage decides.
+NOT_IN_TABLE = frozenset(
+    {"X.1.5", "X.1.9", "X.5.1", "X.5.2", "X.5.4", "X.5.5", "X.5.6"}
+    | {f"X.{subject}.0" for subject in range(7)}
+)  # X.7.0 stays in the table, weak: the class meaning of subject 7 (policy)
 # Temporary codes never make an address bad by themselves, and RFC 3463
 # gives the 4.x.x versions of these a temporary meaning.
 _TEMPORARY_ONLY = {"X.1.1", "X.1.2", "X.1.3", "X.1.6", "X.1.10", "X.2.1", "X.7.13"}
@@ -391,7 +594,15 @@ REPLY_TABLE = {
     "553": ("bad_address", (None, RCPT)),  # mailbox name not allowed
     "521": ("null_mx", (None, CONNECT, RCPT)),  # host does not accept mail
     "556": ("null_mx", (None, RCPT)),  # domain does not accept mail
+    # RFC 4954 section 6 (AUTH) and RFC 3207 (STARTTLS): our credentials or TLS
+    "530": ("auth_required", (None, HELO, MAIL, RCPT)),  # authentication required
+    "534": ("auth_required", (None, HELO, MAIL)),  # mechanism is too weak
+    "535": ("auth_required", (None, HELO, MAIL)),  # credentials invalid
+    "538": ("tls_required", (None, HELO, MAIL)),  # encryption required for mechanism
 }
+# a reply whose meaning depends on the command: RFC 1870 section 6.1, 552 in
+# reply to MAIL FROM with a SIZE the server will never accept
+REPLY_AT_STAGE = {("552", MAIL): "message_too_large"}
 
 # --------------------------------------------------------------------------
 # 3. Phrase families: (reason, keywords, regex); first rule that matches
@@ -428,6 +639,12 @@ PHRASE_RULES = (
         r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)",
     ),
     ("sender_rejected", "verify", r"\bsender\s+verif(?:y|ication)\b"),
+    (
+        "sender_rejected",
+        ("valid sender",),
+        r"(?:\bnot|n't)\s+(?:recogni[sz]ed\s+as\s+)?a\s+valid\s+sender\b"
+        r"|\bno\s+valid\s+sender\s+in\s+any\s+header\s+line\b",
+    ),
     ("sender_rejected", "sender", r"\bunauthori[sz]ed\s+sender\b"),
     (
         "sender_rejected",
@@ -438,6 +655,20 @@ PHRASE_RULES = (
         "ip_rejected",
         "rejected",
         r"\bbut\s+my\s+name\s+was\s+rejected\b",  # qmail-remote: HELO refused,
+    ),
+    # the recipient's own block list: that recipient refuses us
+    (
+        "recipient_refuses",
+        ("user", "recipient"),
+        r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black)[\s-]?list\b"
+        r"|\brecipient\s+has\s+blocked\b",
+    ),
+    # a listed link in the message is about the content, not our server
+    (
+        "spam_content",
+        ("url", "uri", "link"),
+        r"\b(?:black|block|deny)[\s-]?listed\s+(?:url|uri|link|domain)s?\s+in\b"
+        r"|\b(?:url|uri)\s*(?:black|block|deny)[\s-]?list",
     ),
     # block lists, then our server / IP
     (
@@ -481,6 +712,7 @@ PHRASE_RULES = (
         r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
         r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
         r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
+        r"|\b(?:helo|ehlo)(?:/ehlo)?\s+argument\s+is\s+invalid\b"
         r"|\bdynamic\s+(?:ip|address|pool|range)|\bdial-?up\b|\bresidential\s+(?:ip|address)"
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
@@ -526,9 +758,12 @@ PHRASE_RULES = (
     ),
     (
         "auth_required",
-        ("authentica", "authrequired"),
+        ("authentica", "authrequired", "password"),
         r"\bauthentication\s+(?:is\s+)?required\b|\bunauthenticated\s+senders?\b"
-        r"|\bnot\s+authenticated\b|\bAuthRequired\b",
+        r"|\bnot\s+authenticated\b|\bAuthRequired\b"
+        r"|\bunrecognized\s+authentication\s+type\b|\bauthentication\s+credentials"
+        r"\s+invalid\b|\busername\s+and\s+password\s+not\s+accepted\b"
+        r"|\bapplication-specific\s+password\s+required\b",
     ),
     # relaying
     (
@@ -596,16 +831,21 @@ PHRASE_RULES = (
             "scan",
             "header",
             "field",
+            "executable",
         ),
         r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
         r"|\b(?:filter(?:ed)?\s+fail|\(filter\s+fail\)|message\s+filter)"
         r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
+        r"|\b(?:potentially\s+)?executable\s+attachment\b"
         r"|\bthis\s+message\s+isn't\s+wanted\b|\brejected\s+by\s+(?:the\s+)?"
-        r"(?:local\s+)?(?:scanning|content)\b|\bmessage\s+(?:was\s+)?(?:rejected|refused)"
-        r"\s+(?:by|because|due)|\bmessage\s+refused\b"
+        r"(?:local\s+)?(?:scanning|content)\b"
         r"|\b(?:missing|no)\s+(?:[\w-]+:?\s+)?(?:header|field)\b(?:\s+given)?",
     ),
-    ("policy", "polic", r"\bpolic(?:y|ies)\b"),
+    (
+        "policy",
+        ("polic", "prohibition"),
+        r"\bpolic(?:y|ies)\b|\badministrative\s+prohibition\b",
+    ),
     # soft: the mailbox or the message size
     (
         "mailbox_full",
@@ -714,6 +954,7 @@ PHRASE_RULES = (
         r"|\bdoes\s*n[o']t\s+exist\b|\bnot\s+exist\b|\bn'existe\s+pas\b|\bno\s+existe\b"
         r"|\bexistiert\s+nicht\b|\bunbekannt\b|\brecip(?:ient)?\s*not\s*found\b"
         r"|\bRecip(?:ient)?NotFound\b|\berr\.nosuchuser\b"
+        r"|\b(?:e-?mail\s+)?address\s+is\s+(?:not\s+valid|invalid)\b"
         r"|\binvalid\s+(?:final\s+delivery\s+)?(?:recipient|mailbox|address|user(?:id)?"
         r"|account)\b|\b(?:bad|illegal)\s+(?:destination\s+)?(?:mailbox|recipient|address"
         r"|user)\b|\bnot\s+listed\s+in\b|\bnot\s+a\s+valid\s+(?:user|recipient|mailbox"
@@ -756,12 +997,22 @@ PHRASE_RULES = (
     ),
     (
         "local_error",
-        ("pipe", "save", "local", "filter", "died", "mailer", "transport", "error"),
+        (
+            "pipe",
+            "save",
+            "local",
+            "filter",
+            "died",
+            "mailer",
+            "transport",
+            "error",
+            "append",
+        ),
         r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
         r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
         r"|\bprocessing\s+error\b|\berror\s+while\s+(?:being\s+)?process"
         r"|\bmailer\s+error\b|\btransport\s+error\b|\bno\s+recipient\s+addresses\b"
-        r"|\bunable\s+to\s+(?:create|write|open)\b",
+        r"|\bunable\s+to\s+(?:create|write|open)\b|\bcannot\s+append\s+message\s+to\b",
     ),
     (
         "too_many_recipients",
@@ -772,7 +1023,8 @@ PHRASE_RULES = (
         "tls_required",
         ("tls", "starttls", "encrypt"),
         r"\b(?:tls|starttls)\b[^.\n]{0,40}\brequired\b|\brequires?\s+(?:tls|starttls"
-        r"|encryption)\b|\bencryption\s+(?:is\s+)?required\b",
+        r"|encryption)\b|\bencryption\s+(?:is\s+)?required\b"
+        r"|\bmust\s+issue\s+a\s+starttls\s+command\s+first\b",
     ),
     (
         "server_trouble",
@@ -798,10 +1050,15 @@ PHRASE_RULES = (
             "mx",
             "resources",
             "route",
+            "lost",
+            "hop",
+            "accepting",
         ),
         r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
         r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
-        r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b"
+        r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b|\blost\s+connection\s+with\b"
+        r"|\bhop\s+count\s+exceeded\b|\bexceeded\s+\d+\s+hops\b"
+        r"|\bis\s*n[o']t\s+accepting\s+messages\s+now\b"
         r"|\b(?:could|can)\s*(?:not|n't)\s+(?:connect|establish)\b|\bunable\s+to\s+connect\b"
         r"|\bnot\s+(?:be\s+)?reachable\b|\bunreachable\b|\bnot\s+responding\b"
         r"|\bdid\s+not\s+respond\b|\bno\s+answer\b|\btoo\s+many\s+hops\b"
@@ -814,6 +1071,14 @@ PHRASE_RULES = (
         r"|\bhost\s+not\s+found,\s*try\s+again\b"
         r"|\btemporary\s+(?:dns|lookup|name\s+service)\s+(?:failure|error)\b"
         r"|\bmx\s+record\s+points\s+to\s+local\s+host\b|\bpoints\s+to\s+local\s+host\b",
+    ),
+    # "the message was rejected because ...": the message, unless a reason
+    # above (its size, the mailbox, the address...) is named
+    (
+        "content_rejected",
+        ("message",),
+        r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:by|because|due)"
+        r"|\bmessage\s+refused\b",
     ),
     # weak: generic refusals that name the mailbox
     (
@@ -978,8 +1243,11 @@ def explain(
         return Verdict(REASONS[code], tier, blocklist)
 
     klass = status[0] if status else (reply_code[0] if reply_code else None)
-    # 1. vendor rules
-    hit = _VENDOR.first(text, lowered) if text else None
+    # 1. vendor rules (they may name the status code the DSN gives apart)
+    if text and status and status not in text:
+        hit = _VENDOR.first(f"{status} {text}", f"{status} {lowered}")
+    else:
+        hit = _VENDOR.first(text, lowered) if text else None
     if hit:
         return verdict(hit[0], "vendor")
     if reply_code in _SEED_REPLY:
@@ -1012,6 +1280,8 @@ def explain(
             return verdict("server_trouble", "phrase")
         if status is None or is_generic_status(status) or status.startswith("5.1."):
             return verdict("recipient_rejected", "phrase")
+    if (reply_code, stage) in REPLY_AT_STAGE:
+        return verdict(REPLY_AT_STAGE[reply_code, stage], "reply")
     if reply_code in REPLY_TABLE:
         code, stages = REPLY_TABLE[reply_code]
         if stage in stages:

@@ -14,7 +14,8 @@ it in their own way:
 * Sendmail (transcript of the session): ">>> RCPT To:<...>" followed by the
   "<<< 550 ..." answer;
 * qmail-remote: "Connected to ... but greeting failed", "... but sender was
-  rejected", "... but my name was rejected".
+  rejected", "... but my name was rejected", "... does not like recipient",
+  "... failed on DATA command", "... failed after I sent the message".
 """
 
 import re
@@ -58,10 +59,25 @@ _PATTERNS = (
         re.I,
     ),
     re.compile(r"\brefused\s+to\s+talk\s+to\s+me\b(?P<connect3>)", re.I),
+    # qmail-remote.c: "<ip> does not like recipient.", "<ip> failed on DATA
+    # command.", "<ip> failed after I sent the message."
+    re.compile(
+        r"\b(?:does\s+not\s+like\s+recipient(?P<rcpt2>)|failed\s+on\s+DATA\s+command"
+        r"(?P<data2>)|failed\s+after\s+I\s+sent\s+the\s+message(?P<data3>))",
+        re.I,
+    ),
 )
 
 
-_MARKERS = ("reply to", "after", ">>>", "but ", "refused to talk")
+_MARKERS = (
+    "reply to",
+    "after",
+    ">>>",
+    "but ",
+    "refused to talk",
+    "does not like",
+    "failed on",
+)
 
 
 @lru_cache(maxsize=256)

@@ -226,6 +226,10 @@ _QUOTED = re.compile(r'^<?("(?:[^"\\\r\n]|\\.){1,64}")@([^\s<>@]+?)>?\.?$')
 QUOTED_SCAN = re.compile(r'"(?:[^"\\\r\n]|\\.){1,64}"@[\w-]+(?:\.[\w-]+)+')
 
 
+_COMMENT = re.compile(r"\s*\([^()]*\)\s*$")
+_UNITEXT = re.compile(r"\\x\{([0-9A-Fa-f]{1,6})\}")
+
+
 def normalise_address(value):
     """``"rfc822; <John@Example.COM>"`` -> ``"john@example.com"``, or None.
 
@@ -235,6 +239,12 @@ def normalise_address(value):
     if not value:
         return None
     value = value.strip()
+    if "(" in value and not value.startswith('"'):
+        # an RFC 5322 comment after the address ("rfc822; a@b.example (Jo)")
+        value = _COMMENT.sub("", value).strip()
+    if "\\x{" in value:
+        # RFC 6533 section 3: utf-8-addr-unitext / -xtext escapes
+        value = _UNITEXT.sub(lambda m: chr(int(m.group(1), 16)), value)
     if ";" in value:
         kind, rest = value.split(";", 1)
         if kind.strip().lower() in ("rfc822", "utf-8", "internet", "smtp", ""):
@@ -247,7 +257,7 @@ def normalise_address(value):
         if not _DOMAIN_OK.match(quoted.group(2)):
             return None
         return f"{quoted.group(1)}@{quoted.group(2)}".lower()
-    value = value.strip().strip("<>\"'[](),;: \t").rstrip(".")
+    value = value.strip().rstrip(".").strip("<>\"'[](),;: \t").rstrip(".")
     if value.lower().startswith(("smtp:", "mailto:")):
         value = value.split(":", 1)[1]
     if value.count("@") != 1:

@@ -3,12 +3,48 @@ the message answers.
 
 Each parser is a module with ``NAME`` and ``parse(envelope)`` returning a
 :class:`~..model.BounceResult` or None (not its format).  Specific formats
-come first; the generic RFC 3464 parser reads every other DSN; the
-plain-text parser, last, reads what is left.
+come first; the generic RFC 3464 parser reads every other DSN; the notice
+texts of Postfix, qmail, Sendmail, Courier, OpenSMTPD, Yahoo, Gmail, Exchange
+and Domino are read only in messages without a DSN part; the plain-text
+parser, last, reads what is left.
 """
 
-from . import arf, exim, listmanager, mdn, postfix, rfc3464, ses, text
+from . import (
+    arf,
+    courier,
+    domino,
+    exchange,
+    exim,
+    gmail,
+    listmanager,
+    mdn,
+    opensmtpd,
+    postfix,
+    qmail,
+    rfc3464,
+    sendmail,
+    ses,
+    text,
+    yahoo,
+)
 
-PARSERS = (ses, arf, exim, rfc3464, postfix, mdn, listmanager, text)
+PARSERS = (
+    ses,
+    arf,
+    exim,
+    rfc3464,
+    postfix,
+    qmail,
+    sendmail,
+    courier,
+    opensmtpd,
+    yahoo,
+    gmail,
+    exchange,
+    domino,
+    mdn,
+    listmanager,
+    text,
+)
 
 __all__ = ["PARSERS"]

@@ -44,6 +44,12 @@ _CONTEXT = re.compile(
 _EXPANDED = re.compile(r"\b(?:expanded|generated)\s+from\s*:?\s*[<\[\"'(]*\s*$", re.I)
 _FROM_CONTEXT = re.compile(r"\bfrom\s*:?\s*[<\[\"'(]*\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3}")
+# an address the notice gives for questions, not a failed recipient
+_CONTACT = re.compile(
+    r"\b(?:contact|help|comments?|questions?|assistance|queries|write\s+to"
+    r"|kontakt|contacter|contactez|contatta|contacte)\b[^@\n]{0,40}$",
+    re.I,
+)
 _ROUTE_PREFIX = re.compile(r"^(?:smtp|rfc822|mailto)[=:]", re.I)
 _LEADER = re.compile(r"^[\s>*\-|•\"'<\[(]*$")
 _LISTED_AFTER = re.compile(r">?\s*(?::|$|\.\.\.\s)")
@@ -84,6 +90,8 @@ def _recipient_occurrences(text, excluded):
                 continue
             if prefix.rstrip().lower().endswith("message-id:"):
                 continue
+            if _CONTACT.search(prefix):
+                continue  # "for help, contact <postmaster's address>"
             strong = not headerish and bool(
                 _LEADER.match(prefix) or _CONTEXT.search(prefix)
             )
@@ -142,9 +150,25 @@ def failed_header_addresses(msg):
     return addresses
 
 
+def _human_readable_first(msg):
+    """True when *msg* is a multipart/report whose first part is text."""
+    try:
+        if msg.get_content_type() != "multipart/report":
+            return False
+        parts = msg.get_payload()
+        return bool(parts) and parts[0].get_content_maintype() in ("text", "multipart")
+    except Exception:  # odd structure: not this case
+        return False
+
+
 def is_bounce(env):
     """Enough independent signs that *env* is a bounce without a DSN."""
     if env.msg.get_all("X-Failed-Recipients"):
+        return True
+    if env.report_type == "delivery-status" and _human_readable_first(env.msg):
+        # RFC 6522: a multipart/report of this type, its first part the
+        # human-readable notice, is a DSN even when the delivery-status part
+        # is missing or empty
         return True
     signals = env.bounce_signals()
     return sum(signals) >= 2 or (any(signals) and env.strong_body())

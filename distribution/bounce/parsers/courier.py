@@ -1,0 +1,54 @@
+"""The Courier mail server's notice text (``courier/module.dsn``): "This is a
+delivery status notification from <host>, running the Courier mail server",
+then "UNDELIVERABLE MAIL" (or "DELAYED MAIL") and "Your message to the
+following recipients cannot be delivered:", one ``<address>:`` paragraph per
+recipient holding the remote server's name and the SMTP dialogue
+(``>>> RCPT TO:<address>`` / ``<<< 550 5.1.1 ...``): the command before the
+reply is the SMTP stage.
+"""
+
+import re
+
+from ..model import DELAY, FAILURE
+from . import notice
+
+NAME = "courier"
+
+_MARKER = re.compile(
+    r"\brunning\s+the\s+Courier\s+mail\s+server\b|^\s*(?:UNDELIVERABLE|DELAYED)\s+MAIL\s*$",
+    re.I | re.M,
+)
+_DELAYED = re.compile(
+    r"^\s*DELAYED\s+MAIL\s*$|\bhas\s+not\s+yet\s+been\s+delivered\b", re.M
+)
+_STOP = re.compile(r"^-{10,}\s*$")
+
+
+def _entries(text):
+    entries = []
+    current = None
+    for line in text.split("\n"):
+        match = notice.ADDRESS_LINE.match(line)
+        if match and not line.lstrip().startswith((">>>", "<<<")):
+            current = notice.Entry(match.group(1), match.group(2).strip())
+            entries.append(current)
+        elif current is not None and _STOP.match(line):
+            current = None
+        elif current is not None and line.strip():
+            current.evidence = f"{current.evidence}\n{line.strip()}".strip()
+    return entries
+
+
+def parse(env):
+    text = env.notice
+    head = env.head_lower
+    if env.parts.dsn or ("courier" not in head and " mail" not in head):
+        return None
+    if not _MARKER.search(text[:3000]):
+        return None
+    start = re.search(
+        r"following\s+recipients?\s+(?:cannot|could\s+not|has\s+not)", text, re.I
+    )
+    entries = _entries(text[start.end() :] if start else text)
+    kind = DELAY if _DELAYED.search(text) else FAILURE
+    return notice.result(env, NAME, entries, kind=kind)

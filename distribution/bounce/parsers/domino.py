@@ -1,0 +1,34 @@
+"""HCL (IBM, Lotus) Domino's Delivery Failure Report: "Your message ...
+was not delivered to: <recipients> because: <reason>" (the Domino router's
+texts, e.g. "User <name> (<address>) not listed in Domino Directory", "No
+route found to domain <domain> from server <server>").  Every recipient of
+the list shares the reason.
+"""
+
+import re
+
+from ..text import ADDRESS_SCAN
+from . import notice
+
+NAME = "domino"
+
+_LIST = re.compile(
+    r"^\s*was\s+not\s+delivered\s+to:\s*$(.*?)"
+    r"^\s*because:\s*$\s*(.*?)(?:\n[ \t]*\n|\Z)",
+    re.I | re.M | re.S,
+)
+
+
+def parse(env):
+    text = env.notice
+    if env.parts.dsn or "because:" not in text.lower():
+        return None
+    match = _LIST.search(text)
+    if not match:
+        return None
+    reason = " ".join(match.group(2).split())
+    entries = [
+        notice.Entry(address, reason)
+        for address in ADDRESS_SCAN.findall(match.group(1))
+    ]
+    return notice.result(env, NAME, entries)

@@ -1,0 +1,134 @@
+"""Microsoft Exchange and Microsoft 365 notices without a delivery-status part.
+
+Texts of the NDR templates (Microsoft Learn, "Email non-delivery reports
+and SMTP errors in Exchange Online"; Exchange 2007-2019 and 2003):
+
+* Exchange 2007 and later, Microsoft 365: "Delivery has failed to these
+  recipients or groups:" / "Your message to <address> couldn't be
+  delivered.", then "Diagnostic information for administrators:",
+  "Generating server: <host>" and, per recipient, the address on its own
+  line followed by ``#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##``
+  or "Remote Server returned '550 5.1.1 ...'";
+* Exchange 2000/2003: "Your message did not reach some or all of the
+  intended recipients." and "The following recipient(s) cannot be
+  reached:", one "<address> on <date>" line per recipient with the reason
+  indented below it (``<host #5.1.1 smtp;550 5.1.1 ...>``).
+
+Exchange does not say which SMTP command was refused; a relayed reply that
+does ("(in reply to RCPT TO command)") is read.
+"""
+
+import re
+
+from ..text import ADDRESS_SCAN
+from . import notice
+
+NAME = "exchange"
+_KEYS = (
+    "diagnostic information",
+    "remote server returned",
+    "recipients or groups",
+    "cannot be reached",
+    "could not be reached",
+    "intended recipients",
+)
+
+_MARKER = re.compile(
+    r"Diagnostic\s+information\s+for\s+administrators|Remote\s+Server\s+returned\s+'"
+    r"|Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+groups"
+    r"|The\s+following\s+recipient\(s\)\s+(?:cannot|could\s+not)\s+be\s+reached"
+    r"|did\s+not\s+reach\s+some\s+or\s+all\s+of\s+the\s+intended\s+recipients",
+    re.I,
+)
+_DIAGNOSTIC = re.compile(r"Diagnostic\s+information\s+for\s+administrators:?", re.I)
+_OLD_LIST = re.compile(
+    r"The\s+following\s+recipient\(s\)\s+(?:cannot|could\s+not)\s+be\s+reached:", re.I
+)
+_SERVER_LINE = re.compile(
+    r"^\s*(?:Generating|Receiving|Sending|Reporting)\s+server:|^\s*Original\s+message"
+    r"\s+headers:|^\s*(?:Received|Return-Path|From|To|Subject|Date|Message-ID):",
+    re.I,
+)
+_BARE_ADDRESS = re.compile(r"^\s*<?([^\s<>@]+@[^\s<>]+?)>?\s*$")
+_ON_DATE = re.compile(r"^(\s*)(?:\S.*?\s)?<?([^\s<>@]+@[^\s<>]+?)>?\s+on\s+\S", re.I)
+
+
+def _diagnostic_entries(text):
+    entries = []
+    current = None
+    for line in text.split("\n"):
+        if _SERVER_LINE.match(line):
+            if (
+                line.lower()
+                .lstrip()
+                .startswith(("original message", "received", "return-path"))
+            ):
+                break
+            current = None
+            continue
+        bare = _BARE_ADDRESS.match(line)
+        if bare:
+            current = notice.Entry(bare.group(1))
+            entries.append(current)
+        elif current is not None and line.strip():
+            current.evidence = f"{current.evidence}\n{line.strip()}".strip()
+    return [entry for entry in entries if entry.evidence]
+
+
+def _old_entries(text):
+    entries = []
+    current = None
+    indent = None
+    for line in text.split("\n"):
+        match = _ON_DATE.match(line)
+        if match:
+            current = notice.Entry(match.group(2))
+            indent = len(match.group(1))
+            entries.append(current)
+        elif current is not None and line.strip():
+            if len(line) - len(line.lstrip()) <= indent:
+                break
+            current.evidence = f"{current.evidence}\n{line.strip()}".strip()
+    return entries
+
+
+def _summary_about(text, address):
+    """The user-facing paragraphs before the diagnostics that name *address*
+    or explain the failure ("wasn't found at", "mailbox is full")."""
+    lowered = address.lower()
+    return "\n".join(
+        p.strip() for p in text.split("\n\n") if lowered in p.lower() and len(p) < 800
+    )
+
+
+def parse(env):
+    text = env.notice
+    head = env.head_lower
+    if env.parts.dsn or not any(k in head for k in _KEYS):
+        return None
+    if not _MARKER.search(text):
+        return None
+    entries = []
+    diagnostic = _DIAGNOSTIC.search(text)
+    if diagnostic:
+        entries = _diagnostic_entries(text[diagnostic.end() :])
+        summary = text[: diagnostic.start()]
+        for entry in entries:
+            about = _summary_about(summary, entry.address)
+            if about:
+                entry.evidence = f"{entry.evidence}\n{about}"
+    if not entries:
+        listed = _OLD_LIST.search(text)
+        if listed:
+            entries = _old_entries(text[listed.end() :])
+    if not entries:
+        # "Your message to <address> couldn't be delivered." and nothing else
+        for match in re.finditer(r"\bmessage\s+to\s+", text[:3000], re.I):
+            address = ADDRESS_SCAN.match(text, match.end())
+            if address:
+                entries.append(
+                    notice.Entry(
+                        address.group(0), _summary_about(text, address.group(0))
+                    )
+                )
+    return notice.result(env, NAME, entries)

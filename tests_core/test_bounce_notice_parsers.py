@@ -1,0 +1,358 @@
+# ruff: noqa: E501  (the notice texts keep their servers' long lines)
+"""The parsers of mail servers' own notice texts, one fixture per format.
+
+Each fixture is written here after the format its parser cites (message
+texts of the server's source code or documentation); hosts and addresses
+are reserved ones.  They are unit fixtures, not part of the measured corpus.
+"""
+
+import pytest
+
+from distribution.bounce import classify_message
+from distribution.bounce.stages import CONNECT, DATA, HELO, MAIL, RCPT
+
+HEAD = (
+    "From: {sender}\n"
+    "To: bounces@erp.example.com\n"
+    "Subject: {subject}\n"
+    "Message-ID: <notice@mx.example.net>\n"
+    "\n"
+)
+
+
+def _mail(body, sender="MAILER-DAEMON@mx.example.net", subject="failure notice"):
+    return (HEAD.format(sender=sender, subject=subject) + body).encode()
+
+
+# qmail-send.c / qmail-remote.c (qmail 1.03)
+QMAIL = """Hi. This is the qmail-send program at mx.example.net.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<gone@b.example>:
+192.0.2.7 does not like recipient.
+Remote host said: 550 5.1.1 <gone@b.example>: Recipient address rejected: User unknown
+Giving up on 192.0.2.7.
+
+<ok@c.example>:
+Connected to 192.0.2.8 but sender was rejected.
+Remote host said: 553 5.7.1 <bounces@erp.example.com>: Sender address rejected: not owned by user
+
+<big@d.example>:
+192.0.2.9 failed after I sent the message.
+Remote host said: 552 5.3.4 Message size exceeds fixed limit
+
+--- Below this line is a copy of the message.
+
+Return-Path: <bounces@erp.example.com>
+To: someone@else.example
+"""
+
+# sendmail/savemail.c (Sendmail 8), no DSN part
+SENDMAIL = """The original message was received at Mon, 1 Jan 2024 10:00:00 +0100
+from erp.example.com [198.51.100.1]
+
+   ----- The following addresses had permanent fatal errors -----
+<nobody@b.example>
+    (reason: 550 5.1.1 <nobody@b.example>... User unknown)
+<list@c.example>
+    (reason: 554 5.7.1 Message refused)
+    (expanded from: <alias@c.example>)
+
+   ----- Transcript of session follows -----
+... while talking to mx.b.example.:
+>>> RCPT To:<nobody@b.example>
+<<< 550 5.1.1 <nobody@b.example>... User unknown
+550 5.1.1 <nobody@b.example>... User unknown
+... while talking to mx.c.example.:
+>>> DATA
+<<< 554 5.7.1 Message refused
+"""
+
+SENDMAIL_WARNING = """   ----- The following addresses had transient non-fatal errors -----
+<slow@b.example>
+
+   ----- Transcript of session follows -----
+<slow@b.example>... Deferred: Connection timed out with mx.b.example.
+Warning: message still undelivered after 4 hours
+Will keep trying until message is 5 days old
+"""
+
+# courier/module.dsn
+COURIER = """This is a delivery status notification from mx.example.net,
+running the Courier mail server, version 1.1.
+
+The original message was received on Mon, 1 Jan 2024 10:00:00 +0100
+from erp.example.com [198.51.100.1]
+
+---------------------------------------------------------------------------
+
+                           UNDELIVERABLE MAIL
+
+Your message to the following recipients cannot be delivered:
+
+<nobody@b.example>:
+    mx.b.example [192.0.2.7]:
+>>> RCPT TO:<nobody@b.example>
+<<< 550 5.1.1 <nobody@b.example>... User unknown
+
+---------------------------------------------------------------------------
+
+If your message was also sent to additional recipients, their delivery
+status is not included in this report.
+"""
+
+# usr.sbin/smtpd/bounce.c (OpenSMTPD)
+OPENSMTPD = """Hi!
+
+This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.
+
+An error has occurred while attempting to deliver a message for
+the following list of recipients:
+
+nobody@b.example: 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown
+
+full@c.example: 552 5.2.2 Mailbox full
+
+Below is a copy of the original message:
+
+To: someone@else.example
+"""
+
+OPENSMTPD_DELAY = """Hi!
+
+This is the MAILER-DAEMON, please DO NOT REPLY to this e-mail.
+
+A message is delayed for more than 4 hours for the following
+list of recipients:
+
+slow@b.example: 421 4.4.2 Connection timed out
+
+Please note that this is only a temporary failure report.
+"""
+
+# Gmail, until 2015
+GMAIL_OLD = """Delivery to the following recipient failed permanently:
+
+     nobody@b.example
+
+Technical details of permanent failure:
+Google tried to deliver your message, but it was rejected by the server for the recipient domain b.example by mx.b.example. [192.0.2.7].
+
+The error that the other server returned was:
+550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown in virtual alias table (state 14).
+
+----- Original message -----
+To: nobody@b.example
+"""
+
+# Gmail, since 2015
+GMAIL_NEW = """** Message blocked **
+
+Your message to someone@b.example has been blocked. See technical details below for more information.
+
+The response from the remote server was:
+554 5.7.1 Service unavailable; Client host [198.51.100.1] blocked using zen.spamhaus.org
+"""
+
+GMAIL_DELAY = """** Delivery incomplete **
+
+There was a temporary problem delivering your message to slow@b.example. Gmail will retry for 47 more hours. You'll be notified if the delivery fails permanently.
+
+The response was:
+The recipient server did not accept our requests to connect.
+"""
+
+# Yahoo Mail's own notice
+YAHOO = """Sorry, we were unable to deliver your message to the following address.
+
+<nobody@b.example>:
+Remote host said: 550 5.1.1 <nobody@b.example>... User unknown [RCPT_TO]
+
+<ours@c.example>:
+Remote host said: 554 5.7.1 Message rejected as spam [BODY]
+
+--- Below this line is a copy of the message.
+"""
+
+# Microsoft 365 / Exchange 2007+ NDR template, text only
+EXCHANGE = """Your message to nobody@b.example couldn't be delivered.
+
+nobody wasn't found at b.example.
+
+Diagnostic information for administrators:
+
+Generating server: AM0PR01MB0001.eurprd01.prod.exchangelabs.com
+
+nobody@b.example
+Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup'
+
+Original message headers:
+
+Received: from erp.example.com
+"""
+
+# Exchange 2003 NDR template
+EXCHANGE_2003 = """Your message did not reach some or all of the intended recipients.
+
+      Subject:  Invoice 42
+      Sent:     1/1/2024 10:00 AM
+
+The following recipient(s) cannot be reached:
+
+      full@b.example on 1/1/2024 10:00 AM
+            The recipient's mailbox is full and can't accept messages now.
+            <mx.b.example #5.2.2 smtp;552 5.2.2 Mailbox full>
+"""
+
+# Domino router's Delivery Failure Report
+DOMINO = """Your message
+
+  Subject: Invoice 42
+
+was not delivered to:
+
+  alice@b.example
+
+because:
+
+  User alice (alice@b.example) not listed in Domino Directory
+"""
+
+CASES = [
+    (
+        QMAIL,
+        "qmail",
+        "failure",
+        [
+            ("gone@b.example", "hard", RCPT),
+            ("ok@c.example", "blocked", MAIL),
+            ("big@d.example", "soft", DATA),
+        ],
+    ),
+    (
+        SENDMAIL,
+        "sendmail",
+        "failure",
+        [("nobody@b.example", "hard", RCPT), ("alias@c.example", "blocked", DATA)],
+    ),
+    (SENDMAIL_WARNING, "sendmail", "delay", [("slow@b.example", "soft", None)]),
+    (COURIER, "courier", "failure", [("nobody@b.example", "hard", RCPT)]),
+    (
+        OPENSMTPD,
+        "opensmtpd",
+        "failure",
+        [("nobody@b.example", "hard", None), ("full@c.example", "soft", None)],
+    ),
+    (OPENSMTPD_DELAY, "opensmtpd", "delay", [("slow@b.example", "soft", None)]),
+    (GMAIL_OLD, "gmail", "failure", [("nobody@b.example", "hard", None)]),
+    (GMAIL_NEW, "gmail", "failure", [("someone@b.example", "blocked", None)]),
+    (GMAIL_DELAY, "gmail", "delay", [("slow@b.example", "soft", None)]),
+    (
+        YAHOO,
+        "yahoo",
+        "failure",
+        [("nobody@b.example", "hard", RCPT), ("ours@c.example", "blocked", DATA)],
+    ),
+    (EXCHANGE, "exchange", "failure", [("nobody@b.example", "hard", None)]),
+    (EXCHANGE_2003, "exchange", "failure", [("full@b.example", "soft", None)]),
+    (DOMINO, "domino", "failure", [("alice@b.example", "hard", None)]),
+]
+
+
+@pytest.mark.parametrize(("body", "parser", "kind", "expected"), CASES)
+def test_notice_parser(body, parser, kind, expected):
+    result = classify_message(_mail(body))
+    assert (result.parser, result.kind) == (parser, kind)
+    got = [(r.address, r.category, r.stage) for r in result.recipients]
+    assert got == expected
+
+
+def test_sendmail_reports_the_address_we_sent_to_and_the_expanded_one():
+    result = classify_message(_mail(SENDMAIL))
+    second = result.recipients[1]
+    assert (second.original_recipient, second.final_recipient) == (
+        "alias@c.example",
+        "list@c.example",
+    )
+
+
+def test_qmail_refusals_at_greeting_and_helo_concern_our_server():
+    body = QMAIL.replace(
+        "Connected to 192.0.2.8 but sender was rejected.",
+        "Connected to 192.0.2.8 but greeting failed.",
+    ).replace(
+        "192.0.2.9 failed after I sent the message.",
+        "Connected to 192.0.2.9 but my name was rejected.",
+    )
+    body = body.replace(
+        "Remote host said: 553 5.7.1 <bounces@erp.example.com>: Sender address "
+        "rejected: not owned by user",
+        "Remote host said: 554 go away",
+    ).replace(
+        "Remote host said: 552 5.3.4 Message size exceeds fixed limit",
+        "Remote host said: 550 refused",
+    )
+    result = classify_message(_mail(body))
+    stages = {r.address: (r.stage, r.reason) for r in result.recipients}
+    assert stages["ok@c.example"] == (CONNECT, "ip_rejected")
+    assert stages["big@d.example"] == (HELO, "ip_rejected")
+
+
+def test_a_dsn_part_is_read_by_the_generic_parser_first():
+    body = (
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n'
+        "\n--B\nContent-Type: text/plain\n\n"
+        + QMAIL
+        + "\n--B\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.net\n\n"
+        "Final-Recipient: rfc822; gone@b.example\nAction: failed\nStatus: 5.1.1\n"
+        "\n--B--\n"
+    )
+    raw = HEAD.format(sender="MAILER-DAEMON@mx.example.net", subject="failure")
+    result = classify_message((raw.rstrip("\n") + "\n" + body).encode())
+    assert result.parser == "rfc3464"
+
+
+def test_a_delivery_status_report_without_its_status_part_is_still_a_failure():
+    """RFC 6522: report-type=delivery-status makes the message a DSN, even
+    when the delivery-status part is missing and the text says nothing."""
+    raw = (
+        "From: <someone@b.example>\n"
+        "To: <someone@b.example>\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n'
+        "\n--B\nContent-Type: text/plain\n\n\u00e9chec\n--B--\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category, result.addresses) == ("failure", "soft", [])
+
+
+def test_an_address_given_for_help_is_not_a_failed_recipient():
+    body = (
+        "Your message did not reach the recipient.\n\n"
+        "Recipient(s):\nalice@b.example\n\n"
+        "Reason: your server is listed on SBL-XBL.SPAMHAUS.ORG\n\n"
+        "Any help or comment please send to sysadmin@b.example\n"
+    )
+    result = classify_message(
+        _mail(body, sender="postmaster@b.example", subject="Blocked Message")
+    )
+    assert (result.category, result.addresses) == ("blocked", ["alice@b.example"])
+
+
+def test_sendmail_pipelined_rcpt_refusal_after_data_is_still_rcpt():
+    """With PIPELINING Sendmail shows ">>> DATA" before the RCPT's reply."""
+    body = """   ----- The following addresses had permanent fatal errors -----
+<gone@b.example>
+    (reason: 550 5.1.1 The email account that you tried to reach does not exist.)
+
+   ----- Transcript of session follows -----
+... while talking to mx.b.example.:
+>>> DATA
+<<< 550 5.1.1 The email account that you tried to reach does not exist.
+550 5.1.1 <gone@b.example>... User unknown
+<<< 503 5.5.1 RCPT first.
+"""
+    (failure,) = classify_message(_mail(body)).recipients
+    assert (failure.reason, failure.stage) == ("mailbox_unknown", RCPT)
