@@ -637,6 +637,8 @@ class EmailDistributionDelivery(models.Model):
         Attachment = self.env["ir.attachment"].sudo()
         result = {}
         errors = {}
+        rendered = self._render_other_pdfs_in_parallel()
+        Report = self.env["ir.actions.report"].with_context(aed_rendered_pdfs=rendered)
         for delivery in self:
             document = delivery._document()
             if not document:
@@ -647,11 +649,9 @@ class EmailDistributionDelivery(models.Model):
             try:
                 with self.env.cr.savepoint():
                     report = document._email_distribution_report()
-                    content, _kind = (
-                        self.env["ir.actions.report"]
-                        .with_company(document.company_id)
-                        ._render_qweb_pdf(report, document.ids)
-                    )
+                    content, _kind = Report.with_company(
+                        document.company_id
+                    )._render_qweb_pdf(report.report_name, document.ids)
                     result[document] = Attachment.create(
                         {
                             "name": delivery._document_pdf_name(document),
@@ -671,6 +671,36 @@ class EmailDistributionDelivery(models.Model):
                 )
                 errors[document] = f"{type(exc).__name__}: {exc}"
         return result, errors
+
+    def _render_other_pdfs_in_parallel(self):
+        """:meth:`_render_pdfs_in_parallel` for other documents: each one's
+        wkhtmltopdf call is recorded in a rolled-back savepoint, the calls
+        run concurrently; the real pass picks the PDFs up."""
+        documents = {}
+        for delivery in self:
+            document = delivery._document()
+            if document:
+                documents.setdefault(document, delivery)
+        if len(documents) < 2:
+            return {}
+        collected = {}
+        Report = self.env["ir.actions.report"].with_context(
+            aed_collect_pdf_calls=collected
+        )
+        for document in documents:
+            try:
+                with self.env.cr.savepoint():
+                    report = document._email_distribution_report()
+                    Report.with_company(document.company_id)._pre_render_qweb_pdf(
+                        report.report_name, res_ids=document.ids
+                    )
+            except PdfCallCollected:
+                continue
+            except Exception:  # the real pass meets it and reports it
+                _logger.debug("collect pass of %s failed", document.display_name)
+                continue
+        self.env.invalidate_all()
+        return self.env["ir.actions.report"]._aed_render_collected(collected)
 
     def _document_pdf_name(self, document):
         """The file name Odoo gives the report's PDF (its print name)."""

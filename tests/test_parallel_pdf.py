@@ -159,3 +159,28 @@ class TestParallelPdf(SendingCase, HttpCase):
         self.assertEqual(Report._aed_single_document_delay(args)[2], "100")
         param.set_param("account_email_distribution.pdf_delay", "99999999")
         self.assertEqual(Report._aed_single_document_delay(args)[2], "10000")
+
+    def test_payment_receipts_are_rendered_by_parallel_processes(self):
+        self.company.email_distribution_payment_receipts = True
+        payments = self.env["account.payment"].create(
+            [
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": self.doc_customer.id,
+                    "amount": 100.0 + n,
+                    "journal_id": self.company_data["default_journal_bank"].id,
+                }
+                for n in range(3)
+            ]
+        )
+        payments.action_post()
+        self.send_with_counters()
+        self.assertEqual(set(payments.mapped("email_distribution_state")), {"sent"})
+        self.assertEqual((self.parallel_calls, self.serial_calls), (3, 0))
+        self.assertEqual(len(self.sink.messages), 3)
+        for message in self.sink.messages:
+            (pdf,) = [
+                part.get_content() for part in message["message"].iter_attachments()
+            ]
+            self.assertTrue(pdf.startswith(b"%PDF"))
