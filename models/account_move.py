@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from ..distribution.addresses import AddressError, parse_addresses
 from .address_gate import address_refusal, checked_addresses
 from .email_distribution_delivery import DELIVERY_STATES, EDI_FORMATS
+from .email_distribution_document import open_failure_activities
 
 _logger = logging.getLogger(__name__)
 
@@ -353,11 +354,7 @@ class AccountMove(models.Model):
 
     def _email_distribution_open_activities(self):
         """The open "E-mail delivery failed" to-dos of these invoices."""
-        summary = self.env._("E-mail delivery failed")
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        return self.activity_ids.filtered(
-            lambda a: a.activity_type_id == todo and a.summary == summary
-        )
+        return open_failure_activities(self)
 
     def action_email_distribution_send_now(self):
         """Managers: process the queue of their companies now instead of waiting

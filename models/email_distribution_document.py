@@ -18,6 +18,16 @@ from odoo.exceptions import UserError
 from .email_distribution_delivery import DELIVERY_STATES
 
 
+def open_failure_activities(records):
+    """The open "E-mail delivery failed" to-dos of *records* (invoices or
+    other documents), the ones the distribution updates and closes."""
+    summary = records.env._("E-mail delivery failed")
+    todo = records.env.ref("mail.mail_activity_data_todo")
+    return records.activity_ids.filtered(
+        lambda a: a.activity_type_id == todo and a.summary == summary
+    )
+
+
 class EmailDistributionDocumentMixin(models.AbstractModel):
     _name = "email.distribution.document.mixin"
     _description = "Document Sent by E-mail Distribution"
@@ -116,11 +126,7 @@ class EmailDistributionDocumentMixin(models.AbstractModel):
 
     def _email_distribution_open_activities(self):
         """The open "E-mail delivery failed" to-dos of these documents."""
-        summary = self.env._("E-mail delivery failed")
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        return self.activity_ids.filtered(
-            lambda a: a.activity_type_id == todo and a.summary == summary
-        )
+        return open_failure_activities(self)
 
     def action_email_distribution_send(self):
         """Send (again) by e-mail distribution, from a list or a form."""

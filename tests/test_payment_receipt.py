@@ -162,7 +162,7 @@ class TestPaymentReceipt(SendingCase):
 
         def render(report, report_ref, res_ids=None, data=None):
             if res_ids == broken.ids:
-                raise UserError("Wkhtmltopdf failed (error code: -11).")
+                raise UserError(self.env._("Wkhtmltopdf failed (error code: -11)."))
             return real(report, report_ref, res_ids=res_ids, data=data)
 
         with patch.object(Report, "_render_qweb_pdf", render):
