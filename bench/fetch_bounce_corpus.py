@@ -4,7 +4,8 @@ Usage, from the addon's root::
 
     python3 bench/fetch_bounce_corpus.py [--git-dir NAME=DIR ...]
 
-``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``;
+``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``,
+``deltachat``, ``civicrm``;
 ``DIR`` a local (bare) clone of that repository holding the commits below.
 ``--exim-git-dir DIR`` and the like are the older spelling of the same.
 
@@ -34,6 +35,17 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
 ``zammad/<name>.eml``
     ``test/data/mail/mail033-undelivered-mail-returned-to-sender-notification.box``
     of https://github.com/zammad/zammad (AGPL-3.0) at ``ZAMMAD_COMMIT``.
+
+``deltachat/<name>.eml``
+    The delivery reports of https://github.com/chatmail/core (Delta Chat's
+    core, ``test-data/message/``, MPL-2.0) at ``DELTACHAT_COMMIT``.
+
+``civicrm/<name>.eml``
+    Three of the bounce fixtures of https://github.com/civicrm/civicrm-core
+    (``tests/phpunit/CRM/Utils/Mail/data/bounces/``, AGPL-3.0) at the commits
+    listed below.  The repository is too big to mirror here: they were
+    written from the text at those commits; the script reads them from a
+    clone when one is given.
 
 Without a local git directory the repositories are cloned (blob-less) from
 GitHub, which needs ``git`` and network access.  The labels of these files are
@@ -98,6 +110,30 @@ DADA_FILES = (
 ZAMMAD_URL = "https://github.com/zammad/zammad.git"
 ZAMMAD_COMMIT = "ed079e358ed4a2c4906f99cb1b68e9766f74a20a"
 ZAMMAD_FILES = ("mail033-undelivered-mail-returned-to-sender-notification.box",)
+DELTACHAT_URL = "https://github.com/chatmail/core.git"
+DELTACHAT_COMMIT = "48888898ee148ed7b70fa825acffa6829c56c5cf"
+DELTACHAT_FILES = (
+    "dsn_relayed.eml",
+    "gmail_ndn.eml",
+    "gmail_ndn_group.eml",
+    "gmx_ndn.eml",
+    "ms_exchange_report_disposition_notification.eml",
+    "ms_exchange_report_original_message.eml",
+    "ndn_with_attachment.eml",
+    "posteo_ndn.eml",
+    "testrun_ndn.eml",
+    "testrun_ndn_2.eml",
+    "tiscali_ndn.eml",
+    "yahoo_ndn.eml",
+)
+CIVICRM_URL = "https://github.com/civicrm/civicrm-core.git"
+# test_nested_message.eml and test_sample_message.eml (16 and 9 kB of base64
+# images) are left out: too long to write by hand from the text
+CIVICRM_FILES = {
+    "bounce_no_verp.txt": "e434d071741cb4a9973029b19684e8537a694dd5",
+    "test_invalid_character.eml": "cf233e4fbb8624ff6926880efdc4f7ea099ef1c1",
+    "test_utf8mb4_character.txt": "ebe10b737b45ecf678f817dfae8d93972e3f6bbb",
+}
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
 DAEMON_FROM = re.compile(rb"(?mi)^From: .*(?:mailer-daemon|postmaster|mail delivery)")
 
@@ -181,6 +217,21 @@ def _write_zammad(git_dir):
     )
 
 
+def _write_deltachat(git_dir):
+    return _write_files(
+        git_dir, "deltachat", DELTACHAT_COMMIT, "test-data/message", DELTACHAT_FILES
+    )
+
+
+def _write_civicrm(git_dir):
+    (OUT / "civicrm").mkdir(parents=True, exist_ok=True)
+    folder = "tests/phpunit/CRM/Utils/Mail/data/bounces"
+    for name, commit in CIVICRM_FILES.items():
+        body = _git(git_dir, "show", f"{commit}:{folder}/{name}")
+        (OUT / "civicrm" / f"{name.rsplit('.', 1)[0]}.eml").write_bytes(body)
+    return len(CIVICRM_FILES)
+
+
 def _git_dirs(pairs):
     """{name: dir} of the ``--git-dir NAME=DIR`` options."""
     dirs = {}
@@ -208,6 +259,8 @@ def main(argv=None):
         ("stalwart", STALWART_URL, _write_stalwart),
         ("dada", DADA_URL, _write_dada),
         ("zammad", ZAMMAD_URL, _write_zammad),
+        ("deltachat", DELTACHAT_URL, _write_deltachat),
+        ("civicrm", CIVICRM_URL, _write_civicrm),
     )
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
