@@ -205,6 +205,38 @@ The following recipient(s) cannot be reached:
             <mx.b.example #5.2.2 smtp;552 5.2.2 Mailbox full>
 """
 
+# a translated Exchange template (Dutch): only the server's reply stays English
+EXCHANGE_TRANSLATED = """Uw bericht kan niet worden bezorgd bij de volgende geadresseerden:
+
+nobody@b.example<mailto:nobody@b.example>
+Het door u ingevoerde e-mailadres is niet gevonden.
+
+Diagnostische gegevens voor beheerders:
+
+Bronserver: mail.a.example
+
+nobody@b.example
+Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found'
+
+Oorspronkelijke berichtkoppen:
+
+Received: from mail.a.example
+"""
+
+# Microsoft 365 naming the server that refused, on the recipient's line
+EXCHANGE_ONE_LINE = """mx.b.example rejected your message to the following email addresses:
+
+nobody@b.example
+
+Diagnostic information for administrators:
+
+Generating server: mail.a.example
+
+nobody@b.example mx.b.example Remote Server returned '550 5.1.1 User unknown'
+
+Original message headers:
+"""
+
 # Domino router's Delivery Failure Report
 DOMINO = """Your message
 
@@ -257,6 +289,8 @@ CASES = [
     (EXCHANGE, "exchange", "failure", [("nobody@b.example", "hard", None)]),
     (EXCHANGE_2003, "exchange", "failure", [("full@b.example", "soft", None)]),
     (DOMINO, "domino", "failure", [("alice@b.example", "hard", None)]),
+    (EXCHANGE_TRANSLATED, "exchange", "failure", [("nobody@b.example", "hard", None)]),
+    (EXCHANGE_ONE_LINE, "exchange", "failure", [("nobody@b.example", "hard", None)]),
 ]
 
 

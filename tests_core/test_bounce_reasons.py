@@ -135,6 +135,12 @@ VENDOR_EXAMPLES = [
 # (text, expected reason) -- one row per phrase family, in table order; the
 # sources are the MTAs' own message texts (Postfix, Exim, Sendmail, qmail)
 PHRASE_EXAMPLES = [
+    # Rackspace throttles senders it has no history for: reputation
+    (
+        "451 4.7.1 Received too many messages from a new or untrusted IP: 192.0.2.1",
+        "reputation",
+    ),
+    ("550 Your host is not allowed to connect to this server.", "ip_rejected"),
     ("553 <a@b.example>: Sender address rejected: Domain not found", "sender_rejected"),
     ("553 5.1.8 Domain of sender address x@y.example must resolve", "sender_rejected"),
     ("451 Could not complete sender verify callout", "sender_rejected"),

@@ -707,6 +707,7 @@ PHRASE_RULES = (
             "dynamic",
             "dial",
             "residential",
+            "host",
         ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
         r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
@@ -719,7 +720,13 @@ PHRASE_RULES = (
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
         r"(?:blocked|banned|not\s+allowed|blacklisted)\b",
     ),
-    ("reputation", "reputation", r"\breputation\b"),
+    # "too many messages from a new or untrusted IP" (Rackspace's throttling of
+    # senders it has no history for) is about who we are, not about volume
+    (
+        "reputation",
+        ("reputation", "untrusted"),
+        r"\breputation\b|\buntrusted\s+(?:ip|host|sender|source|server)",
+    ),
     # the recipient's account is in a state: about the address, not about us
     (
         "mailbox_disabled",
