@@ -390,3 +390,68 @@ def test_sendmail_pipelined_rcpt_refusal_after_data_is_still_rcpt():
 """
     (failure,) = classify_message(_mail(body)).recipients
     assert (failure.reason, failure.stage) == ("mailbox_unknown", RCPT)
+
+
+# cPanel BoxTrapper's request (an automatic reply; the protected address is
+# only in the returned headers)
+CHALLENGE = b"""From: <owner@b.example>
+To: billing@a.example
+Subject: Your email requires verification verify#abc
+Precedence: auto_reply
+X-Boxtrapper: abc
+
+The message you sent requires that you verify that you
+are a real live human being and not a spam source.
+
+To complete this verification, simply reply to this message.
+"""
+
+# Dovecot's Sieve rejection with empty text and disposition parts
+SIEVE_EMPTY = b"""From: Mail Delivery Subsystem <postmaster@mx.b.example>
+To: <billing@a.example>
+Subject: Automatically rejected mail
+Auto-Submitted: auto-replied (rejected)
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification;
+ boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+--b1
+Content-Type: message/disposition-notification
+
+--b1--
+"""
+
+# qmail, bouncesaying(1)'s example text, no (#5.x.x) code
+QMAIL_BOUNCESAYING = b"""From: MAILER-DAEMON@mx.b.example
+To: billing@a.example
+Subject: failure notice
+
+Hi. This is the qmail-send program at mx.b.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<gone@b.example>:
+This address no longer accepts mail.
+"""
+
+
+def test_challenge_response_request_is_blocked():
+    result = classify_message(CHALLENGE)
+    assert (result.kind, result.category) == ("failure", "blocked")
+    assert result.worst.reason == "challenge_response"
+    assert result.addresses == []
+
+
+def test_empty_sieve_rejection_is_blocked():
+    result = classify_message(SIEVE_EMPTY)
+    assert (result.kind, result.category) == ("failure", "blocked")
+    assert result.worst.reason == "recipient_refuses"
+
+
+def test_qmail_bouncesaying_no_longer_accepts_mail():
+    result = classify_message(QMAIL_BOUNCESAYING)
+    assert (result.category, result.addresses) == ("hard", ["gone@b.example"])
+    assert result.worst.reason == "mailbox_disabled"

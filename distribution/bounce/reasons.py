@@ -755,7 +755,9 @@ PHRASE_RULES = (
     (
         "mailbox_disabled",
         "longer",
-        r"\bno\s+longer\s+(?:valid|active|in\s+use|exists?|available)\b",
+        # bouncesaying(1)'s example in qmail: "This address no longer accepts mail."
+        r"\bno\s+longer\s+(?:valid|active|in\s+use|exists?|available"
+        r"|accept(?:s|ing)?\s+(?:e-?mails?|mail|messages))\b",
     ),
     # authentication of our mail
     (
@@ -801,7 +803,8 @@ PHRASE_RULES = (
     (
         "challenge_response",
         ("challenge", "verify", "human", "confirm"),
-        r"\bchallenge[\s-]response\b|\bverify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+        r"\bchallenge[\s-]response\b"
+        r"|\bverify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?(?:real\s+)?(?:live\s+)?human"
         r"|\bconfirm\s+(?:that\s+)?you\s+are\s+(?:a\s+)?(?:real|human)"
         r"|\bsender\s+(?:needs\s+to\s+be\s+)?(?:approved|whitelisted)\b",
     ),
