@@ -659,9 +659,11 @@ PHRASE_RULES = (
     # the recipient's own block list: that recipient refuses us
     (
         "recipient_refuses",
-        ("user", "recipient"),
+        ("user", "recipient", "blocked sender"),
         r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black)[\s-]?list\b"
-        r"|\brecipient\s+has\s+blocked\b",
+        r"|\brecipient\s+has\s+blocked\b"
+        # Outlook's per-user "Blocked Senders list" (junk e-mail options)
+        r"|\bblocked\s+senders?\s+list\b",
     ),
     # a listed link in the message is about the content, not our server
     (
@@ -718,7 +720,7 @@ PHRASE_RULES = (
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
-        r"(?:blocked|banned|not\s+allowed|blacklisted)\b",
+        r"(?:blocked|banned|not\s+allowed|not\s+authori[sz]ed|blacklisted)\b",
     ),
     # "too many messages from a new or untrusted IP" (Rackspace's throttling of
     # senders it has no history for) is about who we are, not about volume
@@ -786,11 +788,15 @@ PHRASE_RULES = (
     ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     (
         "rate_limited",
-        ("rate", "throttl", "too many", "limit", "frequency", "volume"),
+        ("rate", "throttl", "too many", "limit", "frequency", "volume", "per hour"),
         r"\brate[\s-]?limit|\bthrottl|\btoo\s+many\s+(?:messages|connections|mails|e-?mails"
         r"|sessions|concurrent)|\b(?:sending|hourly|daily|message)\s+(?:rate\s+)?limit"
         r"\s+(?:exceeded|reached)|\bexceeded\s+(?:the\s+)?(?:sending|hourly|daily|rate)"
-        r"|\bunexpected\s+volume\b|\bsending\s+frequency\b",
+        r"|\bunexpected\s+volume\b|\bsending\s+frequency\b"
+        # cPanel's hourly cap of a domain's outgoing mail ("Domain x has
+        # exceeded the max emails per hour (111/100 (111%)) allowed")
+        r"|\bexceeded\s+the\s+max(?:imum)?\s+(?:number\s+of\s+)?(?:e-?mails|messages)"
+        r"\s+per\s+hour\b",
     ),
     # mailing lists and challenge-response
     (
