@@ -5,7 +5,7 @@ Usage, from the addon's root::
     python3 bench/fetch_bounce_corpus.py [--git-dir NAME=DIR ...]
 
 ``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``,
-``deltachat``, ``civicrm``;
+``deltachat``, ``civicrm`` or a key of ``FILES``;
 ``DIR`` a local (bare) clone of that repository holding the commits below.
 ``--exim-git-dir DIR`` and the like are the older spelling of the same.
 
@@ -46,6 +46,12 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     listed below.  The repository is too big to mirror here: they were
     written from the text at those commits; the script reads them from a
     clone when one is given.
+
+``<source>/<name>.eml`` of the fifth round's single files
+    (``FILES``): Webklex/php-imap (MIT), moggers87/salmon (GPL-3.0),
+    albertito/chasquid (Apache-2.0), jstedfast/MailKit (MIT),
+    SpamScope/mail-parser (Apache-2.0), postalsys/postal-mime (MIT), each at
+    the commit listed, unmodified.
 
 Without a local git directory the repositories are cloned (blob-less) from
 GitHub, which needs ``git`` and network access.  The labels of these files are
@@ -133,6 +139,49 @@ CIVICRM_FILES = {
     "bounce_no_verp.txt": "e434d071741cb4a9973029b19684e8537a694dd5",
     "test_invalid_character.eml": "cf233e4fbb8624ff6926880efdc4f7ea099ef1c1",
     "test_utf8mb4_character.txt": "ebe10b737b45ecf678f817dfae8d93972e3f6bbb",
+}
+# name: (url, commit, ((path in the repository, file written), ...))
+FILES = {
+    "webklex": (
+        "https://github.com/Webklex/php-imap.git",
+        "5656386a3597dacf93f8887d2016ed3cea2adbb7",
+        (
+            ("tests/messages/example_bounce.eml", "example_bounce.eml"),
+            ("tests/messages/issue-382.eml", "issue-382.eml"),
+            ("tests/messages/issue-462.eml", "issue-462.eml"),
+        ),
+    ),
+    "salmon": (
+        "https://github.com/moggers87/salmon.git",
+        "94f0ed3414357b7f4d7cf3089a7241db981ebe2d",
+        (("tests/data/bounce.msg", "bounce.eml"),),
+    ),
+    "chasquid": (
+        "https://github.com/albertito/chasquid.git",
+        "ca2538b9745a448170dbd078c65b97c8821c33f9",
+        (
+            (
+                "test/t-05-null_address/expected_dsr",
+                "t-05-null_address_expected_dsr.eml",
+            ),
+            ("test/t-16-spf/expected_dsn", "t-16-spf_expected_dsn.eml"),
+        ),
+    ),
+    "mailkit": (
+        "https://github.com/jstedfast/MailKit.git",
+        "d1f7aa7655d50777c4ece3803ff86f3591e60db5",
+        (("UnitTests/Net/Imap/Resources/common/message.20.msg", "message.20.eml"),),
+    ),
+    "spamscope": (
+        "https://github.com/SpamScope/mail-parser.git",
+        "01c177fecddd9db1def23ba509ab31b12ab4fbc5",
+        (("tests/mails/mail_malformed_2", "mail_malformed_2.eml"),),
+    ),
+    "postal_mime": (
+        "https://github.com/postalsys/postal-mime.git",
+        "e7c35dd9fcddaf73a1359256b1e4865e5cd33521",
+        (("test/fixtures/bounce.eml", "bounce.eml"),),
+    ),
 }
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
 DAEMON_FROM = re.compile(rb"(?mi)^From: .*(?:mailer-daemon|postmaster|mail delivery)")
@@ -232,6 +281,17 @@ def _write_civicrm(git_dir):
     return len(CIVICRM_FILES)
 
 
+def _single_files(name):
+    def write(git_dir):
+        _url, commit, files = FILES[name]
+        (OUT / name).mkdir(parents=True, exist_ok=True)
+        for path, target in files:
+            (OUT / name / target).write_bytes(_git(git_dir, "show", f"{commit}:{path}"))
+        return len(files)
+
+    return write
+
+
 def _git_dirs(pairs):
     """{name: dir} of the ``--git-dir NAME=DIR`` options."""
     dirs = {}
@@ -261,6 +321,7 @@ def main(argv=None):
         ("zammad", ZAMMAD_URL, _write_zammad),
         ("deltachat", DELTACHAT_URL, _write_deltachat),
         ("civicrm", CIVICRM_URL, _write_civicrm),
+        *((name, url, _single_files(name)) for name, (url, _c, _f) in FILES.items()),
     )
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:
