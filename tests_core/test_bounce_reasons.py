@@ -143,6 +143,10 @@ PHRASE_EXAMPLES = [
     ("550 Your host is not allowed to connect to this server.", "ip_rejected"),
     ("550 IP 192.0.2.1 is not authorized to send mail for a.example", "ip_rejected"),
     (
+        "Message distribution in the list is restricted to list subscribers.",
+        "not_member",
+    ),
+    (
         "550 5.7.1 Your message was rejected because the sender is on the"
         " recipient's blocked senders list",
         "recipient_refuses",

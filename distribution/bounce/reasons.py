@@ -804,7 +804,9 @@ PHRASE_RULES = (
         ("member", "closed", "moderat", "subscri"),
         r"\bnot\s+a\s+(?:list\s+)?member\b|\bnon-?members?\b|\bmembers?\s+only\b"
         r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?members\b"
-        r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b",
+        r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b"
+        # Sympa's report.tt2 (send_subscriber, send_editor, send_owner)
+        r"|\bdistribution\s+(?:in|for)\s+(?:the|this)\s+list\s+is\s+restricted\s+to\b",
     ),
     (
         "challenge_response",
