@@ -455,3 +455,23 @@ def test_qmail_bouncesaying_no_longer_accepts_mail():
     result = classify_message(QMAIL_BOUNCESAYING)
     assert (result.category, result.addresses) == ("hard", ["gone@b.example"])
     assert result.worst.reason == "mailbox_disabled"
+
+
+# the recipient named alone on its line, the reason in a later paragraph
+# (SmarterMail-style "Delivery to the following recipients failed permanently")
+ADDRESS_LINE_ONLY = b"""From: postmaster@b.example
+To: billing@a.example
+Subject: Undeliverable: Invoice 42
+
+Delivery to the following recipients failed permanently:
+
+ap@b.example
+
+Reason: Remote host said: 550 5.1.1 No such user
+"""
+
+
+def test_recipient_line_alone_reads_the_notice():
+    result = classify_message(ADDRESS_LINE_ONLY)
+    assert (result.category, result.addresses) == ("hard", ["ap@b.example"])
+    assert result.worst.reason == "mailbox_unknown"
