@@ -774,7 +774,8 @@ PHRASE_RULES = (
         r"|\bnot\s+authenticated\b|\bAuthRequired\b"
         r"|\bunrecognized\s+authentication\s+type\b|\bauthentication\s+credentials"
         r"\s+invalid\b|\busername\s+and\s+password\s+not\s+accepted\b"
-        r"|\bapplication-specific\s+password\s+required\b",
+        r"|\bapplication-specific\s+password\s+required\b"
+        r"|\b(?:turn\s+on|enable)\s+smtp\s+auth",
     ),
     # relaying
     (
