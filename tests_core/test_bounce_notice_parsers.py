@@ -475,3 +475,28 @@ def test_recipient_line_alone_reads_the_notice():
     result = classify_message(ADDRESS_LINE_ONLY)
     assert (result.category, result.addresses) == ("hard", ["ap@b.example"])
     assert result.worst.reason == "mailbox_unknown"
+
+
+def _utf8_dsn(report_type):
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@a.example>\n"
+        "To: billing@a.example\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n'
+        "\n--b\nContent-Type: text/plain\n\nfailed\n"
+        f"\n--b\nContent-Type: {report_type}\n\n"
+        "Reporting-MTA: dns; a.example\n\n"
+        "Final-Recipient: utf-8; j\u00fcrgen@b.example\n"
+        "Action: failed\nStatus: 5.1.1\n\n--b--\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "report_type", ["message/global-delivery-status", "message/delivery-status"]
+)
+def test_utf8_recipient_of_a_delivery_report(report_type):
+    # RFC 6533: message/global-delivery-status is UTF-8; an 8-bit address in
+    # a plain delivery-status part is read the same way
+    result = classify_message(_utf8_dsn(report_type))
+    assert result.addresses == ["j\u00fcrgen@b.example"]
