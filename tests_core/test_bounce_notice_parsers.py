@@ -500,3 +500,32 @@ def test_utf8_recipient_of_a_delivery_report(report_type):
     # a plain delivery-status part is read the same way
     result = classify_message(_utf8_dsn(report_type))
     assert result.addresses == ["j\u00fcrgen@b.example"]
+
+
+# a customer's reply quoting an Exchange NDR, and a postmaster answering a
+# bounce: people writing about a bounce, not bounces
+PERSON_QUOTING = b"""From: Jane <jane@b.example>
+To: billing@a.example
+Subject: Re: Invoice 42
+
+Hi, I got this when I tried to forward it to our AP team:
+
+> Delivery has failed to these recipients or groups:
+> ap@b.example
+> The email address you entered couldn't be found.
+
+Can you resend to accounts@b.example instead?
+"""
+
+POSTMASTER_REPLY = b"""From: postmaster@b.example
+To: billing@a.example
+Subject: Re: Undelivered Mail Returned to Sender
+
+Hello, we checked our logs; the address ap@b.example exists now. Please resend.
+"""
+
+
+@pytest.mark.parametrize("raw", [PERSON_QUOTING, POSTMASTER_REPLY])
+def test_people_writing_about_a_bounce_are_not_bounces(raw):
+    result = classify_message(raw)
+    assert (result.kind, result.addresses) == ("none", [])
