@@ -4,7 +4,8 @@ Usage, from the addon's root::
 
     python3 bench/fetch_bounce_corpus.py [--git-dir NAME=DIR ...]
 
-``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``;
+``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``,
+``deltachat``, ``civicrm`` or a key of ``FILES``;
 ``DIR`` a local (bare) clone of that repository holding the commits below.
 ``--exim-git-dir DIR`` and the like are the older spelling of the same.
 
@@ -34,6 +35,23 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
 ``zammad/<name>.eml``
     ``test/data/mail/mail033-undelivered-mail-returned-to-sender-notification.box``
     of https://github.com/zammad/zammad (AGPL-3.0) at ``ZAMMAD_COMMIT``.
+
+``deltachat/<name>.eml``
+    The delivery reports of https://github.com/chatmail/core (Delta Chat's
+    core, ``test-data/message/``, MPL-2.0) at ``DELTACHAT_COMMIT``.
+
+``civicrm/<name>.eml``
+    Three of the bounce fixtures of https://github.com/civicrm/civicrm-core
+    (``tests/phpunit/CRM/Utils/Mail/data/bounces/``, AGPL-3.0) at the commits
+    listed below.  The repository is too big to mirror here: they were
+    written from the text at those commits; the script reads them from a
+    clone when one is given.
+
+``<source>/<name>.eml`` of the fifth round's single files
+    (``FILES``): Webklex/php-imap (MIT), moggers87/salmon (GPL-3.0),
+    albertito/chasquid (Apache-2.0), jstedfast/MailKit (MIT),
+    SpamScope/mail-parser (Apache-2.0), postalsys/postal-mime (MIT), each at
+    the commit listed, unmodified.
 
 Without a local git directory the repositories are cloned (blob-less) from
 GitHub, which needs ``git`` and network access.  The labels of these files are
@@ -98,6 +116,73 @@ DADA_FILES = (
 ZAMMAD_URL = "https://github.com/zammad/zammad.git"
 ZAMMAD_COMMIT = "ed079e358ed4a2c4906f99cb1b68e9766f74a20a"
 ZAMMAD_FILES = ("mail033-undelivered-mail-returned-to-sender-notification.box",)
+DELTACHAT_URL = "https://github.com/chatmail/core.git"
+DELTACHAT_COMMIT = "48888898ee148ed7b70fa825acffa6829c56c5cf"
+DELTACHAT_FILES = (
+    "dsn_relayed.eml",
+    "gmail_ndn.eml",
+    "gmail_ndn_group.eml",
+    "gmx_ndn.eml",
+    "ms_exchange_report_disposition_notification.eml",
+    "ms_exchange_report_original_message.eml",
+    "ndn_with_attachment.eml",
+    "posteo_ndn.eml",
+    "testrun_ndn.eml",
+    "testrun_ndn_2.eml",
+    "tiscali_ndn.eml",
+    "yahoo_ndn.eml",
+)
+CIVICRM_URL = "https://github.com/civicrm/civicrm-core.git"
+# test_nested_message.eml and test_sample_message.eml (16 and 9 kB of base64
+# images) are left out: too long to write by hand from the text
+CIVICRM_FILES = {
+    "bounce_no_verp.txt": "e434d071741cb4a9973029b19684e8537a694dd5",
+    "test_invalid_character.eml": "cf233e4fbb8624ff6926880efdc4f7ea099ef1c1",
+    "test_utf8mb4_character.txt": "ebe10b737b45ecf678f817dfae8d93972e3f6bbb",
+}
+# name: (url, commit, ((path in the repository, file written), ...))
+FILES = {
+    "webklex": (
+        "https://github.com/Webklex/php-imap.git",
+        "5656386a3597dacf93f8887d2016ed3cea2adbb7",
+        (
+            ("tests/messages/example_bounce.eml", "example_bounce.eml"),
+            ("tests/messages/issue-382.eml", "issue-382.eml"),
+            ("tests/messages/issue-462.eml", "issue-462.eml"),
+        ),
+    ),
+    "salmon": (
+        "https://github.com/moggers87/salmon.git",
+        "94f0ed3414357b7f4d7cf3089a7241db981ebe2d",
+        (("tests/data/bounce.msg", "bounce.eml"),),
+    ),
+    "chasquid": (
+        "https://github.com/albertito/chasquid.git",
+        "ca2538b9745a448170dbd078c65b97c8821c33f9",
+        (
+            (
+                "test/t-05-null_address/expected_dsr",
+                "t-05-null_address_expected_dsr.eml",
+            ),
+            ("test/t-16-spf/expected_dsn", "t-16-spf_expected_dsn.eml"),
+        ),
+    ),
+    "mailkit": (
+        "https://github.com/jstedfast/MailKit.git",
+        "d1f7aa7655d50777c4ece3803ff86f3591e60db5",
+        (("UnitTests/Net/Imap/Resources/common/message.20.msg", "message.20.eml"),),
+    ),
+    "spamscope": (
+        "https://github.com/SpamScope/mail-parser.git",
+        "01c177fecddd9db1def23ba509ab31b12ab4fbc5",
+        (("tests/mails/mail_malformed_2", "mail_malformed_2.eml"),),
+    ),
+    "postal_mime": (
+        "https://github.com/postalsys/postal-mime.git",
+        "e7c35dd9fcddaf73a1359256b1e4865e5cd33521",
+        (("test/fixtures/bounce.eml", "bounce.eml"),),
+    ),
+}
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
 DAEMON_FROM = re.compile(rb"(?mi)^From: .*(?:mailer-daemon|postmaster|mail delivery)")
 
@@ -181,6 +266,32 @@ def _write_zammad(git_dir):
     )
 
 
+def _write_deltachat(git_dir):
+    return _write_files(
+        git_dir, "deltachat", DELTACHAT_COMMIT, "test-data/message", DELTACHAT_FILES
+    )
+
+
+def _write_civicrm(git_dir):
+    (OUT / "civicrm").mkdir(parents=True, exist_ok=True)
+    folder = "tests/phpunit/CRM/Utils/Mail/data/bounces"
+    for name, commit in CIVICRM_FILES.items():
+        body = _git(git_dir, "show", f"{commit}:{folder}/{name}")
+        (OUT / "civicrm" / f"{name.rsplit('.', 1)[0]}.eml").write_bytes(body)
+    return len(CIVICRM_FILES)
+
+
+def _single_files(name):
+    def write(git_dir):
+        _url, commit, files = FILES[name]
+        (OUT / name).mkdir(parents=True, exist_ok=True)
+        for path, target in files:
+            (OUT / name / target).write_bytes(_git(git_dir, "show", f"{commit}:{path}"))
+        return len(files)
+
+    return write
+
+
 def _git_dirs(pairs):
     """{name: dir} of the ``--git-dir NAME=DIR`` options."""
     dirs = {}
@@ -208,6 +319,9 @@ def main(argv=None):
         ("stalwart", STALWART_URL, _write_stalwart),
         ("dada", DADA_URL, _write_dada),
         ("zammad", ZAMMAD_URL, _write_zammad),
+        ("deltachat", DELTACHAT_URL, _write_deltachat),
+        ("civicrm", CIVICRM_URL, _write_civicrm),
+        *((name, url, _single_files(name)) for name, (url, _c, _f) in FILES.items()),
     )
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -205,6 +205,38 @@ The following recipient(s) cannot be reached:
             <mx.b.example #5.2.2 smtp;552 5.2.2 Mailbox full>
 """
 
+# a translated Exchange template (Dutch): only the server's reply stays English
+EXCHANGE_TRANSLATED = """Uw bericht kan niet worden bezorgd bij de volgende geadresseerden:
+
+nobody@b.example<mailto:nobody@b.example>
+Het door u ingevoerde e-mailadres is niet gevonden.
+
+Diagnostische gegevens voor beheerders:
+
+Bronserver: mail.a.example
+
+nobody@b.example
+Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; not found'
+
+Oorspronkelijke berichtkoppen:
+
+Received: from mail.a.example
+"""
+
+# Microsoft 365 naming the server that refused, on the recipient's line
+EXCHANGE_ONE_LINE = """mx.b.example rejected your message to the following email addresses:
+
+nobody@b.example
+
+Diagnostic information for administrators:
+
+Generating server: mail.a.example
+
+nobody@b.example mx.b.example Remote Server returned '550 5.1.1 User unknown'
+
+Original message headers:
+"""
+
 # Domino router's Delivery Failure Report
 DOMINO = """Your message
 
@@ -257,6 +289,8 @@ CASES = [
     (EXCHANGE, "exchange", "failure", [("nobody@b.example", "hard", None)]),
     (EXCHANGE_2003, "exchange", "failure", [("full@b.example", "soft", None)]),
     (DOMINO, "domino", "failure", [("alice@b.example", "hard", None)]),
+    (EXCHANGE_TRANSLATED, "exchange", "failure", [("nobody@b.example", "hard", None)]),
+    (EXCHANGE_ONE_LINE, "exchange", "failure", [("nobody@b.example", "hard", None)]),
 ]
 
 
@@ -356,3 +390,142 @@ def test_sendmail_pipelined_rcpt_refusal_after_data_is_still_rcpt():
 """
     (failure,) = classify_message(_mail(body)).recipients
     assert (failure.reason, failure.stage) == ("mailbox_unknown", RCPT)
+
+
+# cPanel BoxTrapper's request (an automatic reply; the protected address is
+# only in the returned headers)
+CHALLENGE = b"""From: <owner@b.example>
+To: billing@a.example
+Subject: Your email requires verification verify#abc
+Precedence: auto_reply
+X-Boxtrapper: abc
+
+The message you sent requires that you verify that you
+are a real live human being and not a spam source.
+
+To complete this verification, simply reply to this message.
+"""
+
+# Dovecot's Sieve rejection with empty text and disposition parts
+SIEVE_EMPTY = b"""From: Mail Delivery Subsystem <postmaster@mx.b.example>
+To: <billing@a.example>
+Subject: Automatically rejected mail
+Auto-Submitted: auto-replied (rejected)
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=disposition-notification;
+ boundary="b1"
+
+--b1
+Content-Type: text/plain; charset=utf-8
+
+--b1
+Content-Type: message/disposition-notification
+
+--b1--
+"""
+
+# qmail, bouncesaying(1)'s example text, no (#5.x.x) code
+QMAIL_BOUNCESAYING = b"""From: MAILER-DAEMON@mx.b.example
+To: billing@a.example
+Subject: failure notice
+
+Hi. This is the qmail-send program at mx.b.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<gone@b.example>:
+This address no longer accepts mail.
+"""
+
+
+def test_challenge_response_request_is_blocked():
+    result = classify_message(CHALLENGE)
+    assert (result.kind, result.category) == ("failure", "blocked")
+    assert result.worst.reason == "challenge_response"
+    assert result.addresses == []
+
+
+def test_empty_sieve_rejection_is_blocked():
+    result = classify_message(SIEVE_EMPTY)
+    assert (result.kind, result.category) == ("failure", "blocked")
+    assert result.worst.reason == "recipient_refuses"
+
+
+def test_qmail_bouncesaying_no_longer_accepts_mail():
+    result = classify_message(QMAIL_BOUNCESAYING)
+    assert (result.category, result.addresses) == ("hard", ["gone@b.example"])
+    assert result.worst.reason == "mailbox_disabled"
+
+
+# the recipient named alone on its line, the reason in a later paragraph
+# (SmarterMail-style "Delivery to the following recipients failed permanently")
+ADDRESS_LINE_ONLY = b"""From: postmaster@b.example
+To: billing@a.example
+Subject: Undeliverable: Invoice 42
+
+Delivery to the following recipients failed permanently:
+
+ap@b.example
+
+Reason: Remote host said: 550 5.1.1 No such user
+"""
+
+
+def test_recipient_line_alone_reads_the_notice():
+    result = classify_message(ADDRESS_LINE_ONLY)
+    assert (result.category, result.addresses) == ("hard", ["ap@b.example"])
+    assert result.worst.reason == "mailbox_unknown"
+
+
+def _utf8_dsn(report_type):
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@a.example>\n"
+        "To: billing@a.example\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n'
+        "\n--b\nContent-Type: text/plain\n\nfailed\n"
+        f"\n--b\nContent-Type: {report_type}\n\n"
+        "Reporting-MTA: dns; a.example\n\n"
+        "Final-Recipient: utf-8; j\u00fcrgen@b.example\n"
+        "Action: failed\nStatus: 5.1.1\n\n--b--\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "report_type", ["message/global-delivery-status", "message/delivery-status"]
+)
+def test_utf8_recipient_of_a_delivery_report(report_type):
+    # RFC 6533: message/global-delivery-status is UTF-8; an 8-bit address in
+    # a plain delivery-status part is read the same way
+    result = classify_message(_utf8_dsn(report_type))
+    assert result.addresses == ["j\u00fcrgen@b.example"]
+
+
+# a customer's reply quoting an Exchange NDR, and a postmaster answering a
+# bounce: people writing about a bounce, not bounces
+PERSON_QUOTING = b"""From: Jane <jane@b.example>
+To: billing@a.example
+Subject: Re: Invoice 42
+
+Hi, I got this when I tried to forward it to our AP team:
+
+> Delivery has failed to these recipients or groups:
+> ap@b.example
+> The email address you entered couldn't be found.
+
+Can you resend to accounts@b.example instead?
+"""
+
+POSTMASTER_REPLY = b"""From: postmaster@b.example
+To: billing@a.example
+Subject: Re: Undelivered Mail Returned to Sender
+
+Hello, we checked our logs; the address ap@b.example exists now. Please resend.
+"""
+
+
+@pytest.mark.parametrize("raw", [PERSON_QUOTING, POSTMASTER_REPLY])
+def test_people_writing_about_a_bounce_are_not_bounces(raw):
+    result = classify_message(raw)
+    assert (result.kind, result.addresses) == ("none", [])

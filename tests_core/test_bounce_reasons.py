@@ -135,6 +135,28 @@ VENDOR_EXAMPLES = [
 # (text, expected reason) -- one row per phrase family, in table order; the
 # sources are the MTAs' own message texts (Postfix, Exim, Sendmail, qmail)
 PHRASE_EXAMPLES = [
+    # Rackspace throttles senders it has no history for: reputation
+    (
+        "451 4.7.1 Received too many messages from a new or untrusted IP: 192.0.2.1",
+        "reputation",
+    ),
+    ("550 Your host is not allowed to connect to this server.", "ip_rejected"),
+    ("550 IP 192.0.2.1 is not authorized to send mail for a.example", "ip_rejected"),
+    ("550 Please turn on SMTP Authentication in your mail client", "auth_required"),
+    (
+        "Message distribution in the list is restricted to list subscribers.",
+        "not_member",
+    ),
+    (
+        "550 5.7.1 Your message was rejected because the sender is on the"
+        " recipient's blocked senders list",
+        "recipient_refuses",
+    ),
+    (
+        "550 Domain a.example has exceeded the max emails per hour (111/100 (111%))"
+        " allowed.  Message discarded.",
+        "rate_limited",
+    ),
     ("553 <a@b.example>: Sender address rejected: Domain not found", "sender_rejected"),
     ("553 5.1.8 Domain of sender address x@y.example must resolve", "sender_rejected"),
     ("451 Could not complete sender verify callout", "sender_rejected"),

@@ -8,7 +8,9 @@ The pipeline (issue #10):
 ``parsers``
     a registry of small per-format parsers (:mod:`.parsers`: Amazon SES JSON,
     ARF feedback reports, Exim texts, RFC 3464 DSNs, disposition
-    notifications, Postfix notice text, plain-text fallback), each emitting
+    notifications, Postfix notice text, the notice texts of other MTAs,
+    mailing-list managers, challenge-response requests, plain-text
+    fallback), each emitting
     per-recipient records: original and final recipient, action, status,
     reply code, SMTP stage, diagnostic, remote MTA;
 ``reasons``

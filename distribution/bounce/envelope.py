@@ -392,6 +392,21 @@ _AUTOREPLY_SUBJECT = rx(
 _READ_RECEIPT_SUBJECT = rx(r"^\s*(?:read|lu|gelesen|le[ií]do|letto|gelezen|läst)\s*:")
 _MDN_REJECTED = rx(r"\bdeleted\b|\bdenied\b|\bfailed\b|\berror\b|\brejected\b")
 
+# reply prefixes (RFC 5322 section 3.6.5's "Re:", and the translations mail
+# clients write: German AW, Nordic SV/VS, Dutch Antw)
+_REPLY_SUBJECT = re.compile(r"\s*(?:re|aw|sv|vs|antw)\s*(?:\[\d+\])?\s*:", re.I)
+_QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
+
+
+def _bounce_subject(subject):
+    found = _SUBJECT_BOUNCE.search(subject)
+    if not found:
+        return False
+    reply = _REPLY_SUBJECT.match(subject)
+    # "Re: Undelivered Mail Returned to Sender": the reply to a bounce
+    return not (reply and not subject[reply.end() : found.start()].strip())
+
+
 _MSGID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
 _BODY_MSGID = re.compile(
     r"^[ \t>]*message-id[ \t]*:[ \t]*(?:\n[ \t]+)?(<[^<>\s]+@[^<>\s]+>)",
@@ -503,12 +518,29 @@ class Envelope:
     def mail_system_sender(self):
         return _mail_system_sender(self.msg)
 
+    @property
+    def unquoted_head(self):
+        """The first 4 000 characters of the notice without the lines a
+        person quoted ("> Delivery has failed..." in a customer's reply)."""
+        cached = self.__dict__.get("_unquoted_head")
+        if cached is None:
+            head = self.notice[:4000]
+            if ">" in head:
+                head = _QUOTED_LINE.sub("", head)
+            cached = self.__dict__["_unquoted_head"] = head
+        return cached
+
     def bounce_signals(self):
-        """The independent hints that this is a bounce (see the parsers)."""
-        head = self.notice[:4000]
+        """The independent hints that this is a bounce (see the parsers).
+
+        A subject that answers a bounce ("Re: Undelivered Mail...") is a
+        person or a ticket system writing back, not a bounce; a notice that
+        puts its words after the original subject ("RE: <subject> : non remis
+        (delivery failed)") still counts."""
+        head = self.unquoted_head
         return (
             self.mail_system_sender(),
-            bool(_SUBJECT_BOUNCE.search(self.subject)),
+            _bounce_subject(self.subject),
             bool(_BODY_BOUNCE.search(head)),
             bool(self.parts.returned),
             self.parts.report == "delivery-status" or bool(self.parts.dsn),
@@ -524,7 +556,7 @@ class Envelope:
         return cached
 
     def strong_body(self):
-        return bool(_STRONG_BODY.search(self.notice[:4000]))
+        return bool(_STRONG_BODY.search(self.unquoted_head))
 
     def is_autoreply(self):
         return _is_autoreply(self.msg, self.subject) or bool(

@@ -659,9 +659,11 @@ PHRASE_RULES = (
     # the recipient's own block list: that recipient refuses us
     (
         "recipient_refuses",
-        ("user", "recipient"),
+        ("user", "recipient", "blocked sender"),
         r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black)[\s-]?list\b"
-        r"|\brecipient\s+has\s+blocked\b",
+        r"|\brecipient\s+has\s+blocked\b"
+        # Outlook's per-user "Blocked Senders list" (junk e-mail options)
+        r"|\bblocked\s+senders?\s+list\b",
     ),
     # a listed link in the message is about the content, not our server
     (
@@ -707,6 +709,7 @@ PHRASE_RULES = (
             "dynamic",
             "dial",
             "residential",
+            "host",
         ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
         r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
@@ -717,9 +720,15 @@ PHRASE_RULES = (
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
-        r"(?:blocked|banned|not\s+allowed|blacklisted)\b",
+        r"(?:blocked|banned|not\s+allowed|not\s+authori[sz]ed|blacklisted)\b",
     ),
-    ("reputation", "reputation", r"\breputation\b"),
+    # "too many messages from a new or untrusted IP" (Rackspace's throttling of
+    # senders it has no history for) is about who we are, not about volume
+    (
+        "reputation",
+        ("reputation", "untrusted"),
+        r"\breputation\b|\buntrusted\s+(?:ip|host|sender|source|server)",
+    ),
     # the recipient's account is in a state: about the address, not about us
     (
         "mailbox_disabled",
@@ -748,7 +757,9 @@ PHRASE_RULES = (
     (
         "mailbox_disabled",
         "longer",
-        r"\bno\s+longer\s+(?:valid|active|in\s+use|exists?|available)\b",
+        # bouncesaying(1)'s example in qmail: "This address no longer accepts mail."
+        r"\bno\s+longer\s+(?:valid|active|in\s+use|exists?|available"
+        r"|accept(?:s|ing)?\s+(?:e-?mails?|mail|messages))\b",
     ),
     # authentication of our mail
     (
@@ -763,7 +774,8 @@ PHRASE_RULES = (
         r"|\bnot\s+authenticated\b|\bAuthRequired\b"
         r"|\bunrecognized\s+authentication\s+type\b|\bauthentication\s+credentials"
         r"\s+invalid\b|\busername\s+and\s+password\s+not\s+accepted\b"
-        r"|\bapplication-specific\s+password\s+required\b",
+        r"|\bapplication-specific\s+password\s+required\b"
+        r"|\b(?:turn\s+on|enable)\s+smtp\s+auth",
     ),
     # relaying
     (
@@ -777,11 +789,15 @@ PHRASE_RULES = (
     ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     (
         "rate_limited",
-        ("rate", "throttl", "too many", "limit", "frequency", "volume"),
+        ("rate", "throttl", "too many", "limit", "frequency", "volume", "per hour"),
         r"\brate[\s-]?limit|\bthrottl|\btoo\s+many\s+(?:messages|connections|mails|e-?mails"
         r"|sessions|concurrent)|\b(?:sending|hourly|daily|message)\s+(?:rate\s+)?limit"
         r"\s+(?:exceeded|reached)|\bexceeded\s+(?:the\s+)?(?:sending|hourly|daily|rate)"
-        r"|\bunexpected\s+volume\b|\bsending\s+frequency\b",
+        r"|\bunexpected\s+volume\b|\bsending\s+frequency\b"
+        # cPanel's hourly cap of a domain's outgoing mail ("Domain x has
+        # exceeded the max emails per hour (111/100 (111%)) allowed")
+        r"|\bexceeded\s+the\s+max(?:imum)?\s+(?:number\s+of\s+)?(?:e-?mails|messages)"
+        r"\s+per\s+hour\b",
     ),
     # mailing lists and challenge-response
     (
@@ -789,12 +805,15 @@ PHRASE_RULES = (
         ("member", "closed", "moderat", "subscri"),
         r"\bnot\s+a\s+(?:list\s+)?member\b|\bnon-?members?\b|\bmembers?\s+only\b"
         r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?members\b"
-        r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b",
+        r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b"
+        # Sympa's report.tt2 (send_subscriber, send_editor, send_owner)
+        r"|\bdistribution\s+(?:in|for)\s+(?:the|this)\s+list\s+is\s+restricted\s+to\b",
     ),
     (
         "challenge_response",
         ("challenge", "verify", "human", "confirm"),
-        r"\bchallenge[\s-]response\b|\bverify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?human"
+        r"\bchallenge[\s-]response\b"
+        r"|\bverify\s+(?:that\s+)?you\s+are\s+(?:a\s+)?(?:real\s+)?(?:live\s+)?human"
         r"|\bconfirm\s+(?:that\s+)?you\s+are\s+(?:a\s+)?(?:real|human)"
         r"|\bsender\s+(?:needs\s+to\s+be\s+)?(?:approved|whitelisted)\b",
     ),

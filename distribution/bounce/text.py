@@ -10,7 +10,7 @@ import codecs
 import html
 import quopri
 import re
-from email.header import decode_header, make_header
+from email.header import Header, decode_header, make_header
 from email.message import Message
 
 MAX_DIAGNOSTIC = 1000
@@ -147,6 +147,24 @@ def part_text(part):
     return decode_bytes(data, charset)
 
 
+def _field_text(value):
+    """A field of a delivery-status block: the stdlib hands 8-bit values
+    (an RFC 6531 address sent raw) as a Header whose str() loses them."""
+    if not isinstance(value, Header):
+        return value
+    try:
+        return "".join(
+            chunk
+            if isinstance(chunk, str)
+            else decode_bytes(
+                chunk, None if charset in (None, "unknown-8bit") else charset
+            )
+            for chunk, charset in decode_header(value)
+        )
+    except Exception:  # a malformed value: what str() gives
+        return str(value)
+
+
 def message_part_text(part):
     """Text of a message/* part (delivery-status, rfc822-headers...)."""
     payload = part.get_payload()
@@ -155,8 +173,14 @@ def message_part_text(part):
         for sub in payload:
             if not isinstance(sub, Message):
                 continue
-            lines = [f"{key}: {value}" for key, value in sub.items()]
+            lines = [f"{key}: {_field_text(value)}" for key, value in sub.items()]
             body = sub.get_payload()
+            if isinstance(body, str) and "\ufffd" in body:
+                # 8-bit text (RFC 6533's message/global-delivery-status is
+                # UTF-8): the stdlib replaced it; read the bytes instead
+                data = sub.get_payload(decode=True)
+                if isinstance(data, bytes):
+                    body = decode_bytes(data, None)
             if isinstance(body, str) and body.strip():
                 lines.append("")
                 lines.append(body)

@@ -6,11 +6,12 @@ Each parser is a module with ``NAME`` and ``parse(envelope)`` returning a
 come first; the generic RFC 3464 parser reads every other DSN; the notice
 texts of Postfix, qmail, Sendmail, Courier, OpenSMTPD, Yahoo, Gmail, Exchange
 and Domino are read only in messages without a DSN part; the plain-text
-parser, last, reads what is left.
+parser, last, reads what is left (after the challenge-response requests).
 """
 
 from . import (
     arf,
+    challenge,
     courier,
     domino,
     exchange,
@@ -44,6 +45,7 @@ PARSERS = (
     domino,
     mdn,
     listmanager,
+    challenge,
     text,
 )
 

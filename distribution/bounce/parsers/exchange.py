@@ -50,6 +50,13 @@ _SERVER_LINE = re.compile(
     re.I,
 )
 _BARE_ADDRESS = re.compile(r"^\s*<?([^\s<>@]+@[^\s<>]+?)>?\s*$")
+# "<address> <receiving host> Remote Server returned '550 ...'" on one line:
+# the template's form when it names the server that refused the recipient
+_ADDRESS_RETURNED = re.compile(
+    r"^\s*<?([^\s<>@]+@[^\s<>]+?)>?\s+(?:\S+\s+)?(Remote\s+Server\s+returned\s.*)$",
+    re.I,
+)
+_RETURNED = re.compile(r"Remote\s+Server\s+returned\s", re.I)
 _ON_DATE = re.compile(r"^(\s*)(?:\S.*?\s)?<?([^\s<>@]+@[^\s<>]+?)>?\s+on\s+\S", re.I)
 
 
@@ -67,8 +74,12 @@ def _diagnostic_entries(text):
             current = None
             continue
         bare = _BARE_ADDRESS.match(line)
+        returned = None if bare else _ADDRESS_RETURNED.match(line)
         if bare:
             current = notice.Entry(bare.group(1))
+            entries.append(current)
+        elif returned:
+            current = notice.Entry(returned.group(1), returned.group(2))
             entries.append(current)
         elif current is not None and line.strip():
             current.evidence = f"{current.evidence}\n{line.strip()}".strip()
@@ -117,6 +128,20 @@ def parse(env):
             about = _summary_about(summary, entry.address)
             if about:
                 entry.evidence = f"{entry.evidence}\n{about}"
+    if not entries and not diagnostic:
+        # a translated template ("Diagnostische gegevens voor beheerders",
+        # "Diagnoseinformationen für Administratoren"): the server's reply
+        # stays "Remote Server returned '...'" in English; its paragraph
+        # opens with the recipient
+        returned = _RETURNED.search(text)
+        if returned:
+            start = text.rfind("\n\n", 0, returned.start())
+            entries = _diagnostic_entries(text[start + 1 if start >= 0 else 0 :])
+            summary = text[: max(start, 0)]
+            for entry in entries:
+                about = _summary_about(summary, entry.address)
+                if about:
+                    entry.evidence = f"{entry.evidence}\n{about}"
     if not entries:
         listed = _OLD_LIST.search(text)
         if listed:

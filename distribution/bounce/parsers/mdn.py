@@ -1,6 +1,10 @@
 """Message disposition notifications (RFC 8098): read receipts are not
 failures; a Sieve/Dovecot rejection (``Disposition: ...; deleted``, RFC 5429)
-is a failure of the recipient that refused it."""
+is a failure of the recipient that refused it.  Dovecot's rejection
+(``mail_send_rejection``) also marks itself ``Auto-Submitted: auto-replied
+(rejected)``: that mark decides when the disposition part is empty."""
+
+import re
 
 from ..envelope import first_id, mdn_rejected
 from ..evidence import Record, to_failure
@@ -9,6 +13,7 @@ from ..text import normalise_address
 from .rfc3464 import parse_fields
 
 NAME = "mdn"
+_REJECTED_MARK = re.compile(r"\(\s*rejected\s*\)", re.I)
 
 
 def parse(env):
@@ -19,7 +24,12 @@ def parse(env):
         for record in parse_fields(text):
             fields.update(record)
     original_id = first_id(fields.get("original-message-id")) or env.original_id()
-    if not mdn_rejected(fields.get("disposition", "")):
+    disposition = fields.get("disposition", "")
+    rejected = mdn_rejected(disposition) or (
+        not disposition.strip()
+        and _REJECTED_MARK.search(str(env.msg.get("Auto-Submitted", "")))
+    )
+    if not rejected:
         return BounceResult(
             False, AUTOREPLY, original_message_id=original_id, parser=NAME
         )

@@ -57,6 +57,14 @@ def address_paragraphs(text, stop=None):
     return entries
 
 
+_ADDRESS_ONLY = re.compile(r"[^\s<>@]+@[^\s<>]+|[\s<>:;,()*\-]+")
+
+
+def _only_addresses(evidence):
+    """Whether *evidence* holds addresses and punctuation only."""
+    return bool(evidence) and not _ADDRESS_ONLY.sub("", evidence)
+
+
 def kind_of(env, delay=None):
     """FAILURE or DELAY: *delay* when the format says, else the notice's words."""
     if delay is None:
@@ -80,6 +88,10 @@ def result(env, name, entries, kind=None):
             continue
         seen.add(address)
         evidence = entry.evidence.strip()
+        if _only_addresses(evidence):
+            # the recipient's own line repeated ("Delivery to the following
+            # recipients failed permanently: / <address>"): no words about it
+            evidence = ""
         status, reply = codes_in(evidence)
         context = ""
         codes = (None, None)
