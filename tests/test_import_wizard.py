@@ -40,6 +40,39 @@ class TestImportWizard(EmailDistributionCase):
             },
         )
 
+    def test_imported_entries_link_their_customer(self):
+        """The wizard gives each new entry its customer (the partner whose
+        Reference is the number, in the company or shared) at creation."""
+        own = self.env["res.partner"].create(
+            {"name": "Own", "ref": "20001", "company_id": self.company.id}
+        )
+        shared = self.env["res.partner"].create({"name": "Shared", "ref": "20002"})
+        contact = self.env["res.partner"].create(
+            {"name": "Contact", "ref": "20003", "parent_id": shared.id}
+        )
+        other_company = self.env["res.company"].create({"name": "Elsewhere"})
+        self.env["res.partner"].create(
+            {"name": "Other", "ref": "20004", "company_id": other_company.id}
+        )
+        wizard = self.import_wizard(
+            csv_file(
+                "20001;a@example.com\n20002;b@example.com\n"
+                "20003;c@example.com\n20004;d@example.com\n"
+            ),
+            "directory.csv",
+        )
+        wizard.action_import()
+        entries = self.Recipient.search([("customer_number", "like", "2000")])
+        self.assertEqual(
+            {entry.customer_number: entry.partner_id for entry in entries},
+            {
+                "20001": own,
+                "20002": shared,
+                "20003": contact.commercial_partner_id,
+                "20004": self.env["res.partner"],
+            },
+        )
+
     def test_xlsx_numbers_become_customer_numbers(self):
         wizard = self.import_wizard(
             xlsx_file(

@@ -394,16 +394,27 @@ class EmailDistributionRecipientImport(models.TransientModel):
         # No creation note, follower or tracking per new entry (a 100 000-row
         # file would post 100 000): the import posts one summary instead.
         Creator = Recipient.with_context(tracking_disable=True)
+        company = self.company_id
         for chunk in chunked(plan.new, CHUNK):
+            # The customers of the chunk's numbers in one search, given to
+            # create instead of computed record by record.
+            partners = Recipient._partners_by_number(
+                company, {entry.customer_number for entry in chunk}
+            )
             self._release(
                 Creator.create(
                     [
                         {
-                            "company_id": self.company_id.id,
+                            "company_id": company.id,
                             "document_type": self.document_type,
                             "customer_number": entry.customer_number,
                             "email_to": format_addresses(entry.to),
                             "email_cc": format_addresses(entry.cc) or False,
+                            "partner_id": (
+                                partners.get((company.id, entry.customer_number))
+                                or partners.get((False, entry.customer_number))
+                                or self.env["res.partner"]
+                            ).id,
                         }
                         for entry in chunk
                     ]
