@@ -421,9 +421,10 @@ class EmailDistributionDelivery(models.Model):
         if len(to_render) < 2:
             return {}
         collected = {}
+        html = {}
         Send = self.env["account.move.send"]
         Report = self.env["ir.actions.report"].with_context(
-            aed_collect_pdf_calls=collected
+            aed_collect_pdf_calls=collected, aed_collect_html=html
         )
         for move in to_render:
             report = Send._get_default_pdf_report_id(move)
@@ -438,7 +439,7 @@ class EmailDistributionDelivery(models.Model):
                 _logger.debug("collect pass of %s failed", move.display_name)
                 continue
         self.env.invalidate_all()
-        return self.env["ir.actions.report"]._aed_render_collected(collected)
+        return self.env["ir.actions.report"]._aed_render_collected(collected, html)
 
     def _edi_format(self):
         """The ``invoice_edi_format`` of ``account_edi_ubl_cii`` for this format.
