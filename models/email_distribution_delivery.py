@@ -409,9 +409,12 @@ class EmailDistributionDelivery(models.Model):
 
         For each invoice, the engine's own PDF step (``_pre_render_qweb_pdf``
         of its report, as ``account.move.send._prepare_invoice_pdf_report``
-        calls it) runs in a savepoint that is rolled back, until its
-        wkhtmltopdf call is recorded.  Returns the rendered PDFs keyed by call,
-        for the real pass to pick up.
+        calls it) runs until its wkhtmltopdf call is recorded, in one
+        savepoint rolled back after the last invoice (as Odoo's engine
+        renders a batch: one cache, not one cold start per invoice), each
+        invoice in a savepoint of its own that only undoes a failure.
+        Returns the rendered PDFs keyed by call, and the HTML, for the real
+        pass to pick up.
         """
         to_render = {
             move: delivery
@@ -426,18 +429,26 @@ class EmailDistributionDelivery(models.Model):
         Report = self.env["ir.actions.report"].with_context(
             aed_collect_pdf_calls=collected, aed_collect_html=html
         )
-        for move in to_render:
-            report = Send._get_default_pdf_report_id(move)
-            try:
-                with self.env.cr.savepoint():
-                    Report.with_company(move.company_id)._pre_render_qweb_pdf(
-                        report.report_name, res_ids=move.ids
-                    )
-            except PdfCallCollected:
-                continue
-            except Exception:  # the real pass meets it and reports it
-                _logger.debug("collect pass of %s failed", move.display_name)
-                continue
+        collect = self.env.cr.savepoint()
+        try:
+            for move in to_render:
+                report = Send._get_default_pdf_report_id(move)
+                kept = set(html)
+                try:
+                    with self.env.cr.savepoint(flush=False):
+                        Report.with_company(move.company_id)._pre_render_qweb_pdf(
+                            report.report_name, res_ids=move.ids
+                        )
+                except PdfCallCollected:
+                    continue
+                except Exception:  # the real pass meets it and reports it
+                    _logger.debug("collect pass of %s failed", move.display_name)
+                    for key in set(html) - kept:
+                        del html[key]
+                    continue
+        finally:
+            # Nothing of the collect pass stays, in the database or the cache.
+            collect.close(rollback=True)
         self.env.invalidate_all()
         return self.env["ir.actions.report"]._aed_render_collected(collected, html)
 
