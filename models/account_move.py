@@ -195,6 +195,11 @@ class AccountMove(models.Model):
             )
 
     def write(self, vals):
+        if self.env.context.get("aed_keep_is_move_sent") and "is_move_sent" in vals:
+            # Rendered by the distribution, not sent (see account.move.send).
+            vals = {key: value for key, value in vals.items() if key != "is_move_sent"}
+            if not vals:
+                return True
         if "email_distribution_address" in vals and any(
             move.state == "posted"
             and move.email_distribution_address != vals["email_distribution_address"]
