@@ -1341,8 +1341,12 @@ class EmailDistributionDelivery(models.Model):
             self._resolve_failures()
         if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
-        if self.run_id.state == "running":
+        run = self.run_id
+        if run.state == "running" and run.handover_done and not run._has_queued():
             # The sending cron closes the run; this side never writes it.
+            # Woken once, when the run's last line settles: not for each mail
+            # (Odoo's mail cron commits each one), nor during the hand-over
+            # (the sending cron is running and closes it itself).
             self._trigger_sending()
 
     def _sync_is_move_sent(self):

@@ -83,6 +83,15 @@ class EmailDistributionRun(models.Model):
         run.name = self.env._("Run %(id)s", id=run.id)
         return run
 
+    def _has_queued(self):
+        """Some sending-list line of the run still waits for the mail server."""
+        self.ensure_one()
+        return bool(
+            self.env["email.distribution.attempt"]
+            .sudo()
+            .search_count([("run_id", "=", self.id), ("state", "=", "queued")], limit=1)
+        )
+
     def _check_manager(self, message):
         """Manager-only actions are checked here, not only in the views."""
         if not self.env.su and not self.env.user.has_group(
