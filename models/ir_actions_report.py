@@ -53,7 +53,8 @@ class PdfCallCollected(Exception):
 
 class RenderedCalls(dict):
     """What the replay picks up: PDFs by wkhtmltopdf call (the dict) and, in
-    ``html``, the HTML the collect pass rendered, by rendering arguments."""
+    ``html``, the HTML the collect pass rendered, by rendering arguments (and
+    the reports it looked up, by name)."""
 
     def __init__(self, pdfs=(), html=None):
         super().__init__(pdfs)
@@ -131,6 +132,19 @@ class IrActionsReport(models.Model):
             self.env.uid,
             self.env.context.get("debug"),
         )
+
+    def _get_report(self, report_ref):
+        """Within the distribution's two passes, each report is looked up
+        once (Odoo searches it by name at every step of every rendering)."""
+        memo = self.env.context.get("aed_collect_html")
+        if memo is None:
+            memo = getattr(self.env.context.get("aed_rendered_pdfs"), "html", None)
+        if memo is None or not isinstance(report_ref, str):
+            return super()._get_report(report_ref)
+        key = ("report", report_ref)
+        if key not in memo:
+            memo[key] = super()._get_report(report_ref).id
+        return self.env["ir.actions.report"].sudo().browse(memo[key])
 
     @api.model
     def _render_qweb_html(self, report_ref, docids, data=None):
