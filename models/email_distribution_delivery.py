@@ -22,6 +22,7 @@ from .email_distribution_bounce import (
 )
 from .email_distribution_recipient import split_stored
 from .ir_actions_report import PdfCallCollected
+from .mail_mail import SETTLED_MAILS
 
 _logger = logging.getLogger(__name__)
 
@@ -1291,6 +1292,10 @@ class EmailDistributionDelivery(models.Model):
         vals = {}
         in_flight = "queued" in lines.mapped("state")
         if not in_flight:
+            if self.mail_id:
+                self.env.cr.precommit.data.setdefault(SETTLED_MAILS, set()).add(
+                    self.mail_id.id
+                )
             vals.update(mail_id=False, next_attempt_date=False)
             soft = lines.filtered(lambda line: line.state == "soft_bounce")
             company = self.company_id
