@@ -328,6 +328,22 @@ class EmailDistributionDelivery(models.Model):
         )
 
     @api.model
+    def _due_count(self, companies):
+        """How many deliveries of *companies* are due (see _due_domain_sql)."""
+        self.env["email.distribution.delivery"].flush_model()
+        self.env["email.distribution.run"].flush_model(["state"])
+        self.env.cr.execute(
+            f"""
+            SELECT count(*) FROM email_distribution_delivery d
+              LEFT JOIN email_distribution_run r ON r.id = d.run_id
+             WHERE {self._due_domain_sql()}
+               AND d.company_id IN %s
+            """,  # constant SQL text, values are parameters
+            [fields.Datetime.now(), tuple(companies.ids) or (0,)],
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _lock_due(self, limit, companies):
         """Ids of due deliveries of *companies*, locked so that two workers never
         share one.
