@@ -546,7 +546,11 @@ class EmailDistributionDelivery(models.Model):
             "account_email_distribution.mail_template_invoice", raise_if_not_found=False
         )
         batch = self._handover_batch(template)
-        deliveries = self.with_context(aed_handover=batch)
+        # no_new_invoice: the chatter note carries the invoice's own PDF, which
+        # account must not try to import into the (posted) invoice: it would
+        # post "The invoice is not a draft..." each time (Odoo's own Send
+        # posts with it too).
+        deliveries = self.with_context(aed_handover=batch, no_new_invoice=True)
         queued = failed = 0
         for delivery in deliveries:
             attempt_no = delivery.attempt_count + 1

@@ -191,6 +191,10 @@ class TestSendingQueue(SendingCase):
         ):
             self.run_distribution_cron()
         self.assertEqual(calls, [("render", frozenset(moves.ids)), ("create", 3)])
+        self.assertFalse(
+            moves.message_ids.filtered(lambda m: "not updated from" in m.body),
+            "the note's PDF is not taken for an invoice to import",
+        )
         self.run_mail_cron()
         self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
         subjects = sorted(m["message"]["Subject"] for m in self.sink.messages)
