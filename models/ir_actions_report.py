@@ -54,7 +54,7 @@ class PdfCallCollected(Exception):
 class RenderedCalls(dict):
     """What the replay picks up: PDFs by wkhtmltopdf call (the dict) and, in
     ``html``, the HTML the collect pass rendered, by rendering arguments (and
-    the reports it looked up, by name)."""
+    the reports, paper formats and layout it looked up)."""
 
     def __init__(self, pdfs=(), html=None):
         super().__init__(pdfs)
@@ -176,18 +176,44 @@ class IrActionsReport(models.Model):
             self.env.context.get("debug"),
         )
 
-    def _get_report(self, report_ref):
-        """Within the distribution's two passes, each report is looked up
-        once (Odoo searches it by name at every step of every rendering)."""
+    def _aed_memo(self):
+        """Lookups kept for the distribution's two passes (None outside)."""
         memo = self.env.context.get("aed_collect_html")
         if memo is None:
             memo = getattr(self.env.context.get("aed_rendered_pdfs"), "html", None)
+        return memo
+
+    def _get_report(self, report_ref):
+        """Within the distribution's two passes, each report is looked up
+        once (Odoo searches it by name at every step of every rendering)."""
+        memo = self._aed_memo()
         if memo is None or not isinstance(report_ref, str):
             return super()._get_report(report_ref)
         key = ("report", report_ref)
         if key not in memo:
             memo[key] = super()._get_report(report_ref).id
         return self.env["ir.actions.report"].sudo().browse(memo[key])
+
+    def get_paperformat_by_xmlid(self, xml_id):
+        """As :meth:`_get_report`: Odoo's layouts ask for it several times per
+        document, each an ``env.ref`` with its query."""
+        memo = self._aed_memo()
+        if memo is None:
+            return super().get_paperformat_by_xmlid(xml_id)
+        key = ("paperformat", xml_id, self.env.company.id)
+        if key not in memo:
+            memo[key] = super().get_paperformat_by_xmlid(xml_id).id
+        return self.env["report.paperformat"].browse(memo[key])
+
+    def _get_layout(self):
+        memo = self._aed_memo()
+        if memo is None:
+            return super()._get_layout()
+        key = ("layout",)
+        if key not in memo:
+            layout = super()._get_layout()
+            memo[key] = layout.id if layout else False
+        return self.env["ir.ui.view"].browse(memo[key])
 
     @api.model
     def _render_qweb_html(self, report_ref, docids, data=None):
