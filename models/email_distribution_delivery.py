@@ -738,7 +738,8 @@ class EmailDistributionDelivery(models.Model):
             )
 
     def _hand_one(self, run, documents, doc_errors, template):
-        """Create the mail of this delivery.
+        """Create the mail of this delivery (with its batch's, see
+        :meth:`_queue_mail`).
 
         Returns None when handed over, False when nobody is left to send to,
         or the reason not to send.

@@ -123,11 +123,12 @@ class EmailDistributionRun(models.Model):
             if queued:
                 Delivery._trigger_mail_queue()
             handed += len(ids)
-            # As Odoo's own crons: the cron's progress record says how far
-            # the run is (and Odoo calls the cron again while some remain).
-            self.env["ir.cron"]._notify_progress(
-                done=handed, remaining=Delivery._due_count(run.company_id)
-            )
+            if self.env.context.get("ir_cron_progress_id"):
+                # As Odoo's own crons: the cron's progress record says how far
+                # the run is (and Odoo calls the cron again while some remain).
+                self.env["ir.cron"]._notify_progress(
+                    done=handed, remaining=Delivery._due_count(run.company_id)
+                )
             if auto_commit:
                 # Cron only: keep each finished batch even if a later one fails.
                 run.env.cr.commit()  # pylint: disable=invalid-commit
