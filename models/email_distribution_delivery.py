@@ -429,10 +429,9 @@ class EmailDistributionDelivery(models.Model):
         calls it) runs until its wkhtmltopdf call is recorded, in one
         savepoint rolled back after the last invoice (as Odoo's engine
         renders a batch: one cache, not one cold start per invoice), each
-        invoice in a savepoint of its own that only undoes a failure.  Each
-        recorded call starts in the PDF pool at once, while the next invoice
-        is collected.  Returns the rendered PDFs keyed by call, and the HTML,
-        for the real pass to pick up.
+        invoice in a savepoint of its own that only undoes a failure.
+        Returns the rendered PDFs keyed by call, and the HTML, for the real
+        pass to pick up.
         """
         to_render = {
             move: delivery
@@ -447,7 +446,6 @@ class EmailDistributionDelivery(models.Model):
         Report = self.env["ir.actions.report"].with_context(
             aed_collect_pdf_calls=collected, aed_collect_html=html
         )
-        pool = Report._aed_pdf_pool(len(to_render))
         collect = self.env.cr.savepoint()
         try:
             for move in to_render:
@@ -459,21 +457,17 @@ class EmailDistributionDelivery(models.Model):
                             report.report_name, res_ids=move.ids
                         )
                 except PdfCallCollected:
-                    pool.submit_new(collected)
                     continue
                 except Exception:  # the real pass meets it and reports it
                     _logger.debug("collect pass of %s failed", move.display_name)
                     for key in set(html) - kept:
                         del html[key]
                     continue
-        except BaseException:
-            pool.close()
-            raise
         finally:
             # Nothing of the collect pass stays, in the database or the cache.
             collect.close(rollback=True)
         self.env.invalidate_all()
-        return pool.gather(html)
+        return self.env["ir.actions.report"]._aed_render_collected(collected, html)
 
     def _edi_format(self):
         """The ``invoice_edi_format`` of ``account_edi_ubl_cii`` for this format.

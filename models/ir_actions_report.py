@@ -10,9 +10,9 @@ cron renders a batch in two passes through Odoo's own invoice engine:
    is rolled back; :meth:`_run_wkhtmltopdf` records the exact call (bodies,
    header, footer, the command line Odoo builds) instead of running it, and
    :meth:`_render_qweb_html` keeps the HTML it rendered;
-2. the recorded calls run concurrently, each as soon as it is recorded, at
-   most ``account_email_distribution.pdf_workers`` processes at a time
-   (default 8), without touching the ORM from the worker threads;
+2. the recorded calls run concurrently, at most
+   ``account_email_distribution.pdf_workers`` processes at a time (default 8),
+   without touching the ORM from the worker threads;
 3. *replay*: the documents are generated for real; :meth:`_render_qweb_html`
    returns the HTML kept for the same arguments (QWeb renders each invoice
    once), :meth:`_run_wkhtmltopdf` returns the PDF rendered for an identical
@@ -111,49 +111,6 @@ def _render_one(binary, args, bodies, header, footer):
                 os.unlink(path)
             except OSError:
                 _logger.warning("could not remove %s", path)
-
-
-class PdfPool:
-    """Recorded wkhtmltopdf calls run as they are recorded, at most *workers*
-    at a time, while the collect pass goes on with the next invoice (the
-    collect pass is Python, wkhtmltopdf runs beside it)."""
-
-    def __init__(self, binary, workers):
-        self.binary = binary
-        self.executor = ThreadPoolExecutor(max_workers=workers) if binary else None
-        self.futures = {}
-
-    def submit_new(self, collected):
-        """Start the calls of *collected* not started yet."""
-        if not self.executor:
-            return
-        for key, call in collected.items():
-            if key not in self.futures:
-                self.futures[key] = self.executor.submit(
-                    _render_one, self.binary, *call
-                )
-
-    def gather(self, html=None):
-        """Wait for every call: the PDFs by call, with *html*."""
-        rendered = RenderedCalls(html=html)
-        if not self.executor:
-            return rendered
-        try:
-            for key, future in self.futures.items():
-                content, error = future.result()
-                if content:
-                    rendered[key] = content
-                else:
-                    _logger.info(
-                        "parallel PDF rendering failed, retried alone: %s", error
-                    )
-        finally:
-            self.close()
-        return rendered
-
-    def close(self):
-        if self.executor:
-            self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 class IrActionsReport(models.Model):
@@ -316,15 +273,6 @@ class IrActionsReport(models.Model):
             args[index + 1] = str(delay)
         return args
 
-    def _aed_pdf_pool(self, size):
-        """A :class:`PdfPool` for up to *size* calls (none run without
-        wkhtmltopdf: the replay then renders the usual way)."""
-        try:
-            binary = _get_wkhtmltopdf_bin()
-        except OSError:
-            binary = None
-        return PdfPool(binary, min(self._aed_pdf_workers(), max(size, 1)))
-
     def _aed_render_collected(self, collected, html=None):
         """Run the recorded calls concurrently: ``{key: pdf bytes}``, with the
         collect pass's *html* for the replay (:class:`RenderedCalls`).
@@ -332,6 +280,22 @@ class IrActionsReport(models.Model):
         Failed calls are left out (the replay renders them the usual way and
         meets Odoo's own error); so is everything when wkhtmltopdf is missing.
         """
-        pool = self._aed_pdf_pool(len(collected))
-        pool.submit_new(collected)
-        return pool.gather(html)
+        rendered = RenderedCalls(html=html)
+        if not collected:
+            return rendered
+        try:
+            binary = _get_wkhtmltopdf_bin()
+        except OSError:
+            return rendered
+        workers = min(self._aed_pdf_workers(), len(collected))
+        keys = list(collected)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(
+                pool.map(lambda key: _render_one(binary, *collected[key]), keys)
+            )
+        for key, (content, error) in zip(keys, results, strict=True):
+            if content:
+                rendered[key] = content
+            else:
+                _logger.info("parallel PDF rendering failed, retried alone: %s", error)
+        return rendered
