@@ -208,7 +208,10 @@ class AccountMove(models.Model):
         if vals and vals.keys() <= NON_ACCOUNTING_FLAGS:
             # The Sent flag or the main attachment: no line to synchronise and
             # no balance to check (each would read the invoice's lines again).
-            self = self.with_context(skip_invoice_sync=True, check_move_validity=False)
+            return super(
+                AccountMove,
+                self.with_context(skip_invoice_sync=True, check_move_validity=False),
+            ).write(vals)
         if "email_distribution_address" in vals and any(
             move.state == "posted"
             and move.email_distribution_address != vals["email_distribution_address"]
