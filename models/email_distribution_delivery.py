@@ -448,6 +448,11 @@ class EmailDistributionDelivery(models.Model):
         )
         collect = self.env.cr.savepoint()
         try:
+            # The invoices' lines, read for the batch at once (as Odoo's engine
+            # reads them for a batch), not invoice by invoice by QWeb.
+            moves = self.env["account.move"].sudo().union(*to_render)
+            moves.invoice_line_ids.mapped("display_type")
+            moves.line_ids.mapped("tax_ids")
             for move in to_render:
                 report = Send._get_default_pdf_report_id(move)
                 kept = set(html)
