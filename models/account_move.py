@@ -14,6 +14,11 @@ _logger = logging.getLogger(__name__)
 DISTRIBUTED_TYPES = ("out_invoice", "out_refund")
 
 
+# Fields of an invoice that the sending writes and that have nothing to do
+# with its accounting.
+NON_ACCOUNTING_FLAGS = {"is_move_sent", "message_main_attachment_id"}
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
@@ -195,6 +200,18 @@ class AccountMove(models.Model):
             )
 
     def write(self, vals):
+        if self.env.context.get("aed_keep_is_move_sent") and "is_move_sent" in vals:
+            # Rendered by the distribution, not sent (see account.move.send).
+            vals = {key: value for key, value in vals.items() if key != "is_move_sent"}
+            if not vals:
+                return True
+        if vals and vals.keys() <= NON_ACCOUNTING_FLAGS:
+            # The Sent flag or the main attachment: no line to synchronise and
+            # no balance to check (each would read the invoice's lines again).
+            return super(
+                AccountMove,
+                self.with_context(skip_invoice_sync=True, check_move_validity=False),
+            ).write(vals)
         if "email_distribution_address" in vals and any(
             move.state == "posted"
             and move.email_distribution_address != vals["email_distribution_address"]

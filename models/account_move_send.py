@@ -29,6 +29,19 @@ class AccountMoveSend(models.AbstractModel):
 
     _inherit = "account.move.send"
 
+    @api.model
+    def _link_invoice_documents(self, invoices_data):
+        """When the distribution renders (its sending cron), rendering is not
+        sending: Odoo's engine leaves the Sent flag alone, the distribution
+        sets it once the invoice reached someone.  Spares the account.move
+        write setting it and the one undoing it."""
+        if "aed_rendered_pdfs" in self.env.context:
+            invoices_data = {
+                invoice.with_context(aed_keep_is_move_sent=True): data
+                for invoice, data in invoices_data.items()
+            }
+        return super()._link_invoice_documents(invoices_data)
+
     # ------------------------------------------------------------------
     # Defaults and sending methods
     # ------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .email_distribution_bounce import (
 )
 from .email_distribution_recipient import split_stored
 from .ir_actions_report import PdfCallCollected
+from .mail_mail import SETTLED_MAILS
 
 _logger = logging.getLogger(__name__)
 
@@ -555,6 +556,22 @@ class EmailDistributionDelivery(models.Model):
         )
 
     @api.model
+    def _due_count(self, companies):
+        """How many deliveries of *companies* are due (see _due_domain_sql)."""
+        self.env["email.distribution.delivery"].flush_model()
+        self.env["email.distribution.run"].flush_model(["state"])
+        self.env.cr.execute(
+            f"""
+            SELECT count(*) FROM email_distribution_delivery d
+              LEFT JOIN email_distribution_run r ON r.id = d.run_id
+             WHERE {self._due_domain_sql()}
+               AND d.company_id IN %s
+            """,  # constant SQL text, values are parameters
+            [fields.Datetime.now(), tuple(companies.ids) or (0,)],
+        )
+        return self.env.cr.fetchone()[0]
+
+    @api.model
     def _lock_due(self, limit, companies):
         """Ids of due deliveries of *companies*, locked so that two workers never
         share one.
@@ -739,9 +756,12 @@ class EmailDistributionDelivery(models.Model):
 
         For each invoice, the engine's own PDF step (``_pre_render_qweb_pdf``
         of its report, as ``account.move.send._prepare_invoice_pdf_report``
-        calls it) runs in a savepoint that is rolled back, until its
-        wkhtmltopdf call is recorded.  Returns the rendered PDFs keyed by call,
-        for the real pass to pick up.
+        calls it) runs until its wkhtmltopdf call is recorded, in one
+        savepoint rolled back after the last invoice (as Odoo's engine
+        renders a batch: one cache, not one cold start per invoice), each
+        invoice in a savepoint of its own that only undoes a failure.
+        Returns the rendered PDFs keyed by call, and the HTML, for the real
+        pass to pick up.
         """
         to_render = {
             move: delivery
@@ -751,24 +771,38 @@ class EmailDistributionDelivery(models.Model):
         if len(to_render) < 2:
             return {}
         collected = {}
+        html = {}
         Send = self.env["account.move.send"]
         Report = self.env["ir.actions.report"].with_context(
-            aed_collect_pdf_calls=collected
+            aed_collect_pdf_calls=collected, aed_collect_html=html
         )
-        for move in to_render:
-            report = Send._get_default_pdf_report_id(move)
-            try:
-                with self.env.cr.savepoint():
-                    Report.with_company(move.company_id)._pre_render_qweb_pdf(
-                        report.report_name, res_ids=move.ids
-                    )
-            except PdfCallCollected:
-                continue
-            except Exception:  # the real pass meets it and reports it
-                _logger.debug("collect pass of %s failed", move.display_name)
-                continue
+        collect = self.env.cr.savepoint()
+        try:
+            # The invoices' lines, read for the batch at once (as Odoo's engine
+            # reads them for a batch), not invoice by invoice by QWeb.
+            moves = self.env["account.move"].sudo().union(*to_render)
+            moves.invoice_line_ids.mapped("display_type")
+            moves.line_ids.mapped("tax_ids")
+            for move in to_render:
+                report = Send._get_default_pdf_report_id(move)
+                kept = set(html)
+                try:
+                    with self.env.cr.savepoint(flush=False):
+                        Report.with_company(move.company_id)._pre_render_qweb_pdf(
+                            report.report_name, res_ids=move.ids
+                        )
+                except PdfCallCollected:
+                    continue
+                except Exception:  # the real pass meets it and reports it
+                    _logger.debug("collect pass of %s failed", move.display_name)
+                    for key in set(html) - kept:
+                        del html[key]
+                    continue
+        finally:
+            # Nothing of the collect pass stays, in the database or the cache.
+            collect.close(rollback=True)
         self.env.invalidate_all()
-        return self.env["ir.actions.report"]._aed_render_collected(collected)
+        return self.env["ir.actions.report"]._aed_render_collected(collected, html)
 
     def _edi_format(self):
         """The ``invoice_edi_format`` of ``account_edi_ubl_cii`` for this format.
@@ -812,11 +846,22 @@ class EmailDistributionDelivery(models.Model):
                 size=size / 1024 / 1024,
                 limit=limit,
             )
-        if not self.env["ir.mail_server"].sudo().search_count([]) and not config.get(
-            "smtp_server"
-        ):
+        if not self._mail_server_configured():
             return self.env._("No outgoing mail server is configured.")
         return None
+
+    def _mail_server_configured(self):
+        """An outgoing mail server exists (checked once per hand-over batch)."""
+        batch = self.env.context.get("aed_handover")
+        if batch is not None and "server" in batch:
+            return batch["server"]
+        configured = bool(
+            self.env["ir.mail_server"].sudo().search_count([])
+            or config.get("smtp_server")
+        )
+        if batch is not None:
+            batch["server"] = configured
+        return configured
 
     def _email_from(self):
         return self.company_id._email_distribution_email_from()
@@ -826,35 +871,31 @@ class EmailDistributionDelivery(models.Model):
 
         Each delivery is isolated in a savepoint: whatever goes wrong with one
         (a broken template, a rendering error) fails that one with the reason
-        and notifies its responsible user; the others go on.
+        and notifies its responsible user; the others go on.  What is the same
+        for the whole batch is done once (see :meth:`_handover_batch`): the
+        template is rendered for every invoice in one call, the mail server
+        checked once, held addresses read once, the mails created in one call
+        and the deliveries settled together.  A batch step that fails falls
+        back to one delivery at a time, so one broken record still fails
+        alone.
         """
         template = self.env.ref(
             "account_email_distribution.mail_template_invoice", raise_if_not_found=False
         )
+        batch = self._handover_batch(template)
+        # no_new_invoice: the chatter note carries the invoice's own PDF, which
+        # account must not try to import into the (posted) invoice: it would
+        # post "The invoice is not a draft..." each time (Odoo's own Send
+        # posts with it too).
+        deliveries = self.with_context(aed_handover=batch, no_new_invoice=True)
         queued = failed = 0
-        for delivery in self:
+        for delivery in deliveries:
             attempt_no = delivery.attempt_count + 1
             try:
                 with self.env.cr.savepoint():
                     reason = delivery._hand_one(run, documents, doc_errors, template)
             except Exception as exc:  # isolate one delivery
-                _logger.warning(
-                    "E-mail distribution: delivery %s could not be handed to the "
-                    "mail queue",
-                    delivery.id,
-                    exc_info=True,
-                )
-                # Outside the _() call: Odoo's string extractor (babel) cannot
-                # read an f-string among a translated call's arguments and
-                # then skips every string of this file.
-                error = (
-                    exc.args[0]
-                    if isinstance(exc, UserError) and exc.args
-                    else f"{type(exc).__name__}: {exc}"
-                )
-                reason = self.env._(
-                    "The e-mail could not be prepared: %(error)s", error=error
-                )
+                reason = delivery._handover_error(exc)
             if reason:
                 delivery._fail_internal(
                     reason, attempt_no, delivery._pending_recipients(), run
@@ -862,16 +903,179 @@ class EmailDistributionDelivery(models.Model):
                 failed += 1
             elif reason is None:
                 queued += 1
+        handed, failures = deliveries._create_queued_mails()
+        for entry, reason in failures:
+            delivery = entry["delivery"]
+            # The chatter note said it was handed over: it was not.
+            self.env["mail.message"].sudo().browse(entry["vals"]["parent_id"]).unlink()
+            delivery._fail_internal(
+                reason, entry["attempt_no"], entry["recipients"], entry["run"]
+            )
+            queued -= 1
+            failed += 1
+        handed._settle()
         return queued, failed
 
+    def _handover_error(self, exc):
+        """The reason a delivery could not be handed over, from *exc*."""
+        _logger.warning(
+            "E-mail distribution: delivery %s could not be handed to the mail queue",
+            self.id,
+            exc_info=True,
+        )
+        # Outside the _() call: Odoo's string extractor (babel) cannot
+        # read an f-string among a translated call's arguments and
+        # then skips every string of this file.
+        error = (
+            exc.args[0]
+            if isinstance(exc, UserError) and exc.args
+            else f"{type(exc).__name__}: {exc}"
+        )
+        return self.env._("The e-mail could not be prepared: %(error)s", error=error)
+
+    def _handover_batch(self, template):
+        """What the deliveries of one hand-over share, computed once.
+
+        ``rendered``: the template rendered for all their invoices in one
+        call (empty when that fails: each delivery then renders its own, in
+        its savepoint); ``held``: the held-address flags of their recipients;
+        ``mails``: the mails queued by :meth:`_queue_mail`, created together
+        by :meth:`_create_queued_mails`.
+        """
+        batch = {"mails": [], "rendered": {}}
+        moves = self.move_id
+        if template and moves:
+            try:
+                with self.env.cr.savepoint():
+                    rendered = template._generate_template(
+                        moves.ids, ["subject", "body_html", "lang"]
+                    )
+                batch["rendered"] = {
+                    (template.id, move_id): values
+                    for move_id, values in rendered.items()
+                }
+            except Exception:  # each delivery renders alone and fails alone
+                _logger.info(
+                    "E-mail distribution: batch rendering failed, rendering one "
+                    "invoice at a time",
+                    exc_info=True,
+                )
+        emails = {
+            address.lower()
+            for delivery in self
+            for address, _kind in delivery._pending_recipients()
+        }
+        flags = (
+            self.env["email.distribution.address"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", self.company_id.ids),
+                    ("email", "in", sorted(emails)),
+                ]
+            )
+        )
+        batch["held"] = {(flag.company_id.id, flag.email): flag for flag in flags}
+        return batch
+
+    def _render_mail(self, template, move):
+        """Subject, body and language of the mail, rendered with the batch
+        when it could be."""
+        batch = self.env.context.get("aed_handover") or {}
+        rendered = batch.get("rendered", {}).get((template.id, move.id))
+        if rendered is None:
+            rendered = template._generate_template(
+                [move.id], ["subject", "body_html", "lang"]
+            )[move.id]
+        return rendered
+
+    def _queue_mail(self, vals, token, attempt_no, recipients, run):
+        """Create this delivery's mail, now or with its hand-over batch."""
+        self.ensure_one()
+        entry = {
+            "delivery": self,
+            "vals": vals,
+            "token": token,
+            "attempt_no": attempt_no,
+            "recipients": recipients,
+            "run": run,
+        }
+        batch = self.env.context.get("aed_handover")
+        if batch is not None:
+            batch["mails"].append(entry)
+            return
+        mail = self.env["mail.mail"].sudo().create(vals)
+        self._mails_created([(entry, mail)])
+        self._settle()
+
+    def _create_queued_mails(self):
+        """Create the mails of the batch in one call, or one by one (each in
+        its savepoint) when that fails.
+
+        Returns the deliveries handed over and ``[(entry, reason)]`` for the
+        mails that could not be created.
+        """
+        entries = (self.env.context.get("aed_handover") or {}).get("mails") or []
+        Mail = self.env["mail.mail"].sudo()
+        created, failures = [], []
+        if not entries:
+            return self.browse(), failures
+        try:
+            with self.env.cr.savepoint():
+                mails = Mail.create([entry["vals"] for entry in entries])
+            created = list(zip(entries, mails, strict=True))
+        except Exception:  # one by one: one broken mail fails alone
+            for entry in entries:
+                try:
+                    with self.env.cr.savepoint():
+                        created.append((entry, Mail.create(entry["vals"])))
+                except Exception as exc:
+                    failures.append((entry, entry["delivery"]._handover_error(exc)))
+        self._mails_created(created)
+        handed = self.browse([entry["delivery"].id for entry, _mail in created])
+        return handed, failures
+
+    @api.model
+    def _mails_created(self, created):
+        """Record each created mail on its delivery and sending-list lines;
+        *created* is ``[(entry, mail)]`` (see :meth:`_queue_mail`)."""
+        now = fields.Datetime.now()
+        to_create = []
+        for entry, mail in created:
+            delivery, attempt_no = entry["delivery"], entry["attempt_no"]
+            delivery.write(
+                {
+                    "mail_id": mail.id,
+                    "mail_message_id": mail.message_id,
+                    "attempt_count": attempt_no,
+                    "run_id": entry["run"].id,
+                    "next_attempt_date": False,
+                }
+            )
+            delivery._new_attempt_lines(
+                attempt_no, entry["recipients"], entry["run"], now, to_create
+            )
+        self.env["email.distribution.attempt"].create(to_create)
+        for entry, mail in created:
+            delivery, attempt_no = entry["delivery"], entry["attempt_no"]
+            delivery.attempt_ids.filtered(
+                lambda line, n=attempt_no: line.attempt_number == n
+                and line.state == "queued"
+            ).write(
+                {
+                    "mail_message_id": mail.message_id,
+                    "correlation_token": entry["token"],
+                }
+            )
+
     def _hand_one(self, run, documents, doc_errors, template):
-        """Create the mail of this delivery.
+        """Create the mail of this delivery (with its batch's, see
+        :meth:`_queue_mail`).
 
         Returns None when handed over, False when nobody is left to send to,
         or the reason not to send.
         """
         self.ensure_one()
-        Mail = self.env["mail.mail"].sudo()
         move = self._document()
         if not self.move_id:
             template = self._document_template()
@@ -896,9 +1100,7 @@ class EmailDistributionDelivery(models.Model):
             self.write({"attempt_count": attempt_no, "run_id": run.id})
             self._settle()
             return False
-        rendered = template._generate_template(
-            [move.id], ["subject", "body_html", "lang"]
-        )[move.id]
+        rendered = self._render_mail(template, move)
         to = [address for address, kind in recipients if kind == "to"]
         cc = [address for address, kind in recipients if kind == "cc"]
         attachments = documents[move]
@@ -929,7 +1131,7 @@ class EmailDistributionDelivery(models.Model):
             message_type="comment",
         )
         token = new_token()
-        mail = Mail.create(
+        self._queue_mail(
             {
                 "model": move._name,
                 "res_id": move.id,
@@ -946,24 +1148,12 @@ class EmailDistributionDelivery(models.Model):
                 "auto_delete": True,
                 "message_type": "email_outgoing",
                 "parent_id": note.id,
-            }
+            },
+            token,
+            attempt_no,
+            recipients,
+            run,
         )
-        now = fields.Datetime.now()
-        self.write(
-            {
-                "mail_id": mail.id,
-                "mail_message_id": mail.message_id,
-                "attempt_count": attempt_no,
-                "run_id": run.id,
-                "next_attempt_date": False,
-            }
-        )
-        self._new_attempt_lines(attempt_no, recipients, run, now)
-        self.attempt_ids.filtered(
-            lambda line, n=attempt_no: line.attempt_number == n
-            and line.state == "queued"
-        ).write({"mail_message_id": mail.message_id, "correlation_token": token})
-        self._settle()
         return None
 
     def _pending_recipients(self):
@@ -1003,17 +1193,26 @@ class EmailDistributionDelivery(models.Model):
         """Drop the recipients held since routing (a hard bounce or a block
         seen on another invoice); their lines say why.  Returns the others."""
         self.ensure_one()
-        flags = (
-            self.env["email.distribution.address"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("email", "in", [a.lower() for a, _kind in recipients]),
-                ]
+        batch_flags = (self.env.context.get("aed_handover") or {}).get("held")
+        if batch_flags is not None:
+            company = self.company_id.id
+            held = {
+                address.lower(): batch_flags[company, address.lower()]
+                for address, _kind in recipients
+                if (company, address.lower()) in batch_flags
+            }
+        else:
+            flags = (
+                self.env["email.distribution.address"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", self.company_id.id),
+                        ("email", "in", [a.lower() for a, _kind in recipients]),
+                    ]
+                )
             )
-        )
-        held = {flag.email: flag for flag in flags}
+            held = {flag.email: flag for flag in flags}
         if not held:
             return recipients
         now = fields.Datetime.now()
@@ -1124,8 +1323,11 @@ class EmailDistributionDelivery(models.Model):
             for address, kind in recipients
         ]
 
-    def _new_attempt_lines(self, attempt_no, recipients, run, now):
-        """Queue the lines of an attempt, reusing those queued at posting."""
+    def _new_attempt_lines(self, attempt_no, recipients, run, now, to_create=None):
+        """Queue the lines of an attempt, reusing those queued at posting.
+
+        With *to_create*, the values of missing lines are added to it, for
+        the caller to create with a batch's."""
         self.ensure_one()
         lines = self.attempt_ids.filtered(
             lambda line: line.attempt_number == attempt_no and line.state == "queued"
@@ -1134,9 +1336,11 @@ class EmailDistributionDelivery(models.Model):
         for address in by_email.keys() & {address for address, _kind in recipients}:
             by_email[address].write({"run_id": run.id, "date_queued": now})
         missing = [(a, kind) for a, kind in recipients if a not in by_email]
-        self.env["email.distribution.attempt"].create(
-            self._attempt_line_vals(attempt_no, missing, now, run)
-        )
+        vals_list = self._attempt_line_vals(attempt_no, missing, now, run)
+        if to_create is not None:
+            to_create += vals_list
+        else:
+            self.env["email.distribution.attempt"].create(vals_list)
 
     def _fail_internal(self, reason, attempt_no, recipients, run):
         """An internal failure before sending: nothing goes out."""
@@ -1435,6 +1639,12 @@ class EmailDistributionDelivery(models.Model):
         )
 
     def _settle(self):
+        """Settle each of these deliveries (see :meth:`_settle_one`): a
+        hand-over settles its batch at once, reading their lines together."""
+        for delivery in self:
+            delivery._settle_one()
+
+    def _settle_one(self):
         """Derive the delivery state from its recipients' open lines.
 
         The state is the worst open state (blocked > hard > failed > soft >
@@ -1452,6 +1662,10 @@ class EmailDistributionDelivery(models.Model):
         vals = {}
         in_flight = "queued" in lines.mapped("state")
         if not in_flight:
+            if self.mail_id:
+                self.env.cr.precommit.data.setdefault(SETTLED_MAILS, set()).add(
+                    self.mail_id.id
+                )
             vals.update(mail_id=False, next_attempt_date=False)
             soft = lines.filtered(lambda line: line.state == "soft_bounce")
             company = self.company_id
@@ -1502,8 +1716,12 @@ class EmailDistributionDelivery(models.Model):
             self._resolve_failures()
         if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
-        if self.run_id.state == "running":
+        run = self.run_id
+        if run.state == "running" and run.handover_done and not run._has_queued():
             # The sending cron closes the run; this side never writes it.
+            # Woken once, when the run's last line settles: not for each mail
+            # (Odoo's mail cron commits each one), nor during the hand-over
+            # (the sending cron is running and closes it itself).
             self._trigger_sending()
 
     def _sync_is_move_sent(self):

@@ -83,6 +83,15 @@ class EmailDistributionRun(models.Model):
         run.name = self.env._("Run %(id)s", id=run.id)
         return run
 
+    def _has_queued(self):
+        """Some sending-list line of the run still waits for the mail server."""
+        self.ensure_one()
+        return bool(
+            self.env["email.distribution.attempt"]
+            .sudo()
+            .search_count([("run_id", "=", self.id), ("state", "=", "queued")], limit=1)
+        )
+
     def _check_manager(self, message):
         """Manager-only actions are checked here, not only in the views."""
         if not self.env.su and not self.env.user.has_group(
@@ -114,6 +123,12 @@ class EmailDistributionRun(models.Model):
             if queued:
                 Delivery._trigger_mail_queue()
             handed += len(ids)
+            if self.env.context.get("ir_cron_progress_id"):
+                # As Odoo's own crons: the cron's progress record says how far
+                # the run is (and Odoo calls the cron again while some remain).
+                self.env["ir.cron"]._notify_progress(
+                    done=handed, remaining=Delivery._due_count(run.company_id)
+                )
             if auto_commit:
                 # Cron only: keep each finished batch even if a later one fails.
                 run.env.cr.commit()  # pylint: disable=invalid-commit

@@ -8,14 +8,17 @@ cron renders a batch in two passes through Odoo's own invoice engine:
 
 1. *collect*: each invoice's documents are generated inside a savepoint that
    is rolled back; :meth:`_run_wkhtmltopdf` records the exact call (bodies,
-   header, footer, the command line Odoo builds) instead of running it;
+   header, footer, the command line Odoo builds) instead of running it, and
+   :meth:`_render_qweb_html` keeps the HTML it rendered;
 2. the recorded calls run concurrently, at most
    ``account_email_distribution.pdf_workers`` processes at a time (default 8),
    without touching the ORM from the worker threads;
-3. *replay*: the documents are generated for real; :meth:`_run_wkhtmltopdf`
-   returns the PDF rendered for an identical call, and falls back to Odoo's
-   own rendering for any call it has no PDF for (so an invoice whose
-   rendering failed in parallel fails alone, with Odoo's own error).
+3. *replay*: the documents are generated for real; :meth:`_render_qweb_html`
+   returns the HTML kept for the same arguments (QWeb renders each invoice
+   once), :meth:`_run_wkhtmltopdf` returns the PDF rendered for an identical
+   call, and both fall back to Odoo's own rendering for anything they have
+   nothing for (so an invoice whose rendering failed in parallel fails alone,
+   with Odoo's own error).
 
 Nothing changes for other reports or outside that context.  The command line
 is Odoo's own (same paper format) except for the idle wait after the page has
@@ -30,7 +33,7 @@ import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from odoo import models
+from odoo import api, models
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
@@ -46,6 +49,16 @@ MAX_PDF_DELAY = 10_000
 
 class PdfCallCollected(Exception):
     """Raised inside the collect pass once a wkhtmltopdf call is recorded."""
+
+
+class RenderedCalls(dict):
+    """What the replay picks up: PDFs by wkhtmltopdf call (the dict) and, in
+    ``html``, the HTML the collect pass rendered, by rendering arguments (and
+    the reports, paper formats and layout it looked up)."""
+
+    def __init__(self, pdfs=(), html=None):
+        super().__init__(pdfs)
+        self.html = html if html is not None else {}
 
 
 def _call_key(*parts):
@@ -102,6 +115,77 @@ def _render_one(binary, args, bodies, header, footer):
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    def _aed_html_key(self, report_ref, docids, data):
+        """What a QWeb rendering depends on besides the database: the report,
+        the records, the data, the language, company and user."""
+        if isinstance(report_ref, models.BaseModel):
+            report_ref = report_ref.id
+        if isinstance(docids, int):
+            docids = [docids]
+        return _call_key(
+            report_ref,
+            tuple(docids or ()),
+            sorted((data or {}).items()),
+            self.env.lang,
+            self.env.company.id,
+            self.env.uid,
+            self.env.context.get("debug"),
+        )
+
+    def _aed_memo(self):
+        """Lookups kept for the distribution's two passes (None outside)."""
+        memo = self.env.context.get("aed_collect_html")
+        if memo is None:
+            memo = getattr(self.env.context.get("aed_rendered_pdfs"), "html", None)
+        return memo
+
+    def _get_report(self, report_ref):
+        """Within the distribution's two passes, each report is looked up
+        once (Odoo searches it by name at every step of every rendering)."""
+        memo = self._aed_memo()
+        if memo is None or not isinstance(report_ref, str):
+            return super()._get_report(report_ref)
+        key = ("report", report_ref)
+        if key not in memo:
+            memo[key] = super()._get_report(report_ref).id
+        return self.env["ir.actions.report"].sudo().browse(memo[key])
+
+    def get_paperformat_by_xmlid(self, xml_id):
+        """As :meth:`_get_report`: Odoo's layouts ask for it several times per
+        document, each an ``env.ref`` with its query."""
+        memo = self._aed_memo()
+        if memo is None:
+            return super().get_paperformat_by_xmlid(xml_id)
+        key = ("paperformat", xml_id, self.env.company.id)
+        if key not in memo:
+            memo[key] = super().get_paperformat_by_xmlid(xml_id).id
+        return self.env["report.paperformat"].browse(memo[key])
+
+    def _get_layout(self):
+        memo = self._aed_memo()
+        if memo is None:
+            return super()._get_layout()
+        key = ("layout",)
+        if key not in memo:
+            layout = super()._get_layout()
+            memo[key] = layout.id if layout else False
+        return self.env["ir.ui.view"].browse(memo[key])
+
+    @api.model
+    def _render_qweb_html(self, report_ref, docids, data=None):
+        """In the collect pass, keep the HTML; in the replay, return it."""
+        kept = self.env.context.get("aed_collect_html")
+        replay = getattr(self.env.context.get("aed_rendered_pdfs"), "html", None)
+        if kept is None and not replay:
+            return super()._render_qweb_html(report_ref, docids, data=data)
+        key = self._aed_html_key(report_ref, docids, data)
+        if replay and key in replay:
+            return replay.pop(key)
+        result = super()._render_qweb_html(report_ref, docids, data=data)
+        if kept is not None:
+            kept[key] = result
+        return result
 
     def _run_wkhtmltopdf(
         self,
@@ -189,25 +273,26 @@ class IrActionsReport(models.Model):
             args[index + 1] = str(delay)
         return args
 
-    def _aed_render_collected(self, collected):
-        """Run the recorded calls concurrently: ``{key: pdf bytes}``.
+    def _aed_render_collected(self, collected, html=None):
+        """Run the recorded calls concurrently: ``{key: pdf bytes}``, with the
+        collect pass's *html* for the replay (:class:`RenderedCalls`).
 
         Failed calls are left out (the replay renders them the usual way and
         meets Odoo's own error); so is everything when wkhtmltopdf is missing.
         """
+        rendered = RenderedCalls(html=html)
         if not collected:
-            return {}
+            return rendered
         try:
             binary = _get_wkhtmltopdf_bin()
         except OSError:
-            return {}
+            return rendered
         workers = min(self._aed_pdf_workers(), len(collected))
         keys = list(collected)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(
                 pool.map(lambda key: _render_one(binary, *collected[key]), keys)
             )
-        rendered = {}
         for key, (content, error) in zip(keys, results, strict=True):
             if content:
                 rendered[key] = content

@@ -1,6 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
+# Key of cr.precommit.data: ids of mails whose delivery no longer waits for
+# them (settled in this transaction).
+SETTLED_MAILS = "account_email_distribution.settled_mails"
+
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
@@ -15,10 +19,16 @@ class MailMail(models.Model):
         outcome: accepted, a connection problem (soft, retried), or an internal
         error (failed).
         """
+        # A mail whose delivery was settled while it was sent (see
+        # ir.mail_server.send_email) has no delivery left pointing at it.
+        settled = self.env.cr.precommit.data.get(SETTLED_MAILS, set())
+        pending = [mail_id for mail_id in self.ids if mail_id not in settled]
         deliveries = (
             self.env["email.distribution.delivery"]
             .sudo()
-            .search([("mail_id", "in", self.ids)])
+            .search([("mail_id", "in", pending)])
+            if pending
+            else self.env["email.distribution.delivery"]
         )
         for delivery in deliveries:
             reason = failure_reason or delivery.mail_id.failure_reason or failure_type

@@ -36,11 +36,13 @@ class TestParallelPdf(SendingCase, HttpCase):
         self.parallel_calls = 0
         self.parallel_args = []
         self.parallel_pdfs = []
+        self.qweb_renders = []
 
     def send_with_counters(self, fail_for=None):
         """Run the crons with real PDFs, counting serial and parallel calls."""
         real_render_one = ir_actions_report._render_one
         real_serial = BaseReport._run_wkhtmltopdf
+        real_qweb = BaseReport._render_qweb_html
 
         def render_one(binary, args, bodies, header, footer):
             self.parallel_calls += 1
@@ -57,10 +59,15 @@ class TestParallelPdf(SendingCase, HttpCase):
                 raise UserError(self.env._("Wkhtmltopdf failed (error code: -11)."))
             return real_serial(report, bodies, *args, **kwargs)
 
+        def qweb(report, report_ref, docids, *args, **kwargs):
+            self.qweb_renders.append(tuple(docids))
+            return real_qweb(report, report_ref, docids, *args, **kwargs)
+
         with (
             patch.dict(config.options, {"test_enable": False}),
             patch.object(ir_actions_report, "_render_one", render_one),
             patch.object(BaseReport, "_run_wkhtmltopdf", serial),
+            patch.object(BaseReport, "_render_qweb_html", qweb),
         ):
             self.run_distribution_cron()
         self.run_mail_cron()
@@ -78,6 +85,11 @@ class TestParallelPdf(SendingCase, HttpCase):
         self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
         self.assertEqual(self.parallel_calls, 4)
         self.assertEqual(self.serial_calls, 0, "every PDF came from the parallel pass")
+        self.assertEqual(
+            sorted(self.qweb_renders),
+            sorted((move.id,) for move in moves),
+            "QWeb renders each invoice once: the replay reuses the HTML",
+        )
         pdfs = self.received_pdfs()
         for move in moves:
             pdf = pdfs[move._get_invoice_report_filename()]
@@ -107,6 +119,7 @@ class TestParallelPdf(SendingCase, HttpCase):
         )
         self.assertEqual(self.serial_calls, 1, "only the failed one was retried alone")
         self.assertEqual(len(self.sink.messages), 2)
+        self.assertEqual(len(self.qweb_renders), 3, "the retry reuses the HTML too")
 
     def test_short_delay_gives_the_same_pdf_as_odoo(self):
         """The parallel pass skips Odoo's idle second, not anything drawn.

@@ -3,6 +3,7 @@
 truth is kept per recipient."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -139,6 +140,45 @@ class TestIsolation(SendingCase):
         self.run_mail_cron()
         self.assertEqual(good.email_distribution_state, "sent")
         self.assertEqual(len(self.sink.messages), 1)
+
+    def test_mail_that_cannot_be_created_fails_alone(self):
+        """The batch creates its mails in one call; when that fails, they are
+        created one by one and only the broken one fails."""
+        bad = self.make_invoices(
+            self.env["res.partner"].create(
+                {"name": "Bad mail", "email": "bad@doc.example"}
+            )
+        )
+        good = self.make_invoices(self.doc_customer, count=2)
+        MailModel = type(self.env["mail.mail"])
+        real_create = MailModel.create
+
+        def create(model, vals_list):
+            vals = [vals_list] if isinstance(vals_list, dict) else vals_list
+            if any(v.get("email_to") == "bad@doc.example" for v in vals):
+                raise ValueError("simulated mail failure")
+            return real_create(model, vals_list)
+
+        with (
+            patch.object(MailModel, "create", create),
+            mute_logger(
+                "odoo.addons.account_email_distribution.models."
+                "email_distribution_delivery"
+            ),
+        ):
+            self.run_distribution_cron()
+        bad_delivery = bad.email_distribution_delivery_ids
+        self.assertEqual(bad_delivery.state, "failed")
+        self.assertIn("simulated mail failure", bad_delivery.message)
+        self.assertEqual(bad_delivery.attempt_ids.mapped("state"), ["failed"])
+        self.assertFalse(
+            bad.message_ids.filtered(lambda m: "handed to the mail queue" in m.body),
+            "no note says it was handed over",
+        )
+        self.assertTrue(all(good.email_distribution_delivery_ids.mapped("mail_id")))
+        self.run_mail_cron()
+        self.assertEqual(set(good.mapped("email_distribution_state")), {"sent"})
+        self.assertEqual(len(self.sink.messages), 2)
 
 
 @tagged("post_install", "-at_install")

@@ -196,6 +196,49 @@ class TestSendingQueue(SendingCase):
             set(lines.mapped("invoice_number")), {doc_move.name, dir_move.name}
         )
 
+    def test_hand_over_renders_and_creates_once_per_batch(self):
+        moves = self.make_invoices(self.doc_customer, count=3)
+        Template = type(self.env["mail.template"])
+        MailModel = type(self.env["mail.mail"])
+        real_generate = Template._generate_template
+        real_create = MailModel.create
+        calls = []
+
+        def generate(template, res_ids, *args, **kwargs):
+            calls.append(("render", frozenset(res_ids)))
+            return real_generate(template, res_ids, *args, **kwargs)
+
+        def create(model, vals_list):
+            calls.append(("create", len(vals_list)))
+            return real_create(model, vals_list)
+
+        with (
+            patch.object(Template, "_generate_template", generate),
+            patch.object(MailModel, "create", create),
+        ):
+            self.run_distribution_cron()
+        self.assertEqual(calls, [("render", frozenset(moves.ids)), ("create", 3)])
+        self.assertFalse(
+            moves.message_ids.filtered(lambda m: "not updated from" in m.body),
+            "the note's PDF is not taken for an invoice to import",
+        )
+        self.run_mail_cron()
+        self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
+        subjects = sorted(m["message"]["Subject"] for m in self.sink.messages)
+        self.assertEqual(len(subjects), 3)
+        for move in moves:
+            self.assertEqual(sum(move.name in subject for subject in subjects), 1)
+
+    def test_sending_cron_reports_its_progress(self):
+        self.make_invoices(self.doc_customer, count=3)
+        cron = self.env.ref("account_email_distribution.ir_cron_process_queue")
+        cron, progress = cron._add_progress()
+        Delivery = self.Delivery.with_env(cron.env)
+        Delivery._cron_process_queue(limit=2)
+        self.assertEqual((progress.done, progress.remaining), (2, 1))
+        Delivery._cron_process_queue()
+        self.assertEqual((progress.done, progress.remaining), (1, 0))
+
     def test_refusals_at_rcpt_time(self):
         self.Recipient.create(
             {
