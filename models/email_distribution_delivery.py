@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import config, format_datetime, plaintext2html
 from odoo.tools.safe_eval import safe_eval
@@ -907,7 +907,9 @@ class EmailDistributionDelivery(models.Model):
         for entry, reason in failures:
             delivery = entry["delivery"]
             # The chatter note said it was handed over: it was not.
-            self.env["mail.message"].sudo().browse(entry["vals"]["parent_id"]).unlink()
+            self.env["mail.message"].sudo().browse(
+                entry["vals"]["mail_message_id"]
+            ).unlink()
             delivery._fail_internal(
                 reason, entry["attempt_no"], entry["recipients"], entry["run"]
             )
@@ -1131,23 +1133,22 @@ class EmailDistributionDelivery(models.Model):
             message_type="comment",
         )
         token = new_token()
+        # The mail sends the chatter note itself (its subject, attachments
+        # and Message-Id), as Odoo's own notifications do: once sent and
+        # auto-deleted, only the mail goes, the note stays.
         self._queue_mail(
             {
-                "model": move._name,
-                "res_id": move.id,
+                "mail_message_id": note.id,
+                "is_notification": True,
                 "headers": repr({TOKEN_HEADER: token}),
                 "references": token_references(token),
-                "subject": rendered.get("subject"),
                 "body_html": rendered.get("body_html"),
                 "email_from": self._email_from(),
                 "reply_to": self.company_id.email_distribution_reply_to
                 or self._email_from(),
                 "email_to": ", ".join(to),
                 "email_cc": ", ".join(cc),
-                "attachment_ids": [Command.set(attachments.ids)],
                 "auto_delete": True,
-                "message_type": "email_outgoing",
-                "parent_id": note.id,
             },
             token,
             attempt_no,
@@ -1869,7 +1870,9 @@ class EmailDistributionDelivery(models.Model):
         failures.filtered(
             lambda line: delivered or (line.email or "").lower() in sent
         ).write({"resolved": True})
-        if delivered:
+        # A failure to-do is only ever opened with a failure line that stays
+        # unresolved until now: without one there is no to-do to look for.
+        if delivered and (failures or self.notified):
             activities = self._document()._email_distribution_open_activities()
             if activities:
                 activities.action_feedback(
