@@ -43,6 +43,8 @@ DELIVERY_STATES = [
 EDI_FORMATS = {"pdf_ubl": "ubl_bis3", "facturx": "facturx", "xrechnung": "xrechnung"}
 # What the Failed view lists until a later success resolves it.
 FAILURE_STATES = ("hard_bounce", "blocked", "failed", "no_route", "soft_bounce")
+# Failed invoices after which a batch is no longer rendered in one savepoint.
+BATCH_RENDER_RETRIES = 4
 # Most severe first: the state a delivery takes from its recipients' outcomes.
 SEVERITY = ["blocked", "hard_bounce", "failed", "soft_bounce", "queued", "sent"]
 
@@ -600,8 +602,9 @@ class EmailDistributionDelivery(models.Model):
         Uses the invoice sending engine of ``account`` so that the stored PDF
         (``invoice_pdf_report_id``) is reused and structured formats hook in.
         PDFs still to render are rendered in parallel first (see
-        ``models/ir_actions_report.py``); each invoice then goes through the
-        engine in its own savepoint, so one that fails fails alone.  Other
+        ``models/ir_actions_report.py``); the invoices then go through the
+        engine in one savepoint and, if any fails, again each in its own
+        savepoint, so one that fails fails alone.  Other
         documents are rendered by :meth:`_prepare_other_documents`.
         """
         others = self.filtered(lambda delivery: not delivery.move_id)
@@ -621,31 +624,71 @@ class EmailDistributionDelivery(models.Model):
         Send = Send.with_context(aed_rendered_pdfs=rendered)
         result = {}
         errors = {}
-        for move, delivery in pending.items():
-            invoice_data = delivery._invoice_data(Send, move)
-            was_sent = move.is_move_sent
+        # Optimistic: the batch in one savepoint (two queries per invoice
+        # fewer). An invoice that fails is recorded with its error and the
+        # batch is undone and run again without it; after a few failures the
+        # rest goes invoice by invoice, each in its own savepoint.
+        remaining = list(pending)
+        for _attempt in range(BATCH_RENDER_RETRIES):
+            if len(remaining) < 2:
+                break
+            pdfs = dict(rendered)
+            html = dict(getattr(rendered, "html", None) or {})
+            datas = {
+                move: pending[move]._invoice_data(Send, move) for move in remaining
+            }
+            current = None
             try:
                 with self.env.cr.savepoint():
-                    Send._generate_invoice_documents({move: invoice_data})
-                    # Rendering is not sending: is_move_sent is set when the
-                    # invoice reached someone (see _settle).
-                    if move.is_move_sent != was_sent:
-                        move.is_move_sent = was_sent
-                    if invoice_data.get("error"):
-                        raise UserError(Send._format_error_text(invoice_data["error"]))
-            except UserError as err:
-                errors[move] = str(err.args[0])
+                    for current, invoice_data in datas.items():
+                        self._generate_invoice_documents(Send, current, invoice_data)
+            except Exception as exc:  # that invoice fails alone, the rest again
+                errors[current] = self._document_error(current, exc)
+                remaining.remove(current)
+                rendered.clear()
+                rendered.update(pdfs)
+                if getattr(rendered, "html", None) is not None:
+                    rendered.html.clear()
+                    rendered.html.update(html)
                 continue
+            for move, invoice_data in datas.items():
+                result[move] = pending[move]._collect_attachments(move, invoice_data)
+            return result, errors
+        pending = {move: pending[move] for move in remaining}
+        for move, delivery in pending.items():
+            invoice_data = delivery._invoice_data(Send, move)
+            try:
+                with self.env.cr.savepoint():
+                    self._generate_invoice_documents(Send, move, invoice_data)
             except Exception as exc:  # one invoice never stalls the rest
-                _logger.warning(
-                    "E-mail distribution: documents of %s could not be rendered",
-                    move.display_name,
-                    exc_info=True,
-                )
-                errors[move] = f"{type(exc).__name__}: {exc}"
+                errors[move] = self._document_error(move, exc)
                 continue
             result[move] = delivery._collect_attachments(move, invoice_data)
         return result, errors
+
+    @api.model
+    def _document_error(self, move, exc):
+        """The reason an invoice's documents could not be made, from *exc*."""
+        if isinstance(exc, UserError):
+            return str(exc.args[0])
+        _logger.warning(
+            "E-mail distribution: documents of %s could not be rendered",
+            move.display_name,
+            exc_info=True,
+        )
+        return f"{type(exc).__name__}: {exc}"
+
+    @api.model
+    def _generate_invoice_documents(self, send, move, invoice_data):
+        """The invoice's documents through Odoo's engine; raises on error."""
+        was_sent = move.is_move_sent
+        send._generate_invoice_documents({move: invoice_data})
+        # Rendering is not sending: is_move_sent is set when the invoice
+        # reached someone (see _settle).
+        if move.is_move_sent != was_sent:
+            move.is_move_sent = was_sent
+        if invoice_data.get("error"):
+            raise UserError(send._format_error_text(invoice_data["error"]))
 
     def _prepare_other_documents(self):
         """The PDF of each other document (its model's report), rendered
@@ -758,8 +801,7 @@ class EmailDistributionDelivery(models.Model):
         of its report, as ``account.move.send._prepare_invoice_pdf_report``
         calls it) runs until its wkhtmltopdf call is recorded, in one
         savepoint rolled back after the last invoice (as Odoo's engine
-        renders a batch: one cache, not one cold start per invoice), each
-        invoice in a savepoint of its own that only undoes a failure.
+        renders a batch: one cache, not one cold start per invoice).
         Returns the rendered PDFs keyed by call, and the HTML, for the real
         pass to pick up.
         """
@@ -786,11 +828,14 @@ class EmailDistributionDelivery(models.Model):
             for move in to_render:
                 report = Send._get_default_pdf_report_id(move)
                 kept = set(html)
+                # No savepoint per invoice: rendering up to the recorded call
+                # writes nothing, and whatever an invoice that fails leaves
+                # behind is rolled back with the whole pass; at worst the
+                # invoices after it are rendered by the real pass, alone.
                 try:
-                    with self.env.cr.savepoint(flush=False):
-                        Report.with_company(move.company_id)._pre_render_qweb_pdf(
-                            report.report_name, res_ids=move.ids
-                        )
+                    Report.with_company(move.company_id)._pre_render_qweb_pdf(
+                        report.report_name, res_ids=move.ids
+                    )
                 except PdfCallCollected:
                     continue
                 except Exception:  # the real pass meets it and reports it
