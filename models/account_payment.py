@@ -36,8 +36,15 @@ class AccountPayment(models.Model):
         return "is_sent"
 
     def _email_distribution_responsible(self):
+        """Who created the payment, if an internal user: a payment made online
+        is created as the portal or public user, who must never get the
+        to-do; then the salesperson of the invoices it pays."""
         self.ensure_one()
-        return self.create_uid
+        if self.create_uid._is_internal():
+            return self.create_uid
+        return self.reconciled_invoice_ids.invoice_user_id.filtered(
+            lambda user: user._is_internal()
+        )[:1]
 
     def action_post(self):
         result = super().action_post()

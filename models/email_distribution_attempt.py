@@ -117,12 +117,18 @@ class EmailDistributionAttempt(models.Model):
 
     def action_resend(self):
         deliveries = self.delivery_id
-        if deliveries and not deliveries.move_id:
-            # Other documents (e.g. payment receipts): send them again.
-            model = deliveries[0].res_model
-            ids = deliveries.filtered(lambda d: d.res_model == model).mapped("res_id")
-            return self.env[model].browse(ids).action_email_distribution_send()
-        return deliveries.move_id.action_email_distribution_resend()
+        action = None
+        # Other documents (e.g. payment receipts), per model; then invoices.
+        for model in dict.fromkeys(
+            deliveries.filtered(lambda d: not d.move_id).mapped("res_model")
+        ):
+            ids = deliveries.filtered(lambda d, m=model: d.res_model == m).mapped(
+                "res_id"
+            )
+            action = self.env[model].browse(ids).action_email_distribution_send()
+        if deliveries.move_id:
+            action = deliveries.move_id.action_email_distribution_resend()
+        return action
 
     def action_preview(self):
         self.ensure_one()

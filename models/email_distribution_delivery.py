@@ -323,7 +323,7 @@ class EmailDistributionDelivery(models.Model):
         cancellable.write(
             {"state": "cancelled", "next_attempt_date": False, "mail_id": False}
         )
-        for delivery in cancellable:
+        for delivery in cancellable.filtered(lambda d: d._document()):
             delivery._document()._message_log(
                 body=self.env._(
                     "E-mail delivery to %(to)s cancelled.",
@@ -362,6 +362,8 @@ class EmailDistributionDelivery(models.Model):
         Nothing is rendered or sent here.
         """
         received = received or {}
+        # Once per document, whatever the caller passed (ids may repeat).
+        documents = documents.browse(list(dict.fromkeys(documents.ids)))
         if not documents:
             return self.browse()
         document_type = documents._email_distribution_document_type()
@@ -705,6 +707,12 @@ class EmailDistributionDelivery(models.Model):
                 errors[document] = self.env._("The document no longer exists.")
                 continue
             if document in result or document in errors:
+                continue
+            if not document._email_distribution_can_send():
+                # Cancelled or reset to draft since it was queued.
+                errors[document] = self.env._(
+                    "None of these documents can be sent yet."
+                )
                 continue
             try:
                 with self.env.cr.savepoint():
@@ -1530,7 +1538,7 @@ class EmailDistributionDelivery(models.Model):
             )
             return False
         if result.kind == "delay":
-            for delivery in lines.delivery_id:
+            for delivery in lines.delivery_id.filtered(lambda d: d._document()):
                 delivery._document()._message_log(
                     body=self.env._(
                         "E-mail delivery delayed, the receiving server keeps "
@@ -1825,6 +1833,7 @@ class EmailDistributionDelivery(models.Model):
             for activity in documents._email_distribution_open_activities():
                 open_activities.setdefault(activity.res_id, activity)
             new_activities = []
+            scheduled = {}  # document id: index in new_activities
             bodies = {}
             for delivery, document, reason, todo in rows:
                 note = delivery._failure_note(reason, todo)
@@ -1834,11 +1843,13 @@ class EmailDistributionDelivery(models.Model):
                 activity = open_activities.get(document.id)
                 if activity:
                     activity.note = note_html
+                elif document.id in scheduled:
+                    new_activities[scheduled[document.id]]["note"] = note_html
                 else:
                     user = (
                         delivery.user_id
                         or document._email_distribution_responsible()
-                        or self.env.user
+                        or delivery._fallback_responsible()
                     )
                     new_activities.append(
                         {
@@ -1852,7 +1863,7 @@ class EmailDistributionDelivery(models.Model):
                             "user_id": user.id,
                         }
                     )
-                    open_activities[document.id] = True  # one per document
+                    scheduled[document.id] = len(new_activities) - 1
                 bodies[document.id] = (
                     f"{bodies[document.id]}\n{note}" if document.id in bodies else note
                 )
@@ -1865,6 +1876,17 @@ class EmailDistributionDelivery(models.Model):
                 {res_id: plaintext2html(body) for res_id, body in bodies.items()}
             )
         notified.sudo().notified = True
+
+    def _fallback_responsible(self):
+        """The current user when internal; else (a payment made online, as
+        the portal or public user) an accounting manager of the company."""
+        self.ensure_one()
+        if self.env.user._is_internal():
+            return self.env.user
+        managers = self.env.ref("account.group_account_manager").sudo().users
+        return managers.filtered(
+            lambda user: self.company_id in user.company_ids and user._is_internal()
+        )[:1] or self.env.ref("base.user_admin", raise_if_not_found=False)
 
     def _failure_note(self, reason, todo):
         self.ensure_one()

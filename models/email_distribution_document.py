@@ -128,6 +128,14 @@ class EmailDistributionDocumentMixin(models.AbstractModel):
         """The open "E-mail delivery failed" to-dos of these documents."""
         return open_failure_activities(self)
 
+    def unlink(self):
+        # Deliveries name their document by model and id (no foreign key):
+        # they go with it, as an invoice's go with the invoice.
+        self.env["email.distribution.delivery"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", self.ids)]
+        ).unlink()
+        return super().unlink()
+
     def action_email_distribution_send(self):
         """Send (again) by e-mail distribution, from a list or a form."""
         # Deliveries are written by the module only: the user must be allowed
@@ -157,7 +165,25 @@ class EmailDistributionDocumentMixin(models.AbstractModel):
                     documents=", ".join(active.mapped("name")),
                 )
             )
-        deliveries = documents._email_distribution_send()
+        received = {}
+        if not self.env.context.get("email_distribution_resend_all"):
+            for document in documents.sudo():
+                last = document.email_distribution_delivery_ids.sorted("id")[-1:]
+                if last and last.attempt_count:
+                    received[document.id] = {
+                        (line.email or "").lower()
+                        for line in last._open_lines()
+                        if line.state == "sent"
+                    }
+        deliveries = documents._email_distribution_send(received=received)
+        if not deliveries:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s already reached every recipient: nothing was "
+                    "sent again (use Resend to All to send it to everyone).",
+                    invoices=", ".join(documents.mapped("display_name")),
+                )
+            )
         lines = [
             self.env._(
                 "%(invoice)s: queued for %(to)s.",

@@ -3,6 +3,8 @@ import smtplib
 
 from odoo import models
 
+from .email_distribution_bounce import TOKEN_HEADER
+
 
 class _RecordingSession:
     """Delegates to an SMTP session and keeps what ``send_message`` returned.
@@ -41,13 +43,22 @@ class IrMailServer(models.Model):
 
     def send_email(self, message, *args, smtp_session=None, **kwargs):
         delivery = self.env["email.distribution.delivery"]
-        if smtp_session is not None and message["Message-Id"]:
-            delivery = delivery.sudo().search(
-                [
-                    ("mail_message_id", "=", message["Message-Id"].strip()),
-                    ("mail_id", "!=", False),
-                ],
-                limit=1,
+        token = message[TOKEN_HEADER]
+        if smtp_session is not None and token:
+            # By the delivery's own token, not the Message-Id: the mail sends
+            # the invoice's chatter note, whose Message-Id a follower's
+            # notification of that note shares.
+            delivery = (
+                self.env["email.distribution.attempt"]
+                .sudo()
+                .search(
+                    [
+                        ("correlation_token", "=", token.strip()),
+                        ("delivery_id.mail_id", "!=", False),
+                    ],
+                    limit=1,
+                )
+                .delivery_id
             )
         if not delivery:
             return super().send_email(

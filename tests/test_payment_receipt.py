@@ -172,3 +172,68 @@ class TestPaymentReceipt(SendingCase):
         self.assertIn("Wkhtmltopdf failed", broken.email_distribution_message)
         self.assertEqual((payments - broken).email_distribution_state, "sent")
         self.assertEqual(len(self.sink.messages), 1)
+
+    def test_same_payment_twice_in_one_call_is_routed_once(self):
+        self.company.email_distribution_payment_receipts = False
+        nobody = self.env["res.partner"].create({"name": "Nobody", "ref": "77777"})
+        self.company.email_distribution_use_document_address = False
+        payment = self.make_payment(nobody)
+        twice = self.env["account.payment"].browse([payment.id, payment.id])
+        twice.action_email_distribution_send()
+        self.assertEqual(len(payment.email_distribution_delivery_ids), 1)
+        self.assertEqual(len(payment._email_distribution_open_activities()), 1)
+
+    def test_cancelled_after_queueing_is_not_sent(self):
+        payment = self.make_payment(self.dir_customer)
+        payment.action_cancel()
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        self.assertEqual(payment.email_distribution_state, "failed")
+        self.assertFalse(self.sink.messages)
+
+    def test_deleting_the_payment_deletes_its_deliveries(self):
+        payment = self.make_payment(self.dir_customer)
+        deliveries = payment.email_distribution_delivery_ids
+        payment.action_draft()
+        payment.unlink()
+        self.assertFalse(deliveries.exists())
+
+    def test_resend_leaves_out_who_already_received_it(self):
+        payment = self.make_payment(self.dir_customer)
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        self.assertEqual(payment.email_distribution_state, "sent")
+        with self.assertRaises(UserError):
+            payment.action_email_distribution_send()
+        payment.with_context(
+            email_distribution_resend_all=True
+        ).action_email_distribution_send()
+        self.assertEqual(len(payment.email_distribution_delivery_ids), 2)
+
+    def test_online_payment_to_do_never_goes_to_the_portal_user(self):
+        self.company.email_distribution_use_document_address = False
+        nobody = self.env["res.partner"].create({"name": "Nobody", "ref": "88888"})
+        portal = new_test_user(
+            self.env, login="receipt_portal", groups="base.group_portal"
+        )
+        payment = (
+            self.env["account.payment"]
+            .with_user(portal)
+            .sudo()
+            .create(
+                {
+                    "payment_type": "inbound",
+                    "partner_type": "customer",
+                    "partner_id": nobody.id,
+                    "amount": 10.0,
+                    "journal_id": self.company_data["default_journal_bank"].id,
+                    "company_id": self.company.id,
+                }
+            )
+        )
+        self.assertEqual(payment.create_uid, portal)
+        payment.sudo().action_post()
+        activity = payment._email_distribution_open_activities()
+        self.assertEqual(len(activity), 1)
+        self.assertNotEqual(activity.user_id, portal)
+        self.assertTrue(activity.user_id._is_internal())
