@@ -40,7 +40,9 @@ class EmailDistributionAttempt(models.Model):
     move_id = fields.Many2one(
         related="delivery_id.move_id", store=True, index=True, string="Invoice"
     )
-    invoice_number = fields.Char(related="delivery_id.name", string="Document")
+    invoice_number = fields.Char(
+        related="delivery_id.name", string="Document", store=True, index=True
+    )
     partner_id = fields.Many2one(
         related="delivery_id.partner_id", store=True, string="Customer"
     )

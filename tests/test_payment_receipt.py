@@ -237,3 +237,14 @@ class TestPaymentReceipt(SendingCase):
         self.assertEqual(len(activity), 1)
         self.assertNotEqual(activity.user_id, portal)
         self.assertTrue(activity.user_id._is_internal())
+
+    def test_sending_list_searches_and_groups_by_document(self):
+        payment = self.make_payment(self.dir_customer)
+        invoice = self.make_invoices(self.dir_customer)
+        names = {payment.display_name, invoice.name}
+        found = self.Attempt.search([("invoice_number", "in", list(names))])
+        self.assertEqual(set(found.mapped("invoice_number")), names)
+        groups = self.Attempt.read_group(
+            [("id", "in", found.ids)], ["invoice_number"], ["invoice_number"]
+        )
+        self.assertEqual({group["invoice_number"] for group in groups}, names)
