@@ -309,27 +309,9 @@ class AccountMove(models.Model):
                     invoices=", ".join(not_email.mapped("name")),
                 )
             )
-        active = moves.sudo().email_distribution_delivery_ids.filtered(
-            lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
-        )
-        if active:
-            raise UserError(
-                self.env._(
-                    "%(invoices)s still has a delivery in progress: cancel it "
-                    "first in the sending list.",
-                    invoices=", ".join(active.move_id.mapped("name")),
-                )
-            )
-        received = {}
-        if not self.env.context.get("email_distribution_resend_all"):
-            for move in moves.sudo():
-                last = move.email_distribution_delivery_ids.sorted("id")[-1:]
-                if last and last.attempt_count:
-                    received[move.id] = {
-                        (line.email or "").lower()
-                        for line in last._open_lines()
-                        if line.state == "sent"
-                    }
+        Delivery = self.env["email.distribution.delivery"]
+        Delivery._check_none_in_progress(moves)
+        received = Delivery._received_by_document(moves)
         deliveries = moves._email_distribution_route(received=received)
         skipped = moves - deliveries.move_id
         already = self.env._(
@@ -339,35 +321,9 @@ class AccountMove(models.Model):
         )
         if not deliveries:
             raise UserError(already)
-        done = [
-            self.env._(
-                "%(invoice)s: queued for %(to)s.",
-                invoice=d.move_id.name,
-                to=", ".join(a for a in (d.email_to, d.email_cc) if a),
-            )
-            if d.state == "queued"
-            else self.env._(
-                "%(invoice)s: not queued, %(reason)s",
-                invoice=d.move_id.name,
-                reason=d.message,
-            )
-            for d in deliveries
-        ]
-        if skipped:
-            done.append(already)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Resend"),
-                "message": "\n".join(done),
-                "type": "success"
-                if all(d.state == "queued" for d in deliveries)
-                else "warning",
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return deliveries._queued_notification(
+            self.env._("Resend"), [already] if skipped else []
+        )
 
     def _email_distribution_open_activities(self):
         """The open "E-mail delivery failed" to-dos of these invoices."""

@@ -475,6 +475,68 @@ class EmailDistributionDelivery(models.Model):
         return deliveries
 
     @api.model
+    def _check_none_in_progress(self, documents):
+        """Refuse to queue *documents* again while a delivery of one of them
+        is queued or waits for a retry."""
+        active = documents.sudo().email_distribution_delivery_ids.filtered(
+            lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
+        )
+        if active:
+            raise UserError(
+                self.env._(
+                    "%(invoices)s still has a delivery in progress: cancel it "
+                    "first in the sending list.",
+                    invoices=", ".join(dict.fromkeys(active.mapped("name"))),
+                )
+            )
+
+    @api.model
+    def _received_by_document(self, documents):
+        """``{document id: addresses (lower-case)}`` that accepted the
+        latest delivery of each document: a resend leaves them out, unless
+        the context asks to resend to all."""
+        received = {}
+        if self.env.context.get("email_distribution_resend_all"):
+            return received
+        for document in documents.sudo():
+            last = document.email_distribution_delivery_ids.sorted("id")[-1:]
+            if last and last.attempt_count:
+                received[document.id] = {
+                    (line.email or "").lower()
+                    for line in last._open_lines()
+                    if line.state == "sent"
+                }
+        return received
+
+    def _queued_notification(self, title, extra_lines=()):
+        """The notification of a (re)send: one line per delivery."""
+        lines = [
+            self.env._(
+                "%(invoice)s: queued for %(to)s.",
+                invoice=d.name,
+                to=", ".join(a for a in (d.email_to, d.email_cc) if a),
+            )
+            if d.state == "queued"
+            else self.env._(
+                "%(invoice)s: not queued, %(reason)s", invoice=d.name, reason=d.message
+            )
+            for d in self
+        ]
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": "\n".join([*lines, *extra_lines]),
+                "type": "success"
+                if all(d.state == "queued" for d in self)
+                else "warning",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    @api.model
     def _document_format(self, format_code, is_invoice):
         """Structured formats exist for invoices only: other documents go
         as their PDF whatever their directory entry says."""

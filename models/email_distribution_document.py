@@ -154,28 +154,11 @@ class EmailDistributionDocumentMixin(models.AbstractModel):
                     companies=", ".join(disabled.company_id.mapped("name")),
                 )
             )
-        active = documents.sudo().email_distribution_delivery_ids.filtered(
-            lambda d: d.state in ("queued", "soft_bounce") or d.next_attempt_date
+        Delivery = self.env["email.distribution.delivery"]
+        Delivery._check_none_in_progress(documents)
+        deliveries = documents._email_distribution_send(
+            received=Delivery._received_by_document(documents)
         )
-        if active:
-            raise UserError(
-                self.env._(
-                    "%(documents)s still has a delivery in progress: cancel it "
-                    "first in the sending list.",
-                    documents=", ".join(active.mapped("name")),
-                )
-            )
-        received = {}
-        if not self.env.context.get("email_distribution_resend_all"):
-            for document in documents.sudo():
-                last = document.email_distribution_delivery_ids.sorted("id")[-1:]
-                if last and last.attempt_count:
-                    received[document.id] = {
-                        (line.email or "").lower()
-                        for line in last._open_lines()
-                        if line.state == "sent"
-                    }
-        deliveries = documents._email_distribution_send(received=received)
         if not deliveries:
             raise UserError(
                 self.env._(
@@ -184,31 +167,9 @@ class EmailDistributionDocumentMixin(models.AbstractModel):
                     invoices=", ".join(documents.mapped("display_name")),
                 )
             )
-        lines = [
-            self.env._(
-                "%(invoice)s: queued for %(to)s.",
-                invoice=d.name,
-                to=", ".join(a for a in (d.email_to, d.email_cc) if a),
-            )
-            if d.state == "queued"
-            else self.env._(
-                "%(invoice)s: not queued, %(reason)s", invoice=d.name, reason=d.message
-            )
-            for d in deliveries
-        ]
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Send by E-mail Distribution"),
-                "message": "\n".join(lines),
-                "type": "success"
-                if all(d.state == "queued" for d in deliveries)
-                else "warning",
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return deliveries._queued_notification(
+            self.env._("Send by E-mail Distribution")
+        )
 
     def action_view_email_distribution_attempts(self):
         self.ensure_one()
