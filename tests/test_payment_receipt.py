@@ -248,3 +248,39 @@ class TestPaymentReceipt(SendingCase):
             [("id", "in", found.ids)], ["invoice_number"], ["invoice_number"]
         )
         self.assertEqual({group["invoice_number"] for group in groups}, names)
+
+    def test_billing_user_cannot_switch_receipts_or_touch_deliveries(self):
+        billing = new_test_user(
+            self.env,
+            login="receipt_billing",
+            groups="account.group_account_invoice",
+            company_id=self.company.id,
+        )
+        with self.assertRaises(AccessError):
+            self.company.with_user(billing).write(
+                {"email_distribution_payment_receipts": False}
+            )
+        payment = self.make_payment(self.dir_customer)
+        delivery = payment.email_distribution_delivery_ids.with_user(billing)
+        with self.assertRaises(AccessError):
+            delivery.write({"res_id": payment.id + 1})
+        with self.assertRaises(AccessError):
+            delivery.unlink()
+        with self.assertRaises(AccessError):
+            self.Delivery.with_user(billing).create(
+                {"res_model": "account.payment", "res_id": payment.id}
+            )
+
+    def test_other_company_user_cannot_send_the_receipt(self):
+        other = self.env["res.company"].create({"name": "Other company"})
+        outsider = new_test_user(
+            self.env,
+            login="receipt_outsider",
+            groups="account.group_account_invoice",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        payment = self.make_payment(self.dir_customer)
+        with self.assertRaises(AccessError):
+            payment.with_user(outsider).action_email_distribution_send()
+        self.assertEqual(len(payment.email_distribution_delivery_ids), 1)
