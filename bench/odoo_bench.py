@@ -28,6 +28,7 @@ Usage: python bench/odoo_bench.py DB ADDONS_PATH [--rows N] [--invoices N]
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import resource
@@ -374,6 +375,40 @@ class CallCounter:
         BaseReport._run_wkhtmltopdf = self.real_serial
 
 
+class QueryHistogram:
+    """Count the round's SQL statements by shape (``BENCH_SQL=FILE``)."""
+
+    def __init__(self, path, label):
+        self.path, self.label = path, label
+        self.counts = {}
+
+    def __enter__(self):
+        import re
+
+        from odoo import sql_db
+
+        self.cursor_class = sql_db.Cursor
+        self.real_execute = sql_db.Cursor.execute
+        histogram, numbers = self, re.compile(r"\b\d+\b")
+
+        def execute(cursor, query, params=None, log_exceptions=True):
+            text = query if isinstance(query, str) else str(query)
+            key = numbers.sub("N", " ".join(text.split()))[:160]
+            histogram.counts[key] = histogram.counts.get(key, 0) + 1
+            return histogram.real_execute(cursor, query, params, log_exceptions)
+
+        sql_db.Cursor.execute = execute
+        return self
+
+    def __exit__(self, *exc):
+        self.cursor_class.execute = self.real_execute
+        rows = sorted(self.counts.items(), key=lambda item: -item[1])
+        with open(self.path, "a", encoding="utf-8") as out:
+            out.write(f"== {self.label}: {sum(self.counts.values())} statements\n")
+            for key, count in rows[:60]:
+                out.write(f"{count:6d}  {key}\n")
+
+
 def _send_round(env, sink, partner, count, module):
     """Post ``count`` invoices and send them one way; the round's figures."""
     company = env.company
@@ -390,7 +425,11 @@ def _send_round(env, sink, partner, count, module):
 
         profile = cProfile.Profile()
         profile.enable()
-    with CallCounter() as counter:
+    histogram = contextlib.nullcontext()
+    if os.environ.get("BENCH_SQL"):
+        label = "module" if module else "Odoo Send"
+        histogram = QueryHistogram(os.environ["BENCH_SQL"], label)
+    with CallCounter() as counter, histogram:
         if module:
             env["email.distribution.delivery"]._cron_process_queue(limit=count)
         else:

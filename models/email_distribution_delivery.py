@@ -26,7 +26,7 @@ from .email_distribution_bounce import (
 )
 from .email_distribution_recipient import split_stored
 from .ir_actions_report import PdfCallCollected
-from .mail_mail import SETTLED_MAILS
+from .mail_mail import BATCH_TOKENS, SETTLED_MAILS
 
 _logger = logging.getLogger(__name__)
 
@@ -1832,13 +1832,10 @@ class EmailDistributionDelivery(models.Model):
             self._resolve_failures()
         if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
-        run = self.run_id
-        if run.state == "running" and run.handover_done and not run._has_queued():
-            # The sending cron closes the run; this side never writes it.
-            # Woken once, when the run's last line settles: not for each mail
-            # (Odoo's mail cron commits each one), nor during the hand-over
-            # (the sending cron is running and closes it itself).
-            self._trigger_sending()
+        if not self.env.context.get(BATCH_TOKENS):
+            # Settled outside a mail batch (a bounce, a connection failure):
+            # a mail batch wakes its runs once at its end instead.
+            self.run_id._wake_when_settled()
 
     def _sync_is_move_sent(self):
         """Keep Odoo's ``is_move_sent`` meaning "it reached someone": set when
@@ -1983,10 +1980,19 @@ class EmailDistributionDelivery(models.Model):
             (line.email or "").lower() for line in open_lines if line.state == "sent"
         }
         delivered = self.state == "sent"
+        Attempt = self.env["email.distribution.attempt"].sudo()
+        # The invoice's only delivery, each of its lines still the open one
+        # (a first attempt): nothing earlier to resolve, no search.  The
+        # invoice's deliveries are read for its state anyway.
+        nothing_earlier = (
+            self.move_id
+            and self.move_id.email_distribution_delivery_ids == self
+            and self.attempt_ids == open_lines
+        )
         failures = (
-            self.env["email.distribution.attempt"]
-            .sudo()
-            .search(
+            Attempt
+            if nothing_earlier
+            else Attempt.search(
                 [
                     ("delivery_id.res_model", "=", self.res_model),
                     ("delivery_id.res_id", "=", self.res_id),

@@ -83,14 +83,29 @@ class EmailDistributionRun(models.Model):
         run.name = self.env._("Run %(id)s", id=run.id)
         return run
 
-    def _has_queued(self):
-        """Some sending-list line of the run still waits for the mail server."""
-        self.ensure_one()
-        return bool(
-            self.env["email.distribution.attempt"]
-            .sudo()
-            .search_count([("run_id", "=", self.id), ("state", "=", "queued")], limit=1)
+    def _wake_when_settled(self):
+        """Wake the sending cron, once, if one of these runs has handed all
+        its mails over and no line of it waits for the mail server any more.
+
+        The sending cron closes the run; this side never writes it.  Not
+        during the hand-over (the sending cron is running and closes it
+        itself), and not once per mail: one read for all of them.
+        """
+        runs = self.sudo().filtered(
+            lambda run: run.state == "running" and run.handover_done
         )
+        if not runs:
+            return
+        waiting = {
+            run.id
+            for [run] in self.env["email.distribution.attempt"]
+            .sudo()
+            ._read_group(
+                [("run_id", "in", runs.ids), ("state", "=", "queued")], ["run_id"]
+            )
+        }
+        if any(run.id not in waiting for run in runs):
+            self.env["email.distribution.delivery"]._trigger_sending()
 
     def _check_manager(self, message):
         """Manager-only actions are checked here, not only in the views."""

@@ -4,6 +4,7 @@ import smtplib
 from odoo import models
 
 from .email_distribution_bounce import TOKEN_HEADER
+from .mail_mail import BATCH_TOKENS
 
 
 class _RecordingSession:
@@ -44,7 +45,14 @@ class IrMailServer(models.Model):
     def send_email(self, message, *args, smtp_session=None, **kwargs):
         delivery = self.env["email.distribution.delivery"]
         token = message[TOKEN_HEADER]
-        if smtp_session is not None and token:
+        batch = dict(self.env.context.get(BATCH_TOKENS) or ())
+        if smtp_session is not None and token and token.strip() in batch:
+            # Looked up with the rest of mail.mail._send's batch, and read
+            # with it: the first mail reads every delivery of the batch.
+            delivery = delivery.browse(batch[token.strip()]).with_prefetch(
+                tuple(dict.fromkeys(batch.values()))
+            )
+        elif smtp_session is not None and token:
             # By the delivery's own token, not the Message-Id: the mail sends
             # the invoice's chatter note, whose Message-Id a follower's
             # notification of that note shares.

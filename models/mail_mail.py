@@ -4,10 +4,47 @@ from odoo import models
 # Key of cr.precommit.data: ids of mails whose delivery no longer waits for
 # them (settled in this transaction).
 SETTLED_MAILS = "account_email_distribution.settled_mails"
+# Context key: ``((token, delivery id), ...)`` of the mails being sent by one
+# ``_send`` batch, so that ``ir.mail_server.send_email`` finds each mail's
+# delivery without a query per mail.
+BATCH_TOKENS = "email_distribution_batch_tokens"
 
 
 class MailMail(models.Model):
     _inherit = "mail.mail"
+
+    def _send(self, auto_commit=False, raise_exception=False, **kwargs):
+        """Look up the deliveries of the whole batch once, and settle their
+        runs once after it (not a lookup and a count per mail)."""
+        lines = (
+            self.env["email.distribution.attempt"]
+            .sudo()
+            .search_fetch(
+                [("delivery_id.mail_id", "in", self.ids)],
+                ["correlation_token", "delivery_id", "run_id"],
+            )
+        )
+        if not lines:
+            return super()._send(
+                auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+            )
+        tokens = tuple(
+            sorted(
+                {
+                    (line.correlation_token, line.delivery_id.id)
+                    for line in lines
+                    if line.correlation_token
+                }
+            )
+        )
+        runs = lines.run_id
+        result = super(MailMail, self.with_context(**{BATCH_TOKENS: tokens}))._send(
+            auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+        )
+        # After an error raised out of the batch, the sending cron's own
+        # schedule closes the runs.
+        runs._wake_when_settled()
+        return result
 
     def _postprocess_sent_message(
         self, success_pids, failure_reason=False, failure_type=None

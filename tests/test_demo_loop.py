@@ -40,6 +40,28 @@ class TestDemoLoop(SendingCase):
         self.run_distribution_cron()
         self.assertEqual(self.triggers(self.mail_cron), mail_before + 1)
 
+    def test_the_run_s_last_mail_wakes_the_sending_cron_to_close_it(self):
+        moves = self.make_invoices(self.customer("ap@plain.example"), count=3)
+        self.run_distribution_cron()
+        deliveries = moves.email_distribution_delivery_ids
+        run = deliveries.run_id
+        self.assertEqual(run.state, "running")
+        mails = deliveries.mail_id
+        self.env.cr.precommit.data.pop("account_email_distribution.woken", None)
+        before = self.triggers(self.sending_cron)
+        with self.real_smtp():
+            mails[:2].send()
+        self.assertEqual(
+            self.triggers(self.sending_cron), before, "a line of the run still waits"
+        )
+        self.assertEqual(len(self.sink.messages), 2)
+        with self.real_smtp():
+            mails[2:].send()
+        self.assertEqual(self.triggers(self.sending_cron), before + 1)
+        self.assertEqual(set(deliveries.mapped("state")), {"sent"})
+        self.run_distribution_cron()
+        self.assertEqual(run.state, "done")
+
     def test_posting_without_route_wakes_nothing(self):
         before = self.triggers(self.sending_cron)
         self.make_invoices(self.env["res.partner"].create({"name": "No Mail"}))
