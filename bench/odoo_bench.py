@@ -13,7 +13,10 @@ production).  Figures:
 * sending the same kind of invoices end to end (PDF, mail queue, SMTP sink)
   by this module and by Odoo's own batch *Send* (one PDF per wkhtmltopdf
   call, the path that works with Debian's wkhtmltopdf), interleaved rounds:
-  invoices/s, wkhtmltopdf calls, SQL queries per invoice, and the ratio.
+  invoices/s, wkhtmltopdf calls, SQL queries per invoice, and the ratio;
+  then the same with a wkhtmltopdf that renders several documents per call
+  (``tests/wkhtmltopdf_standin.py``, the cost profile of a build with patched
+  Qt), Odoo batching as it does by default.
 
 * the import wizard's peak memory (``--only import-memory``): 100 000 rows
   into a company whose directory already holds 200 000 entries, in *Update*
@@ -23,7 +26,7 @@ production).  Figures:
 
 Usage: python bench/odoo_bench.py DB ADDONS_PATH [--rows N] [--invoices N]
        [--sends N] [--compare N] [--rounds N] [--only compare|import|import-memory]
-       [--directory N]
+       [--directory N] [--binary debian|batching|both]
 """
 
 import argparse
@@ -419,6 +422,9 @@ def _send_round(env, sink, partner, count, module):
     sink.clear()
     env.invalidate_all()
     start, q0 = time.perf_counter(), queries(env)
+    # Every cursor's: Odoo's Send e-mails with a new cursor after the commit,
+    # and wkhtmltopdf's requests for the report's assets have their own.
+    all0 = odoo.sql_db.sql_counter
     profile = None
     if module and os.environ.get("BENCH_PROFILE"):
         import cProfile
@@ -445,6 +451,7 @@ def _send_round(env, sink, partner, count, module):
         profile.disable()
         profile.dump_stats(os.environ["BENCH_PROFILE"])
     count_q = queries(env) - q0
+    count_all = odoo.sql_db.sql_counter - all0
     received = len(sink.messages)
     env.cr.commit()
     return {
@@ -455,11 +462,50 @@ def _send_round(env, sink, partner, count, module):
         "calls": counter.calls,
         "sql_per_invoice": count_q / count,
         "sql_handover_per_invoice": q_handover / count,
+        "sql_all_per_invoice": count_all / count,
     }
 
 
-def bench_compare(env, count, rounds):
+@contextlib.contextmanager
+def batching_binary():
+    """Put ``tests/wkhtmltopdf_standin.py`` first in PATH as ``wkhtmltopdf``:
+    one process per call for several documents, as a wkhtmltopdf built with
+    patched Qt renders them (Odoo and the module both find it there)."""
+    import shutil
+    import tempfile
+
+    real = shutil.which("wkhtmltopdf")
+    standin = Path(__file__).resolve().parent.parent / "tests/wkhtmltopdf_standin.py"
+    folder = tempfile.mkdtemp(prefix="aed_standin.")
+    binary = os.path.join(folder, "wkhtmltopdf")
+    with open(binary, "w", encoding="utf-8") as handle:
+        handle.write(f'#!/bin/sh\nexec "{sys.executable}" "{standin}" "$@"\n')
+    os.chmod(binary, 0o755)
+    saved = dict(os.environ)
+    os.environ["AED_REAL_WKHTMLTOPDF"] = real
+    os.environ["PATH"] = folder + os.pathsep + os.environ.get("PATH", "")
+    try:
+        yield binary
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(folder)
+
+
+def bench_compare(env, count, rounds, batching=False):
     """This module vs Odoo's own batch Send, same invoices, same SMTP sink."""
+    if batching:
+        with batching_binary():
+            # Odoo's own default: up to 80 (+1) documents per call.
+            env["ir.config_parameter"].set_param("account.pdf_generation_batch", "80")
+            figures = _bench_compare(env, count, rounds)
+        return {f"{key} [batching binary]": value for key, value in figures.items()}
+    # Odoo's working path with Debian's wkhtmltopdf: one PDF per call.
+    env["ir.config_parameter"].set_param("account.pdf_generation_batch", "0")
+    return _bench_compare(env, count, rounds)
+
+
+def _bench_compare(env, count, rounds):
     sink = SmtpSink().start()
     try:
         _only_server(env, sink)
@@ -467,8 +513,6 @@ def bench_compare(env, count, rounds):
             [("state", "in", ("queued", "soft_bounce"))]
         ).write({"state": "cancelled"})
         env.company.email = env.company.email or "billing@company.example"
-        # Odoo's working path with Debian's wkhtmltopdf: one PDF per call.
-        env["ir.config_parameter"].set_param("account.pdf_generation_batch", "0")
         partner = env["res.partner"].create(
             {"name": "Compare customer", "email": "ap@compare.example"}
         )
@@ -501,6 +545,10 @@ def bench_compare(env, count, rounds):
             f"{row['sql_per_invoice'] - row['sql_handover_per_invoice']:.1f}"
             for row in rows
         )
+    for module, label in ((True, "module"), (False, "Odoo Send")):
+        figures[f"compare {label} SQL per invoice, every cursor"] = " / ".join(
+            f"{row['sql_all_per_invoice']:.1f}" for row in results[module]
+        )
     figures["compare ratio module/Odoo (invoices/s)"] = " / ".join(
         f"{a['per_s'] / b['per_s']:.2f}"
         for a, b in zip(results[True], results[False], strict=True)
@@ -521,6 +569,13 @@ def main():
         "--only", choices=["compare", "import", "import-memory", "posting"]
     )
     parser.add_argument("--directory", type=int, default=200_000)
+    parser.add_argument(
+        "--binary",
+        choices=["debian", "batching", "both"],
+        default="both",
+        help="compare: the wkhtmltopdf found (Debian's: one document per "
+        "call) and/or a stand-in for one built with patched Qt",
+    )
     parser.add_argument(
         "--import-memory-child", choices=["update", "replace"], help=argparse.SUPPRESS
     )
@@ -567,7 +622,12 @@ def main():
             figures.update(sending)
             figures.update(bench_bounces(env, moves))
         if args.only in (None, "compare"):
-            figures.update(bench_compare(env, args.compare, args.rounds))
+            if args.binary in ("debian", "both"):
+                figures.update(bench_compare(env, args.compare, args.rounds))
+            if args.binary in ("batching", "both"):
+                figures.update(
+                    bench_compare(env, args.compare, args.rounds, batching=True)
+                )
     width = max(len(key) for key in figures)
     for key, value in figures.items():
         sys.stdout.write(f"{key:<{width}}  {value}\n")

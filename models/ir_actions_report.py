@@ -12,7 +12,11 @@ cron renders a batch in two passes through Odoo's own invoice engine:
    :meth:`_render_qweb_html` keeps the HTML it rendered;
 2. the recorded calls run concurrently, at most
    ``account_email_distribution.pdf_workers`` processes at a time (default 8),
-   without touching the ORM from the worker threads;
+   without touching the ORM from the worker threads; with a wkhtmltopdf built
+   with patched Qt (which renders several documents per call), the calls that
+   differ only by their document are first joined as Odoo's own engine joins
+   them (``account.pdf_generation_batch`` documents per call) and the PDF is
+   split as Odoo splits it; a batch that fails is rendered one by one;
 3. *replay*: the documents are generated for real; :meth:`_render_qweb_html`
    returns the HTML kept for the same arguments (QWeb renders each invoice
    once), :meth:`_run_wkhtmltopdf` returns the PDF rendered for an identical
@@ -27,6 +31,7 @@ PDFs are the same as Odoo's own.
 """
 
 import hashlib
+import io
 import logging
 import os
 import subprocess
@@ -34,6 +39,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from odoo import api, models
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
 
@@ -111,6 +117,67 @@ def _render_one(binary, args, bodies, header, footer):
                 os.unlink(path)
             except OSError:
                 _logger.warning("could not remove %s", path)
+
+
+# wkhtmltopdf binaries by path: whether they render several documents per
+# call (built with patched Qt).  Asked once per process and binary.
+_BATCHING = {}
+
+
+def _batching_binary(binary):
+    """The binary renders several documents in one call: its ``--version``
+    says it was built "with patched qt", as wkhtmltopdf's own packages do;
+    Debian's (unpatched Qt) refuses a second document."""
+    if binary not in _BATCHING:
+        try:
+            process = subprocess.run(
+                [binary, "--version"], capture_output=True, timeout=30, check=False
+            )
+            _BATCHING[binary] = b"patched qt" in process.stdout.lower()
+        except (OSError, subprocess.SubprocessError):
+            _BATCHING[binary] = False
+    return _BATCHING[binary]
+
+
+def _split_pdf(content, count):
+    """Split a PDF of *count* documents as Odoo's engine does
+    (``_render_qweb_pdf_prepare_streams``): one page each when the page count
+    says so, else at the top-level outlines; None when it cannot tell where
+    the documents start."""
+    if count == 1:
+        return [content]
+    try:
+        reader = PdfFileReader(io.BytesIO(content))
+        pages = reader.numPages
+        if pages == count:
+            starts = list(range(count))
+        else:
+            root = reader.trailer["/Root"]
+            if "/Outlines" not in root or "/First" not in root["/Outlines"]:
+                return None
+            starts = []
+            node = root["/Outlines"]["/First"]
+            while True:
+                starts.append(root["/Dests"][node["/Dest"]][0])
+                if "/Next" not in node:
+                    break
+                node = node["/Next"]
+            starts = sorted(set(starts))
+            if len(starts) != count or starts[0] != 0:
+                return None
+        pieces = []
+        for index, first in enumerate(starts):
+            last = starts[index + 1] if index + 1 < len(starts) else pages
+            writer = PdfFileWriter()
+            for page in range(first, last):
+                writer.addPage(reader.getPage(page))
+            stream = io.BytesIO()
+            writer.write(stream)
+            pieces.append(stream.getvalue())
+        return pieces
+    except Exception:  # a PDF pypdf cannot read: rendered one by one
+        _logger.info("a batched PDF could not be split", exc_info=True)
+        return None
 
 
 class IrActionsReport(models.Model):
@@ -219,9 +286,12 @@ class IrActionsReport(models.Model):
                     specific_paperformat_args=specific_paperformat_args,
                     set_viewport_size=set_viewport_size,
                 )
-                if len(bodies) == 1:
-                    args = self._aed_single_document_delay(args)
-                collected[key] = (args, list(bodies), header, footer)
+                single = (
+                    self._aed_single_document_delay(args) if len(bodies) == 1 else args
+                )
+                # Odoo's own command line is kept for a batched call (several
+                # documents in one page need Odoo's wait).
+                collected[key] = (single, list(bodies), header, footer, args)
                 raise PdfCallCollected()
         # Outside a batch, or a call the parallel pass has no PDF for.
         return super()._run_wkhtmltopdf(
@@ -287,15 +357,75 @@ class IrActionsReport(models.Model):
             binary = _get_wkhtmltopdf_bin()
         except OSError:
             return rendered
-        workers = min(self._aed_pdf_workers(), len(collected))
-        keys = list(collected)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(
-                pool.map(lambda key: _render_one(binary, *collected[key]), keys)
-            )
-        for key, (content, error) in zip(keys, results, strict=True):
+        if not binary:
+            return rendered
+        tasks = self._aed_batched_tasks(binary, collected)
+        batched = {key for keys, _call in tasks for key in keys}
+        tasks += [
+            ([key], collected[key][:4]) for key in collected if key not in batched
+        ]
+        retry = []
+        for keys, (content, error) in self._aed_run_tasks(binary, tasks):
+            pieces = _split_pdf(content, len(keys)) if content else None
+            if pieces:
+                rendered.update(zip(keys, pieces, strict=True))
+            elif len(keys) > 1:
+                # A batch that failed or cannot be split: each alone, in
+                # parallel, as on a binary that cannot batch.
+                _logger.info("batched PDF rendering failed, split up: %s", error)
+                retry += [([key], collected[key][:4]) for key in keys]
+            else:
+                _logger.info("parallel PDF rendering failed, retried alone: %s", error)
+        for keys, (content, error) in self._aed_run_tasks(binary, retry):
             if content:
-                rendered[key] = content
+                rendered[keys[0]] = content
             else:
                 _logger.info("parallel PDF rendering failed, retried alone: %s", error)
         return rendered
+
+    def _aed_run_tasks(self, binary, tasks):
+        """Run ``(keys, call)`` tasks concurrently: ``[(keys, result)]``."""
+        if not tasks:
+            return []
+        workers = min(self._aed_pdf_workers(), len(tasks))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(lambda task: _render_one(binary, *task[1]), tasks))
+        return [
+            (keys, result) for (keys, _call), result in zip(tasks, results, strict=True)
+        ]
+
+    def _aed_batched_tasks(self, binary, collected):
+        """With a wkhtmltopdf that renders several documents per call (built
+        with patched Qt), the one-document calls that differ only by their
+        body, i.e. the same report, paper format, company header and footer,
+        grouped as Odoo's own engine groups them: at most
+        ``account.pdf_generation_batch`` documents (Odoo's parameter, 80 by
+        default; 0 or 1: one per call) per call, with Odoo's own command
+        line.  ``[(keys, call)]``; none on a binary that cannot batch."""
+        size = self._aed_pdf_batch_size()
+        if size < 2 or not _batching_binary(binary):
+            return []
+        groups = {}
+        for key, (_single, bodies, header, footer, args) in collected.items():
+            if len(bodies) == 1:
+                groups.setdefault((tuple(args), header, footer), []).append(key)
+        tasks = []
+        for (args, header, footer), keys in groups.items():
+            if len(keys) < 2:
+                continue
+            for start in range(0, len(keys), size):
+                chunk = keys[start : start + size]
+                bodies = [collected[key][1][0] for key in chunk]
+                tasks.append((chunk, (list(args), bodies, header, footer)))
+        return tasks
+
+    def _aed_pdf_batch_size(self):
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("account.pdf_generation_batch", "80")
+        )
+        try:
+            return max(1, int(value))
+        except (TypeError, ValueError):
+            return 80

@@ -1,11 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import base64
+import io
+import os
 import re
+import shutil
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
 from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
+from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.base.models.ir_actions_report import IrActionsReport as BaseReport
 
@@ -36,7 +44,29 @@ class TestParallelPdf(SendingCase, HttpCase):
         self.parallel_calls = 0
         self.parallel_args = []
         self.parallel_pdfs = []
+        self.parallel_bodies = []
+        self.parallel_body_texts = []
         self.qweb_renders = []
+
+    def batching_binary(self):
+        """A wkhtmltopdf that renders several documents per call, as one
+        built with patched Qt does (``tests/wkhtmltopdf_standin.py`` over
+        Debian's binary); the module finds it where Odoo finds its binary."""
+        real = shutil.which("wkhtmltopdf")
+        folder = tempfile.mkdtemp(prefix="aed_standin.")
+        self.addCleanup(shutil.rmtree, folder)
+        binary = os.path.join(folder, "wkhtmltopdf")
+        standin = Path(__file__).with_name("wkhtmltopdf_standin.py")
+        with open(binary, "w", encoding="utf-8") as handle:
+            handle.write(f'#!/bin/sh\nexec "{sys.executable}" "{standin}" "$@"\n')
+        os.chmod(binary, 0o755)
+        stack = ExitStack()
+        stack.enter_context(patch.dict(os.environ, {"AED_REAL_WKHTMLTOPDF": real}))
+        stack.enter_context(
+            patch.object(ir_actions_report, "_get_wkhtmltopdf_bin", lambda: binary)
+        )
+        self.addCleanup(stack.close)
+        return binary
 
     def send_with_counters(self, fail_for=None):
         """Run the crons with real PDFs, counting serial and parallel calls."""
@@ -46,6 +76,8 @@ class TestParallelPdf(SendingCase, HttpCase):
 
         def render_one(binary, args, bodies, header, footer):
             self.parallel_calls += 1
+            self.parallel_bodies.append(len(bodies))
+            self.parallel_body_texts.append(list(bodies))
             self.parallel_args.append(args)
             if fail_for and any(fail_for in body for body in bodies):
                 return None, "simulated crash"
@@ -95,6 +127,66 @@ class TestParallelPdf(SendingCase, HttpCase):
             pdf = pdfs[move._get_invoice_report_filename()]
             self.assertTrue(pdf.startswith(b"%PDF"))
             self.assertEqual(move.invoice_pdf_report_id.raw, pdf, "stored as Odoo does")
+
+    def test_a_batching_binary_renders_the_batch_in_one_call(self):
+        binary = self.batching_binary()
+        self.assertTrue(ir_actions_report._batching_binary(binary))
+        self.assertFalse(
+            ir_actions_report._batching_binary(shutil.which("wkhtmltopdf"))
+        )
+        moves = self.make_invoices(self.doc_customer, count=4)
+        self.send_with_counters()
+        self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
+        self.assertEqual((self.parallel_bodies, self.serial_calls), ([4], 0))
+        args = self.parallel_args[0]
+        delay = args[args.index("--javascript-delay") + 1]
+        self.assertNotEqual(delay, "100", "a batched call keeps Odoo's wait")
+        # Which page of the batched PDF is whose: the order of the bodies.
+        self.assertEqual(len(self.parallel_body_texts), 1)
+        bodies = self.parallel_body_texts[0]
+        batch = PdfFileReader(io.BytesIO(self.parallel_pdfs[0]))
+        self.assertEqual(batch.numPages, 4)
+
+        def drawn(reader, page):
+            return reader.getPage(page).getContents().getData()
+
+        pdfs = self.received_pdfs()
+        for move in moves:
+            (index,) = [i for i, body in enumerate(bodies) if move.name in body]
+            pdf = pdfs[move._get_invoice_report_filename()]
+            reader = PdfFileReader(io.BytesIO(pdf))
+            self.assertEqual(reader.numPages, 1, "split as Odoo splits it")
+            self.assertEqual(
+                drawn(reader, 0), drawn(batch, index), "each invoice gets its own page"
+            )
+            self.assertEqual(move.invoice_pdf_report_id.raw, pdf)
+        self.assertEqual(len({drawn(batch, page) for page in range(4)}), 4)
+
+    def test_batch_size_is_odoo_s_parameter(self):
+        self.batching_binary()
+        self.env["ir.config_parameter"].set_param("account.pdf_generation_batch", "2")
+        moves = self.make_invoices(self.doc_customer, count=5)
+        self.send_with_counters()
+        self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
+        self.assertEqual(sorted(self.parallel_bodies), [1, 2, 2])
+        self.env["ir.config_parameter"].set_param("account.pdf_generation_batch", "0")
+        moves = self.make_invoices(self.doc_customer, count=2)
+        self.parallel_bodies = []
+        self.send_with_counters()
+        self.assertEqual(self.parallel_bodies, [1, 1], "0: one document per call")
+
+    def test_one_invoice_failing_in_a_batched_call_fails_alone(self):
+        self.batching_binary()
+        moves = self.make_invoices(self.doc_customer, count=3)
+        broken = moves[1]
+        self.send_with_counters(fail_for=broken.name)
+        self.assertEqual(self.parallel_bodies, [3, 1, 1, 1], "the batch split up")
+        self.assertEqual(broken.email_distribution_state, "failed")
+        self.assertEqual(
+            set((moves - broken).mapped("email_distribution_state")), {"sent"}
+        )
+        self.assertEqual(self.serial_calls, 1, "only the failed one was retried alone")
+        self.assertEqual(len(self.sink.messages), 2)
 
     def test_stored_pdf_is_reused(self):
         moves = self.make_invoices(self.doc_customer, count=3)
