@@ -514,3 +514,53 @@ def test_notice_text_without_headers(text, address, kind):
     result = classify_message(text)
     assert result.kind == kind
     assert [failure.address for failure in result.recipients] == [address]
+
+
+_LURE = """From: Mail Delivery System <mailer-daemon@host.example.net>
+To: list@lists.example.org
+Subject: Mail delivery failed: returning message to sender
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="L"
+
+--L
+Content-Type: text/plain
+
+Dear list
+
+--L
+Content-Type: text/html
+
+<p>This message was created automatically by mail delivery software.</p>
+<p>You have 10 pending messages for delivery to your mail box.</p>
+<p><a href="https://phish.example/">%s</a></p>
+--L--
+"""
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Authorize Delivery for pending mails",
+        "Release all",
+        "Click here to retrieve messages",
+        "Verify your account",
+    ],
+)
+def test_phishing_dressed_as_a_bounce_is_not_a_bounce(call):
+    """No failed address, no delivery report, no returned message, and a call
+    to release the reader's mail: a lure (RFC 3464 section 2.3 and RFC 5321
+    section 6.1 say what a real notice carries)."""
+    result = classify_message((_LURE % call).encode())
+    assert (result.kind, result.category) == ("none", "none")
+
+
+def test_a_bounce_that_names_its_recipient_is_not_a_lure():
+    """The same words next to a failed address stay a bounce."""
+    raw = (_LURE % "Click here").replace(
+        "<p>You have 10",
+        "<p>a@b.example: 550 5.1.1 User unknown</p><p>You have 10",
+    )
+    raw = raw.replace("Dear list", "a@b.example: 550 5.1.1 User unknown")
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "hard")
+    assert result.addresses == ["a@b.example"]
