@@ -243,6 +243,17 @@ LIST_ARCHIVES = {
         "fcc2836db8e7ae691c3b629c5df4e5b1d00a8d85",
         "ff65a54b9340620dbb88158008fcaae4852ddedf",
     ),
+    "linux-erofs.lists.ozlabs.org.0": (
+        "0fcfa2bcda9efe632bdaf97f64b72b0b1df1dacf",
+        "4ad8dc52413638a8dac0766308a3aaa7c20345ce",
+        "83148b8445e92631d81b0b4d6acca0907c3cb6fd",
+        "8a1c5aa0e7bc39ae77c66bfe54f8e428a91fe220",
+        "b50433016ef915a793f0f05dc9ef7f581906e164",
+        "b7b5a3698d4dd0faeaa23a8e3cc13b8c61d8af50",
+        "c9b218165b82f2fac55361e5baf02c670e112712",
+        "ddec9cf9a66ba68f14d1af5564ccfeabc8bd3936",
+        "e89da7d430d202739b7c018b45d3e5f7f5c77ca8",
+    ),
     "linux-stm32.st-md-mailman.stormreply.com.0": (
         "f185cdb6c5ec05a7a008c51d180017e38a4a8ea2",
     ),
