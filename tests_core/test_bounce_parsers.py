@@ -564,3 +564,41 @@ def test_a_bounce_that_names_its_recipient_is_not_a_lure():
     result = classify_message(raw.encode())
     assert (result.kind, result.category) == ("failure", "hard")
     assert result.addresses == ["a@b.example"]
+
+
+# Alibaba Mail's notice, written after the layout of the ones it sends (a
+# Chinese text part, the original attached); addresses are examples
+_ALIMAIL = """From: <postmaster@aliyun.example>
+To: <list@lists.example.org>
+Subject: =?UTF-8?B?5p2l6IeqcG9zdG1hc3RlckBhbGl5dW4uZXhhbXBsZeeahOmAgOS/oQ==?=
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+很抱歉您发送的邮件被退回\uff0c以下是该邮件的相关信息\uff1a
+\t发件人 : list@lists.example.org
+\t主题 : Re: [PATCH] fix
+时间 : Tue, 24 Feb 2026 14:59:52 +0800
+无法发送到 %s
+\t系统应答:
+\t退信原因:%s
+"""
+
+
+@pytest.mark.parametrize(
+    ("reason", "category"),
+    [
+        (
+            "收件方邮箱可用容量不足\uff0c或该邮件大小超过收件方系统对单封邮件的限制\u3002",
+            "soft",
+        ),
+        ("收件人邮件地址不存在,邮件无法送达\u3002", "hard"),
+    ],
+)
+def test_alibaba_mail_chinese_notice(reason, category):
+    """ "退信" (returned mail) in the subject, "无法发送到 <address>" (could
+    not be sent to) and the reason in Chinese."""
+    raw = (_ALIMAIL % ("who@b.example", reason)).encode()
+    result = classify_message(raw)
+    assert (result.kind, result.category) == ("failure", category)
+    assert result.addresses == ["who@b.example"]

@@ -81,6 +81,13 @@ VENDOR_EXAMPLES = [
         "452-4.2.2 The email account that you tried to reach is over quota",
         "mailbox_full",
     ),
+    # Alibaba Mail (reseller's list of its bounce reasons): "the recipient's
+    # address does not exist", "the recipient's mailbox lacks capacity"
+    ("退信原因:收件人邮件地址不存在,邮件无法送达\u3002", "mailbox_unknown"),
+    (
+        "退信原因:收件方邮箱可用容量不足\uff0c或该邮件大小超过收件方系统对单封邮件的限制",
+        "mailbox_full",
+    ),
     ("550-5.7.26 This mail is unauthenticated email", "auth_failed"),
     (
         "550-5.7.1 The IP you're using to send mail is not authorized to send email "

@@ -137,6 +137,10 @@ _AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
 _MIMECAST = "Mimecast, SMTP error codes (community.mimecast.com DOC-1369)"
 _NETEASE = "NetEase (163.com / 126.com) postmaster, SMTP error codes"
 _QQ = "Tencent QQ Mail / Exmail, SMTP error codes"
+_ALIMAIL = (
+    "Alibaba Mail (aliyun.com) bounce reasons, 退信原因, as its reseller lists them"
+    " (aliyuntx.com news 351)"
+)
 
 VENDOR_RULES = (
     (
@@ -341,6 +345,20 @@ VENDOR_RULES = (
         ("quota", "storage"),
         r"tried\s+to\s+reach\s+is\s+over\s+quota|out\s+of\s+storage\s+space",
         _GOOGLE + " (4.2.2 / 5.2.2)",
+    ),
+    # Alibaba Mail's Chinese bounce notices ("退信原因: ..."); the texts have
+    # no SMTP code of their own
+    (
+        "mailbox_unknown",
+        "不存在",
+        r"收件人(?:邮件|邮箱)?地址不存在|收件人(?:帐号|账号)?不存在",
+        _ALIMAIL + " (550: the recipient's address does not exist)",
+    ),
+    (
+        "mailbox_full",
+        ("容量", "已满", "空间"),
+        r"(?:邮箱|收件箱)(?:可用)?(?:容量|空间)(?:不足|已满)|收件箱已满",
+        _ALIMAIL + " (552: the recipient's mailbox is full)",
     ),
     (
         "auth_failed",

@@ -38,9 +38,11 @@ _HEADERISH = re.compile(
 )
 _FROMISH = re.compile(r"^\s*(?:from|sender|reply-to|return-path|message-id)\s*:", re.I)
 _CONTEXT = re.compile(
-    r"(?:\b(?:to|for|addressed|address(?:es)?|recipients?|user(?:id)?|mailbox|attempts"
+    r"(?:(?:\b(?:to|for|addressed|address(?:es)?|recipients?|user(?:id)?|mailbox|attempts"
     r"|rcpt\s+to|smtp|rfc822|error-for|(?:expanded|generated)\s+from)"
-    r"\s*[:=,;]?\s*[<\[\"'(]*\s*)$",
+    # Chinese: "cannot be sent to", "recipient address", "recipient"
+    r"|发送到|收信地址|收件人)"
+    r"\s*[:=,;\uff1a]?\s*[<\[\"'(]*\s*)$",
     re.IGNORECASE,
 )
 _EXPANDED = re.compile(r"\b(?:expanded|generated)\s+from\s*:?\s*[<\[\"'(]*\s*$", re.I)
