@@ -5,7 +5,7 @@ Usage, from the addon's root::
     python3 bench/fetch_bounce_corpus.py [--git-dir NAME=DIR ...]
 
 ``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``,
-``deltachat``, ``civicrm`` or a key of ``FILES``;
+``deltachat``, ``civicrm``, a key of ``FILES`` or of ``LIST_ARCHIVES``;
 ``DIR`` a local (bare) clone of that repository holding the commits below.
 ``--exim-git-dir DIR`` and the like are the older spelling of the same.
 
@@ -52,6 +52,15 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     albertito/chasquid (Apache-2.0), jstedfast/MailKit (MIT),
     SpamScope/mail-parser (Apache-2.0), postalsys/postal-mime (MIT), each at
     the commit listed, unmodified.
+
+``listarchives/<list>_<commit>.eml``
+    Bounces (and a few phishing messages dressed as bounces) that reached the
+    public-inbox archives of small mailing lists, one repository per list
+    under https://github.com/linux-mailinglist-archives/ (``LIST_ARCHIVES``:
+    each message is the file ``m`` of one commit).  The messages are the mail
+    of the lists' posters and carry no licence, which is why they are fetched.
+    ``NAME`` for ``--git-dir`` is the repository name, for example
+    ``industrypack-devel.lists.sourceforge.net.0``.
 
 Without a local git directory the repositories are cloned (blob-less) from
 GitHub, which needs ``git`` and network access.  The labels of these files are
@@ -183,6 +192,111 @@ FILES = {
         (("test/fixtures/bounce.eml", "bounce.eml"),),
     ),
 }
+# public-inbox archives (one message per commit, file ``m``) of mailing lists
+# whose posts include bounces of spam sent in the list's name: repository
+# under https://github.com/linux-mailinglist-archives/ -> the commits taken
+LIST_ARCHIVES = {
+    "driverdev-devel.linuxdriverproject.org.0": (
+        "03e14f44112c8b4fe4f7c749b1ee3a74f3ff8b65",
+        "1155b95af8eb1cd1833b686428fc943266ea7ef9",
+        "45ee74c7360d497d79b7029e39e1c0326aada38d",
+        "7d19d5c271e8cd97c7c6bd3b2b88a6d30c2671d9",
+        "b0b6ad6c38c4b049490a9c4d4f861b0800b0f88d",
+        "b67a1d286fd9da5d183a1e86d28a43e7ef7afbc0",
+        "c2b5838d26c6fcf545ee2774a250b87ef07e3356",
+        "df7c04da0cb1043e80a9e0599da30844bbeb9e60",
+    ),
+    "industrypack-devel.lists.sourceforge.net.0": (
+        "0a9a69085c8cb8dd18597c65c090ab7f197f29ad",
+        "0d680fb548eebfab70aea351f9702fe5142ebbbd",
+        "1831c5efae6061e61c5fb705ac747f2c1a64c886",
+        "1bcaf7ec4c3ba36580736a8a6c4140c89bde079e",
+        "2196359e9871943ba4208806b9b489d2fcc9b0f4",
+        "248236a290a71f2eff2533a877616d4db915528b",
+        "3d44567d067bb457c1c257347e31c23596f6dab9",
+        "3edc90eaf98dbe98159219925e6bb7eb3c06ce2d",
+        "423843e93986c74c253bab4b16335e3d2ee44dce",
+        "50944f14a81dd4df631b706b90e8e78f865deba4",
+        "513ac07a3d3db126327e3baed933090d88b86a10",
+        "531b6597173b2fe8a42aa5350ccbf3c93ff066f0",
+        "5d375c8566e73eac213db09e54f62cd2398e920f",
+        "5e005ba062dd3db1ef0450f15976e1a7c74f9bed",
+        "61a53110f5eb52cb6a6b5e4ca6d46e75f3a95c18",
+        "63d6d4e4e98830fca7504682cd4d6fe68b87c141",
+        "6907bf0afdd5c27d2001c6f713aa5f905593a734",
+        "73aa0efb3ef0098c8e2050122c39ca2e29c72dcb",
+        "74b6657f0a8ae6fba7620a82f7bcc40e47a7491c",
+        "7649f9d4ea38cd31cf0883c82bf161857cf24479",
+        "86f98ce1774e3d63804bb5b123ee6046d279a261",
+        "8b03ccf9d34e22e101871687a14e5d73bc9bd974",
+        "8ecc0d425e3d3a198001bbc2086285fcec11aa44",
+        "914e7ebdd06cd6cbb500cf819f99a734c54cc077",
+        "974c75c94354928b21321073da76eac9ebeb6e68",
+        "9f79ad51dfd46a0a8d0341c093e1c1e3b6661324",
+        "a65bfb0976952c65438184ffc97927b7ff97c60a",
+        "a7c65147569927ef692cd2ffda9164458b6eae02",
+        "aa45462f511c17c3154efec260d41731b733df36",
+        "b977105db1bdba206325cca43268eca9a65fecbe",
+        "c4d0f488ce1bdb33f7eadef70de5abaaf50d4b9b",
+        "c568e580bfdfe04cf7391c57ab22b78269c05341",
+        "ee9e8cee4df52a9c841e1ac0e4619a2e20b2491d",
+        "fcc2836db8e7ae691c3b629c5df4e5b1d00a8d85",
+        "ff65a54b9340620dbb88158008fcaae4852ddedf",
+    ),
+    "linux-erofs.lists.ozlabs.org.0": (
+        "0fcfa2bcda9efe632bdaf97f64b72b0b1df1dacf",
+        "4ad8dc52413638a8dac0766308a3aaa7c20345ce",
+        "83148b8445e92631d81b0b4d6acca0907c3cb6fd",
+        "8a1c5aa0e7bc39ae77c66bfe54f8e428a91fe220",
+        "b50433016ef915a793f0f05dc9ef7f581906e164",
+        "b7b5a3698d4dd0faeaa23a8e3cc13b8c61d8af50",
+        "c9b218165b82f2fac55361e5baf02c670e112712",
+        "ddec9cf9a66ba68f14d1af5564ccfeabc8bd3936",
+        "e89da7d430d202739b7c018b45d3e5f7f5c77ca8",
+    ),
+    "linux-stm32.st-md-mailman.stormreply.com.0": (
+        "f185cdb6c5ec05a7a008c51d180017e38a4a8ea2",
+    ),
+    "linux1394-devel.lists.sourceforge.net.0": (
+        "227a33309a7bbcac228e8773a78254bd45b9f2b7",
+        "5927090e8bbc052968820c4d13a42f27ddd1ec9f",
+        "68af8d67905bd401ccf6fce377ac9dad3eb366e2",
+        "b0c93050cee31c238dcaf4ca8cdc406fca755092",
+        "f3b004635742070f5c0b14a8bb9f2fdd0ac5d796",
+    ),
+    "osst-users.lists.sourceforge.net.0": (
+        "25394fa25a8cd1b1f2f0494a2d6ba398b1e75bdd",
+        "2d201f1372e891acc0d3c6af910d9bd015c1f860",
+        "2fd883687c357d4bf5674cdfe812a792f2dca046",
+        "3060617cef4839677e7b38cf38ec6fba0cecdc91",
+        "347335b8fb1effcd007a03619841a86c504b1cbd",
+        "52a3c122b13456aa1abb1db2e5e61d89f1d925a5",
+        "5306121edcfb9a5716812d7a4d074b91c4192436",
+        "5397525fa4826e19d5bdb77ebbf036a9cde3e7f4",
+        "57d1b25e9a471de624520ccdfd298725c220095c",
+        "66aa0d3f1f52ab9d26cbbad6abe4eebd62af7a71",
+        "6a7b9f3409bc2f67f2b4879adb734ff4c7e538b1",
+        "8e4513a5d25d95e1fa002d364ae5ea87f6dbce33",
+        "8fa7a34d3158276dd6cfed642c679b4cfcc6933b",
+        "96522fd7d5a088d6692ce6f1e41fa59ada8f7eda",
+        "9e842530bed0bc9b96b6a50967d7b28144e1f7a8",
+        "a1d7f5f2694226f67c1fb103e1c775d25c66a66b",
+        "a4153adb39ad23bb15d479317698a67d65b987a0",
+        "af167bef2a51f8ef7f1da4ad5b63c0fca1225a28",
+        "c2d8281b5750413289ee88a7049139308bbe83ab",
+        "c4e5e2ee14280613ab4d3823f00439ea4bdb8b14",
+        "c61c5d64c26ae25468c2a73ea02d17bfeaf511c3",
+        "c809f093043c15f769efb9795552c233c55c2ecc",
+        "d24cacb3bb067b4c9897130d582e304f0eb3496e",
+        "ffb48b1efcd5ea0813bf74529771580bd7c551b6",
+    ),
+    "v9fs-developer.lists.sourceforge.net.0": (
+        "6f455fac9249bb58c5769970842662ac00367734",
+        "c12f1b95788885e6a29da8307e197adf8bbac6f5",
+        "fcfcdf9efa529394802f6934d1a508d1d389c8da",
+    ),
+}
+LIST_ARCHIVES_URL = "https://github.com/linux-mailinglist-archives/{}.git"
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
 DAEMON_FROM = re.compile(rb"(?mi)^From: .*(?:mailer-daemon|postmaster|mail delivery)")
 
@@ -292,6 +406,18 @@ def _single_files(name):
     return write
 
 
+def _list_archive(repo):
+    def write(git_dir):
+        (OUT / "listarchives").mkdir(parents=True, exist_ok=True)
+        short = repo.split(".", 1)[0]
+        for commit in LIST_ARCHIVES[repo]:
+            body = _git(git_dir, "show", f"{commit}:m")
+            (OUT / "listarchives" / f"{short}_{commit[:12]}.eml").write_bytes(body)
+        return len(LIST_ARCHIVES[repo])
+
+    return write
+
+
 def _git_dirs(pairs):
     """{name: dir} of the ``--git-dir NAME=DIR`` options."""
     dirs = {}
@@ -322,6 +448,10 @@ def main(argv=None):
         ("deltachat", DELTACHAT_URL, _write_deltachat),
         ("civicrm", CIVICRM_URL, _write_civicrm),
         *((name, url, _single_files(name)) for name, (url, _c, _f) in FILES.items()),
+        *(
+            (repo, LIST_ARCHIVES_URL.format(repo), _list_archive(repo))
+            for repo in LIST_ARCHIVES
+        ),
     )
     failed = 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -514,3 +514,91 @@ def test_notice_text_without_headers(text, address, kind):
     result = classify_message(text)
     assert result.kind == kind
     assert [failure.address for failure in result.recipients] == [address]
+
+
+_LURE = """From: Mail Delivery System <mailer-daemon@host.example.net>
+To: list@lists.example.org
+Subject: Mail delivery failed: returning message to sender
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="L"
+
+--L
+Content-Type: text/plain
+
+Dear list
+
+--L
+Content-Type: text/html
+
+<p>This message was created automatically by mail delivery software.</p>
+<p>You have 10 pending messages for delivery to your mail box.</p>
+<p><a href="https://phish.example/">%s</a></p>
+--L--
+"""
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "Authorize Delivery for pending mails",
+        "Release all",
+        "Click here to retrieve messages",
+        "Verify your account",
+    ],
+)
+def test_phishing_dressed_as_a_bounce_is_not_a_bounce(call):
+    """No failed address, no delivery report, no returned message, and a call
+    to release the reader's mail: a lure (RFC 3464 section 2.3 and RFC 5321
+    section 6.1 say what a real notice carries)."""
+    result = classify_message((_LURE % call).encode())
+    assert (result.kind, result.category) == ("none", "none")
+
+
+def test_a_bounce_that_names_its_recipient_is_not_a_lure():
+    """The same words next to a failed address stay a bounce."""
+    raw = (_LURE % "Click here").replace(
+        "<p>You have 10",
+        "<p>a@b.example: 550 5.1.1 User unknown</p><p>You have 10",
+    )
+    raw = raw.replace("Dear list", "a@b.example: 550 5.1.1 User unknown")
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "hard")
+    assert result.addresses == ["a@b.example"]
+
+
+# Alibaba Mail's notice, written after the layout of the ones it sends (a
+# Chinese text part, the original attached); addresses are examples
+_ALIMAIL = """From: <postmaster@aliyun.example>
+To: <list@lists.example.org>
+Subject: =?UTF-8?B?5p2l6IeqcG9zdG1hc3RlckBhbGl5dW4uZXhhbXBsZeeahOmAgOS/oQ==?=
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+很抱歉您发送的邮件被退回\uff0c以下是该邮件的相关信息\uff1a
+\t发件人 : list@lists.example.org
+\t主题 : Re: [PATCH] fix
+时间 : Tue, 24 Feb 2026 14:59:52 +0800
+无法发送到 %s
+\t系统应答:
+\t退信原因:%s
+"""
+
+
+@pytest.mark.parametrize(
+    ("reason", "category"),
+    [
+        (
+            "收件方邮箱可用容量不足\uff0c或该邮件大小超过收件方系统对单封邮件的限制\u3002",
+            "soft",
+        ),
+        ("收件人邮件地址不存在,邮件无法送达\u3002", "hard"),
+    ],
+)
+def test_alibaba_mail_chinese_notice(reason, category):
+    """ "退信" (returned mail) in the subject, "无法发送到 <address>" (could
+    not be sent to) and the reason in Chinese."""
+    raw = (_ALIMAIL % ("who@b.example", reason)).encode()
+    result = classify_message(raw)
+    assert (result.kind, result.category) == ("failure", category)
+    assert result.addresses == ["who@b.example"]

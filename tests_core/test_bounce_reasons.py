@@ -81,6 +81,13 @@ VENDOR_EXAMPLES = [
         "452-4.2.2 The email account that you tried to reach is over quota",
         "mailbox_full",
     ),
+    # Alibaba Mail (reseller's list of its bounce reasons): "the recipient's
+    # address does not exist", "the recipient's mailbox lacks capacity"
+    ("退信原因:收件人邮件地址不存在,邮件无法送达\u3002", "mailbox_unknown"),
+    (
+        "退信原因:收件方邮箱可用容量不足\uff0c或该邮件大小超过收件方系统对单封邮件的限制",
+        "mailbox_full",
+    ),
     ("550-5.7.26 This mail is unauthenticated email", "auth_failed"),
     (
         "550-5.7.1 The IP you're using to send mail is not authorized to send email "
@@ -174,6 +181,11 @@ PHRASE_EXAMPLES = [
     ("550 recipient account is blocked", "mailbox_disabled"),
     ("550 this address is no longer valid", "mailbox_disabled"),
     ("550 5.7.1 SPF check failed", "auth_failed"),
+    # the Exim specification's SPF ACL example text (RFC 7208 section 8.4)
+    (
+        "550-192.0.2.53 is not allowed to send mail from ours.example.",
+        "auth_failed",
+    ),
     ("530 Authentication required", "auth_required"),
     ("554 5.7.1 <a@b.example>: Relay access denied", "relay_denied"),
     ("450 4.7.1 <a@b.example>: Recipient address rejected: Greylisted", "greylisted"),
@@ -432,6 +444,30 @@ def test_every_status_code_row(key):
         ),
         # an address that happens to read "dmarc@" is not an authentication failure
         (None, "550", "<dmarc@b.example>: 550 Recipient rejected", "undetermined"),
+        # RFC 5321 section 3.6.2: a host that does not relay for us
+        (
+            None,
+            "501",
+            "501 This system is not configured to relay mail to <a@b.example> for "
+            "192.0.2.7",
+            "relay_denied",
+        ),
+        # the Exim specification's SpamAssassin ACL example ("This message
+        # scored $spam_score spam points."), as SourceForge's MX words it
+        (
+            None,
+            "550",
+            "550 This message scored 12.7 points. Congratulations!",
+            "spam_content",
+        ),
+        ("5.0.0", "550", "550 This message scored 3.4 spam points.", "spam_content"),
+        # a user's "scored" is not a score
+        (
+            None,
+            "550",
+            "550 <scored@b.example>: Recipient address rejected: User unknown",
+            "mailbox_unknown",
+        ),
     ],
 )
 def test_explicit_phrases(status, reply, text, expected):
@@ -447,6 +483,19 @@ def test_hedged_text_is_undetermined_not_the_stage_default():
     )
     verdict = explain(None, "550", text, RCPT)
     assert (verdict.code, verdict.category) == ("undetermined", SOFT)
+
+
+@pytest.mark.parametrize(
+    ("stage", "expected"),
+    [(DATA, "content_rejected"), (MAIL, "sender_rejected"), (CONNECT, "ip_rejected")],
+)
+def test_hedged_text_after_data_or_before_rcpt_is_the_stage_default(stage, expected):
+    """QQ Mail's "550 Domain may not exist or DNS check failed (in reply to end
+    of DATA command)": the hedge says nothing about the address, the stage
+    says the message or our sender was refused (LABELLING.md, stage rules)."""
+    text = "550 Domain may not exist or DNS check failed [MGf IP: 192.0.2.9]."
+    verdict = explain("5.0.0", "550", text, stage)
+    assert (verdict.code, verdict.category) == (expected, BLOCKED)
 
 
 # the IANA SMTP Enhanced Status Codes registry (RFC 5248), every X.Y.Z entry

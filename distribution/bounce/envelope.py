@@ -270,6 +270,9 @@ _SUBJECT_BOUNCE = rx(
     r"\bне\s+доставлено\b",  # noqa: RUF001 -- Russian "not delivered" (mail.ru)
     r"\bunzustellbar\b|\bnon\s+remis\b|\bnon\s+recapitabile\b|\bonbestelbaar\b",
     r"\bno\s+se\s+puede\s+entregar\b|\bolevererbar|\bkan\s+ikke\s+leveres\b",
+    # Chinese: "returned mail" (Alibaba Mail: "来自postmaster@aliyun.com的退信"),
+    # "delivery failed", "not delivered"
+    r"退信|投递失败|发送失败|未送达|无法送达",
 )
 _BODY_BOUNCE = Phrases(
     (
@@ -290,6 +293,12 @@ _BODY_BOUNCE = Phrases(
     ("permanent", r"\bpermanent\s+(?:fatal\s+)?errors?\b"),
     ("following", r"\bfollowing\s+address(?:es|\(es\))?\s+(?:had|failed)"),
     ("returned", r"\breturned\s+mail\b"),
+    # Chinese notices (Alibaba Mail): "your mail was returned", "cannot be sent
+    # to", "reason for the return"
+    (
+        ("退", "无法", "失败"),
+        r"邮件被(?:系统)?退回|退信原因|无法发送到|无法送达|投递失败",
+    ),
     (
         ("qmail", "postfix", "host"),
         r"\bqmail-send\b|\bpostfix\s+program\b|\bmail\s+system\s+at\s+host\b",

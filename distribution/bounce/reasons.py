@@ -137,6 +137,10 @@ _AOL = "AOL postmaster error codes (RTR, HVU, DNS:NR...)"
 _MIMECAST = "Mimecast, SMTP error codes (community.mimecast.com DOC-1369)"
 _NETEASE = "NetEase (163.com / 126.com) postmaster, SMTP error codes"
 _QQ = "Tencent QQ Mail / Exmail, SMTP error codes"
+_ALIMAIL = (
+    "Alibaba Mail (aliyun.com) bounce reasons, 退信原因, as its reseller lists them"
+    " (aliyuntx.com news 351)"
+)
 
 VENDOR_RULES = (
     (
@@ -341,6 +345,20 @@ VENDOR_RULES = (
         ("quota", "storage"),
         r"tried\s+to\s+reach\s+is\s+over\s+quota|out\s+of\s+storage\s+space",
         _GOOGLE + " (4.2.2 / 5.2.2)",
+    ),
+    # Alibaba Mail's Chinese bounce notices ("退信原因: ..."); the texts have
+    # no SMTP code of their own
+    (
+        "mailbox_unknown",
+        "不存在",
+        r"收件人(?:邮件|邮箱)?地址不存在|收件人(?:帐号|账号)?不存在",
+        _ALIMAIL + " (550: the recipient's address does not exist)",
+    ),
+    (
+        "mailbox_full",
+        ("容量", "已满", "空间"),
+        r"(?:邮箱|收件箱)(?:可用)?(?:容量|空间)(?:不足|已满)|收件箱已满",
+        _ALIMAIL + " (552: the recipient's mailbox is full)",
     ),
     (
         "auth_failed",
@@ -768,6 +786,16 @@ PHRASE_RULES = (
         r"(?<![@.\w-])(?:spf|dkim|dmarc)\b(?![@\w-]|\.\w)",
     ),
     (
+        # an SPF "fail" in the words of the Exim specification's SPF ACL
+        # example ("$sender_host_address is not allowed to send mail from
+        # <domain>"), RFC 7208 section 8.4: our IP is not authorised for
+        # our domain
+        "auth_failed",
+        "allowed to send mail from",
+        r"(?:\b\d{1,3}(?:\.\d{1,3}){3}|\b[0-9a-f]*:[0-9a-f:]+)\s+is\s+not\s+allowed\s+to"
+        r"\s+send\s+mail\s+from\b",
+    ),
+    (
         "auth_required",
         ("authentica", "authrequired", "password"),
         r"\bauthentication\s+(?:is\s+)?required\b|\bunauthenticated\s+senders?\b"
@@ -783,7 +811,11 @@ PHRASE_RULES = (
         ("relay", "rcpthosts"),
         r"\brelay(?:ing)?\s+(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)|prohibited)"
         r"|\b(?:unable|not\s+permitted|not\s+allowed)\s+to\s+relay\b|\bwe\s+do\s+not\s+relay\b"
-        r"|\brcpthosts\b|\bno\s+relaying\b",
+        r"|\brcpthosts\b|\bno\s+relaying\b"
+        # RFC 5321 section 3.6.2: a server that is not the destination and
+        # does not relay for us ("501 This system is not configured to relay
+        # mail to <x> for <ip>")
+        r"|\bnot\s+configured\s+to\s+relay\b",
     ),
     # temporary conditions named as such
     ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
@@ -836,8 +868,12 @@ PHRASE_RULES = (
     ),
     (
         "spam_content",
-        ("spam", "unsolicited", "junk", "bulk"),
-        r"\bspam(?:mer|ming|my|assassin)?\b|\bunsolicited\b|\bjunk\s+mail\b|\bbulk\s+mail\b",
+        ("spam", "unsolicited", "junk", "bulk", "scored"),
+        r"\bspam(?:mer|ming|my|assassin)?\b|\bunsolicited\b|\bjunk\s+mail\b|\bbulk\s+mail\b"
+        # a content scanner's score quoted in the refusal: the Exim
+        # specification's SpamAssassin ACL example ("Content scanning at ACL
+        # time": "message = This message scored $spam_score spam points.")
+        r"|\bmessage\s+scored\s+-?\d+(?:\.\d+)?\s+(?:spam\s+)?points\b",
     ),
     (
         "content_rejected",
@@ -1307,7 +1343,14 @@ def explain(
             return verdict(code, "reply")
     # a text that only hedges ("the account or domain may not exist, they may
     # be blacklisted") does not know the reason: not the stage's default
-    if hit is None and text and _PHRASES.first(text, lowered) is not None:
+    # (at RCPT only: at connection, HELO, MAIL or after DATA the stage says
+    # whom the refusal concerns, a hedged guess about an address does not)
+    if (
+        hit is None
+        and stage not in (CONNECT, HELO, MAIL, DATA)
+        and text
+        and _PHRASES.first(text, lowered) is not None
+    ):
         return verdict("undetermined", "phrase")
     # 5. the SMTP stage
     if klass == "5" or (klass == "4" and final and stage in (CONNECT, HELO, MAIL)):

@@ -20,8 +20,10 @@ from ..model import DELAY, FAILURE, BounceResult
 from ..text import (
     ADDRESS_SCAN,
     SYSTEM_LOCALPARTS,
+    clean,
     codes_in,
     header,
+    html_to_text,
     normalise_address,
     site_domain,
     text_codes,
@@ -36,9 +38,11 @@ _HEADERISH = re.compile(
 )
 _FROMISH = re.compile(r"^\s*(?:from|sender|reply-to|return-path|message-id)\s*:", re.I)
 _CONTEXT = re.compile(
-    r"(?:\b(?:to|for|addressed|address(?:es)?|recipients?|user(?:id)?|mailbox|attempts"
+    r"(?:(?:\b(?:to|for|addressed|address(?:es)?|recipients?|user(?:id)?|mailbox|attempts"
     r"|rcpt\s+to|smtp|rfc822|error-for|(?:expanded|generated)\s+from)"
-    r"\s*[:=,;]?\s*[<\[\"'(]*\s*)$",
+    # Chinese: "cannot be sent to", "recipient address", "recipient"
+    r"|发送到|收信地址|收件人)"
+    r"\s*[:=,;\uff1a]?\s*[<\[\"'(]*\s*)$",
     re.IGNORECASE,
 )
 _EXPANDED = re.compile(r"\b(?:expanded|generated)\s+from\s*:?\s*[<\[\"'(]*\s*$", re.I)
@@ -161,6 +165,40 @@ def _human_readable_first(msg):
         return False
 
 
+# Phishing dressed as a bounce ("You have 10 pending messages... Authorize
+# delivery", "Release all", "Retrieve messages here"): a call to act on mail
+# held for the reader.  Not a rule of a standard but its converse: a delivery
+# report names at least one recipient (RFC 3464 section 2.3, the
+# per-recipient fields) and a non-delivery notice returns or quotes the
+# message (RFC 5321 section 6.1; RFC 3461 section 6.2), so a notice with
+# neither, which asks the reader to click, is not a bounce.
+_LURE = re.compile(
+    r"\b(?:click|tap)\s+(?:here|below|the\s+(?:button|link)\s+below)\b"
+    r"|\b(?:pending|suspended|held|hanging|stuck|quarantined|blocked)\s+(?:incoming\s+"
+    r"|outgoing\s+)?(?:messages?|e-?mails?|mails)\b"
+    r"|\b(?:messages|e-?mails|mails)\s+(?:are\s+)?(?:on\s+hold|awaiting\s+your)\b"
+    r"|\b(?:release|retrieve|restore|authori[sz]e|read)\s+(?:all\s+)?(?:your\s+)?"
+    r"(?:pending\s+|held\s+|undelivered\s+)?(?:messages|e-?mails|mails|delivery)\b"
+    r"|\b(?:verify|confirm)\s+your\s+(?:e-?mail\s+)?account\b",
+    re.IGNORECASE,
+)
+
+
+def _lure(env, addresses):
+    """A phishing lure dressed as a bounce: no failed address, no delivery
+    report, no returned message, and a call to release the reader's mail."""
+    if addresses or env.parts.returned or env.parts.dsn:
+        return False
+    if _LURE.search(env.notice[:4000]):
+        return True
+    # the lure is often in the HTML alternative only
+    return any(
+        _LURE.search(html_to_text(clean(markup[:20000])))
+        for markup in env.parts.htmls[:2]
+        if markup
+    )
+
+
 def is_bounce(env):
     """Enough independent signs that *env* is a bounce without a DSN."""
     if env.msg.get_all("X-Failed-Recipients"):
@@ -191,6 +229,8 @@ def parse(env):
                 addresses.append(address)
     if not addresses:
         addresses = _bare_names(env.msg, notice)
+    if _lure(env, addresses):
+        return None
     # "<final@x> (expanded from <sent@y>)": we sent to the second (Postfix)
     originals = {}
     for match in _EXPANDED_PAIR.finditer(notice):
