@@ -1,10 +1,29 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from contextlib import contextmanager
+
 from odoo import api, models
 from odoo.tools.misc import format_datetime
 
 from ..distribution.addresses import format_addresses
 from ..distribution.routing import RoutingSettings, route_document
 from .account_move import DISTRIBUTED_TYPES
+from .ir_actions_report import BLAMED
+
+
+@contextmanager
+def _blame(send, *invoices):
+    """Tag an exception raised for one invoice of the distribution's batch
+    with that invoice (see ``_prepare_documents`` of the delivery)."""
+    try:
+        yield
+    except Exception as exc:
+        if (
+            len(invoices) == 1
+            and "aed_rendered_pdfs" in send.env.context
+            and not hasattr(exc, BLAMED)
+        ):
+            setattr(exc, BLAMED, invoices[0])
+        raise
 
 
 class AccountMoveSend(models.AbstractModel):
@@ -41,6 +60,38 @@ class AccountMoveSend(models.AbstractModel):
                 for invoice, data in invoices_data.items()
             }
         return super()._link_invoice_documents(invoices_data)
+
+    # The distribution's sending cron gives the engine a whole batch in one
+    # call (structured formats built for the batch, documents linked at
+    # once); an error raised for one invoice names it, so that the cron takes
+    # that invoice out and runs the batch again without it.
+
+    @api.model
+    def _hook_invoice_document_before_pdf_report_render(self, invoice, invoice_data):
+        with _blame(self, invoice):
+            return super()._hook_invoice_document_before_pdf_report_render(
+                invoice, invoice_data
+            )
+
+    @api.model
+    def _hook_invoice_document_after_pdf_report_render(self, invoice, invoice_data):
+        with _blame(self, invoice):
+            return super()._hook_invoice_document_after_pdf_report_render(
+                invoice, invoice_data
+            )
+
+    @api.model
+    def _prepare_invoice_pdf_report(self, invoices_data):
+        """In the distribution's cron, one invoice per call: its PDF was
+        rendered by the parallel pass as a one-document call, and is picked
+        up by that call (see ``ir.actions.report``)."""
+        if "aed_rendered_pdfs" not in self.env.context or len(invoices_data) < 2:
+            with _blame(self, *invoices_data):
+                return super()._prepare_invoice_pdf_report(invoices_data)
+        for invoice, invoice_data in invoices_data.items():
+            with _blame(self, invoice):
+                super()._prepare_invoice_pdf_report({invoice: invoice_data})
+        return None
 
     # ------------------------------------------------------------------
     # Defaults and sending methods

@@ -25,7 +25,7 @@ from .email_distribution_bounce import (
     tokens_in,
 )
 from .email_distribution_recipient import split_stored
-from .ir_actions_report import PdfCallCollected
+from .ir_actions_report import BLAMED, PdfCallCollected
 from .mail_mail import BATCH_TOKENS, SETTLED_MAILS
 
 _logger = logging.getLogger(__name__)
@@ -666,9 +666,12 @@ class EmailDistributionDelivery(models.Model):
         Uses the invoice sending engine of ``account`` so that the stored PDF
         (``invoice_pdf_report_id``) is reused and structured formats hook in.
         PDFs still to render are rendered in parallel first (see
-        ``models/ir_actions_report.py``); the invoices then go through the
-        engine in one savepoint and, if any fails, again each in its own
-        savepoint, so one that fails fails alone.  Other
+        ``models/ir_actions_report.py``); the batch then goes through the
+        engine in one call (structured formats built for the batch) inside
+        one savepoint.  An invoice the engine reports an error for fails with
+        it; one that raises is taken out and the batch run again without it;
+        an error that names no invoice, or too many, and the rest goes
+        invoice by invoice, each in its own savepoint.  Other
         documents are rendered by :meth:`_prepare_other_documents`.
         """
         others = self.filtered(lambda delivery: not delivery.move_id)
@@ -688,10 +691,10 @@ class EmailDistributionDelivery(models.Model):
         Send = Send.with_context(aed_rendered_pdfs=rendered)
         result = {}
         errors = {}
-        # Optimistic: the batch in one savepoint (two queries per invoice
-        # fewer). An invoice that fails is recorded with its error and the
-        # batch is undone and run again without it; after a few failures the
-        # rest goes invoice by invoice, each in its own savepoint.
+        # Optimistic: the batch in one engine call and one savepoint. An
+        # invoice that raises is recorded with its error and the batch is
+        # undone and run again without it; after a few failures the rest goes
+        # invoice by invoice, each in its own savepoint.
         remaining = list(pending)
         for _attempt in range(BATCH_RENDER_RETRIES):
             if len(remaining) < 2:
@@ -701,22 +704,28 @@ class EmailDistributionDelivery(models.Model):
             datas = {
                 move: pending[move]._invoice_data(Send, move) for move in remaining
             }
-            current = None
             try:
                 with self.env.cr.savepoint():
-                    for current, invoice_data in datas.items():
-                        self._generate_invoice_documents(Send, current, invoice_data)
+                    self._generate_batch_documents(Send, datas)
             except Exception as exc:  # that invoice fails alone, the rest again
-                errors[current] = self._document_error(current, exc)
-                remaining.remove(current)
+                current = getattr(exc, BLAMED, None)
                 rendered.clear()
                 rendered.update(pdfs)
                 if getattr(rendered, "html", None) is not None:
                     rendered.html.clear()
                     rendered.html.update(html)
+                if current not in datas:
+                    break  # not one invoice's: each in its own savepoint
+                errors[current] = self._document_error(current, exc)
+                remaining.remove(current)
                 continue
             for move, invoice_data in datas.items():
-                result[move] = pending[move]._collect_attachments(move, invoice_data)
+                if invoice_data.get("error"):
+                    errors[move] = Send._format_error_text(invoice_data["error"])
+                else:
+                    result[move] = pending[move]._collect_attachments(
+                        move, invoice_data
+                    )
             return result, errors
         pending = {move: pending[move] for move in remaining}
         for move, delivery in pending.items():
@@ -741,6 +750,20 @@ class EmailDistributionDelivery(models.Model):
             exc_info=True,
         )
         return f"{type(exc).__name__}: {exc}"
+
+    @api.model
+    def _generate_batch_documents(self, send, invoices_data):
+        """A batch's documents through Odoo's engine in one call (structured
+        formats built for the batch, documents linked at once).  An invoice
+        the engine reports an error for keeps it in its ``invoice_data`` and
+        gets nothing linked; an exception raised for one invoice names it
+        (see ``account.move.send``)."""
+        was_sent = {move: move.is_move_sent for move in invoices_data}
+        send._generate_invoice_documents(invoices_data)
+        for move, sent in was_sent.items():
+            # Rendering is not sending (see _generate_invoice_documents).
+            if move.is_move_sent != sent:
+                move.is_move_sent = sent
 
     @api.model
     def _generate_invoice_documents(self, send, move, invoice_data):

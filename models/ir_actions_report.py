@@ -53,6 +53,11 @@ DEFAULT_PDF_DELAY = 100
 MAX_PDF_DELAY = 10_000
 
 
+# Attribute of an exception raised for one invoice of the distribution's
+# batch: that invoice (see account.move.send).
+BLAMED = "aed_blamed_document"
+
+
 class PdfCallCollected(Exception):
     """Raised inside the collect pass once a wkhtmltopdf call is recorded."""
 

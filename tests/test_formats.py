@@ -9,6 +9,10 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 from odoo.tools.pdf import OdooPdfFileReader
 
+from odoo.addons.account_edi_ubl_cii.models.account_move_send import (
+    AccountMoveSend as UblSend,
+)
+
 from .common_sending import SendingCase
 
 
@@ -152,6 +156,68 @@ class TestStructuredFormats(StructuredFormatsCase):
         self.assertFalse(delivery.mail_id)
         self.assertEqual(self.sink.messages, [])
         self.assertEqual(len(move.activity_ids), 1)
+
+    def test_a_batch_is_built_in_one_engine_call_an_export_error_fails_alone(self):
+        self.entry.format = "pdf_ubl"
+        taxed = self.make_invoices(
+            self.buyer, count=2, taxes=self.company_data["default_tax_sale"]
+        )
+        untaxed = self.make_invoices(self.buyer, taxes=None)
+        Send = type(self.env["account.move.send"])
+        real = Send._generate_invoice_documents
+        calls = []
+
+        def engine(send, invoices_data, *args, **kwargs):
+            calls.append(len(invoices_data))
+            return real(send, invoices_data, *args, **kwargs)
+
+        with patch.object(Send, "_generate_invoice_documents", engine):
+            self.run_distribution_cron()
+        self.assertEqual(calls, [3], "the batch's formats in one call of the engine")
+        self.run_mail_cron()
+        delivery = untaxed.email_distribution_delivery_ids
+        self.assertEqual(delivery.state, "failed")
+        self.assertIn("at least one tax", delivery.message)
+        self.assertEqual(set(taxed.mapped("email_distribution_state")), {"sent"})
+        self.assertEqual(len(self.sink.messages), 2)
+        for message in self.sink.messages:
+            parts = message["message"].iter_attachments()
+            names = [part.get_filename() for part in parts]
+            self.assertEqual(len(names), 2)
+            self.assertTrue(any(name.endswith("_ubl_bis3.xml") for name in names))
+        self.assertFalse(untaxed.ubl_cii_xml_id)
+
+    def test_an_invoice_raising_in_the_engine_fails_alone(self):
+        self.entry.format = "pdf_ubl"
+        moves = self.make_invoices(
+            self.buyer, count=3, taxes=self.company_data["default_tax_sale"]
+        )
+        broken = moves[1]
+        # Below this module's override, as another module's hook would be.
+        Send = UblSend
+        real = Send._hook_invoice_document_before_pdf_report_render
+        calls = []
+
+        def hook(send, invoice, invoice_data):
+            calls.append(invoice)
+            if invoice == broken:
+                raise ValueError("a module's hook crashed")
+            return real(send, invoice, invoice_data)
+
+        hook_name = "_hook_invoice_document_before_pdf_report_render"
+        with patch.object(Send, hook_name, hook):
+            self.run_distribution_cron()
+        self.run_mail_cron()
+        self.assertEqual(broken.email_distribution_state, "failed")
+        self.assertIn("a module's hook crashed", broken.email_distribution_message)
+        self.assertEqual(
+            set((moves - broken).mapped("email_distribution_state")), {"sent"}
+        )
+        self.assertEqual(
+            calls,
+            [moves[0], broken, moves[0], moves[2]],
+            "the batch, then again without the invoice that raised",
+        )
 
     def test_company_default_format_applies_without_entry_format(self):
         self.company.email_distribution_format_invoice = "pdf_ubl"
