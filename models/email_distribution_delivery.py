@@ -394,11 +394,19 @@ class EmailDistributionDelivery(models.Model):
                 entry,
                 held.get(company.id, {}),
             )
+            # What the computed fields would find, given here: no compute
+            # per delivery, no recomputation after the create.
+            vals = {
+                "res_model": document._name,
+                "res_id": document.id,
+                "document_type": document_type,
+                "company_id": company.id,
+                "partner_id": partners[document].id,
+                "name": document._email_distribution_name(),
+                "user_id": document._email_distribution_responsible().id,
+            }
             if is_move:
-                vals = {"move_id": document.id}
-            else:
-                vals = {"res_model": document._name, "res_id": document.id}
-            vals["document_type"] = document_type
+                vals["move_id"] = document.id
             to, cc = list(route.to), list(route.cc)
             if route.ok and received.get(document.id):
                 to = [a for a in to if a.lower() not in received[document.id]]
