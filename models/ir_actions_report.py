@@ -406,7 +406,9 @@ class IrActionsReport(models.Model):
         grouped as Odoo's own engine groups them: at most
         ``account.pdf_generation_batch`` documents (Odoo's parameter, 80 by
         default; 0 or 1: one per call) per call, with Odoo's own command
-        line.  ``[(keys, call)]``; none on a binary that cannot batch."""
+        line, and in as many calls as the machine has cores (bounded by
+        ``pdf_workers``), run at once.  ``[(keys, call)]``; none on a binary
+        that cannot batch."""
         size = self._aed_pdf_batch_size()
         if size < 2 or not _batching_binary(binary):
             return []
@@ -414,12 +416,17 @@ class IrActionsReport(models.Model):
         for key, (_single, bodies, header, footer, args) in collected.items():
             if len(bodies) == 1:
                 groups.setdefault((tuple(args), header, footer), []).append(key)
+        # A batched call renders on one core: a group is also spread over the
+        # machine's cores (within the workers allowed), one call each.
+        cores = min(self._aed_pdf_workers(), os.cpu_count() or 1)
         tasks = []
         for (args, header, footer), keys in groups.items():
             if len(keys) < 2:
                 continue
-            for start in range(0, len(keys), size):
-                chunk = keys[start : start + size]
+            calls = max(-(-len(keys) // size), min(cores, len(keys) // 2))
+            step = -(-len(keys) // calls)
+            for start in range(0, len(keys), step):
+                chunk = keys[start : start + step]
                 bodies = [collected[key][1][0] for key in chunk]
                 tasks.append((chunk, (list(args), bodies, header, footer)))
         return tasks

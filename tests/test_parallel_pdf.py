@@ -135,7 +135,8 @@ class TestParallelPdf(SendingCase, HttpCase):
             ir_actions_report._batching_binary(shutil.which("wkhtmltopdf"))
         )
         moves = self.make_invoices(self.doc_customer, count=4)
-        self.send_with_counters()
+        with patch.object(ir_actions_report.os, "cpu_count", lambda: 1):
+            self.send_with_counters()
         self.assertEqual(set(moves.mapped("email_distribution_state")), {"sent"})
         self.assertEqual((self.parallel_bodies, self.serial_calls), ([4], 0))
         args = self.parallel_args[0]
@@ -161,6 +162,42 @@ class TestParallelPdf(SendingCase, HttpCase):
             )
             self.assertEqual(move.invoice_pdf_report_id.raw, pdf)
         self.assertEqual(len({drawn(batch, page) for page in range(4)}), 4)
+
+    def test_a_batch_is_spread_over_the_cores(self):
+        binary = self.batching_binary()
+        Report = self.env["ir.actions.report"]
+        args = ["--javascript-delay", "1000"]
+        collected = {
+            f"key{n}": (["--javascript-delay", "100"], [f"body{n}"], "h", "f", args)
+            for n in range(7)
+        }
+        collected["other"] = (args, ["body"], "another header", "f", args)
+
+        def calls(cores, workers="8"):
+            self.env["ir.config_parameter"].set_param(
+                "account_email_distribution.pdf_workers", workers
+            )
+            with patch.object(ir_actions_report.os, "cpu_count", lambda: cores):
+                tasks = Report._aed_batched_tasks(binary, collected)
+            return [(keys, call[1]) for keys, call in tasks]
+
+        one = [(list(collected)[:7], [f"body{n}" for n in range(7)])]
+        self.assertEqual(calls(1), one, "the other header is not joined")
+        first, second = [f"key{n}" for n in range(4)], ["key4", "key5", "key6"]
+        self.assertEqual(
+            calls(2),
+            [
+                (first, [key.replace("key", "body") for key in first]),
+                (second, [key.replace("key", "body") for key in second]),
+            ],
+        )
+        self.assertEqual(len(calls(16)), 3, "two documents a call at least")
+        self.assertEqual(len(calls(16, workers="2")), 2, "no more than the workers")
+        self.assertEqual(
+            Report._aed_batched_tasks(shutil.which("wkhtmltopdf"), collected),
+            [],
+            "Debian's binary: one document per call",
+        )
 
     def test_batch_size_is_odoo_s_parameter(self):
         self.batching_binary()
