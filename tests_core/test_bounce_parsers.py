@@ -687,8 +687,10 @@ def test_a_worms_fake_bounce_is_not_a_bounce(name):
 
 
 def test_a_mail_systems_bounce_with_a_program_attached_stays_a_bounce():
-    raw = (_WORM % ("x.exe", "x.exe")).replace(
-        "From: someone@example.org", "From: MAILER-DAEMON@mx.example.org"
+    raw = (
+        (_WORM % ("x.exe", "x.exe"))
+        .replace("From: someone@example.org", "From: MAILER-DAEMON@mx.example.org")
+        .replace("X-Mailer: Microsoft Outlook Express 6.00.2600.0000\n", "")
     )
     result = classify_message(raw.encode())
     assert result.kind == "failure"
@@ -726,3 +728,43 @@ def test_smartermail_notice_without_headers():
     result = classify_message(raw.encode())
     assert (result.kind, result.category) == ("failure", "hard")
     assert result.addresses == ["amedia@example.com"]
+
+
+_WORM_STRIPPED = """From: "Mail Delivery Subsystem" <MAILER-DAEMON@lists.example.org>
+To: list@lists.example.org
+Subject: Returned mail: Data format error
+X-Priority: 3
+X-MSMail-Priority: Normal
+X-Mailer: Microsoft Outlook Express 6.00.2600.0000
+X-Content-Filtered-By: Mailman/MimeDel 2.1.29
+Content-Type: text/plain; charset="us-ascii"
+
+The original message was received at Wed, 8 May 2019 11:35:04 +0800
+----- The following addresses had permanent fatal errors -----
+"""
+
+
+def test_a_worms_fake_bounce_written_by_outlook_express_is_not_a_bounce():
+    """Mydoom-style fakes forge the mail system's From and subject but keep
+    the client's X-Mailer; a desktop client never writes a non-delivery
+    notice (RFC 5321 section 6.1).  The list removed the program."""
+    result = classify_message(_WORM_STRIPPED.encode())
+    assert (result.kind, result.category) == ("none", "none")
+
+
+def test_a_bounce_forwarded_with_outlook_express_keeps_its_report():
+    """With a delivery report the report is read, whatever wrote the outside."""
+    raw = (
+        _WORM_STRIPPED.replace(
+            'Content-Type: text/plain; charset="us-ascii"',
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="R"',
+        ).split("\n\n", 1)[0]
+        + "\n\n--R\nContent-Type: text/plain\n\nUser unknown\n"
+        "--R\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n--R--\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "hard")
+    assert result.addresses == ["a@b.example"]

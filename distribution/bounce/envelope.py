@@ -562,14 +562,28 @@ class Envelope:
                         self.excluded.add(normalised)
 
     def worm_imitation(self):
-        """A mass-mailing worm's fake bounce: a program attached beside the
-        notice, no delivery report, and a sender that is not a mail system
-        (see ``_is_program``)."""
-        return (
-            self.parts.executable
-            and not self.parts.dsn
-            and not self.mail_system_sender()
-        )
+        """A mass-mailing worm's fake bounce.
+
+        Either a program attached beside the notice, no delivery report and
+        a sender that is not a mail system (see ``_is_program``); or a
+        "notice" written by Outlook Express with neither a delivery report
+        nor a returned message: W32/Mydoom and its kin forge the mail
+        system's From and subject ("Returned mail: Data format error",
+        "Delivery reports about your e-mail") but keep the client's
+        ``X-Mailer: Microsoft Outlook Express 6.00.2600.0000`` (the
+        anti-virus vendors' write-ups), and a list manager that strips the
+        program (Mailman's MimeDel) leaves that header.  A desktop client
+        never generates a non-delivery notice: the MTA does (RFC 5321
+        section 6.1, RFC 3464).
+        """
+        if self.parts.dsn:
+            return False
+        if self.parts.executable and not self.mail_system_sender():
+            return True
+        if self.parts.returned:
+            return False
+        mailer = str(self.msg.get("X-Mailer", ""))
+        return "outlook express" in mailer.lower()
 
     @property
     def report_type(self):
