@@ -295,6 +295,36 @@ LIST_ARCHIVES = {
         "c12f1b95788885e6a29da8307e197adf8bbac6f5",
         "fcfcdf9efa529394802f6934d1a508d1d389c8da",
     ),
+    # round seven (heldout8 / dev): new lists
+    "intel-gvt-dev.lists.freedesktop.org.0": (
+        "5216bcba5b446bdc6e7c4de25461d3a41e1ef56f",
+        "5e1b8af4a0907aea4d3e9c3743388d4bb093be83",
+        "a911412d49419957601d551a88189e1335349f24",
+        "ab7bd9f65fb058e7474602606a7e175980d493df",
+        "b3c0afbbaa32b618b69e52f8e09eb065b38c3665",
+    ),
+    "linaro-mm-sig.lists.linaro.org.0": ("0b8a5cebf409328f956a58d30ce4bba14d332856",),
+    "linux-f2fs-devel.lists.sourceforge.net.0": (
+        "382dac9521059bd1222995dcc055dff0872a05ac",
+        "ade0a665e8f766072c1909a0de2651ac890e0b52",
+    ),
+    "linux-nvdimm.lists.01.org.0": (
+        "171a8d18613e28836c35c3b9ea1d977ff5b5590f",
+        "36390bca0f5737eb8dda9dab4a2e86da85d5c883",
+        "4c6899bbde1971bd87b4bcaa3ca225f0c3304abd",
+        "5e6e7f6a6d4930874efb292ebbd0267260c0fdd4",
+        "8e6858fa6e46c2869468fc50810801db4dd2c76b",
+        "9725e098b2a7288b92d7ab9ade50437216ff9021",
+        "cac1827280bb34d040119bc1e2ff783c3a42efe2",
+        "eaed7da57124b5b9d623cbc327a470b8045d181d",
+    ),
+    "nvdimm.lists.linux.dev.0": (
+        "3714b1facbeb4bf1a42a3e0ba63ec4699a92cabe",
+        "9684b0dd9a030ea46ecfc2d815864dc41ff948a6",
+    ),
+    "uboot-stm32.st-md-mailman.stormreply.com.0": (
+        "481cc8131b504c93e7991f3fd8946f23d6ce5984",
+    ),
 }
 LIST_ARCHIVES_URL = "https://github.com/linux-mailinglist-archives/{}.git"
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")

@@ -602,3 +602,169 @@ def test_alibaba_mail_chinese_notice(reason, category):
     result = classify_message(raw)
     assert (result.kind, result.category) == ("failure", category)
     assert result.addresses == ["who@b.example"]
+
+
+_HMAILSERVER = """From: mailer-daemon@mail.example.net
+To: list@lists.example.org
+Subject: Message undeliverable: Offer
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="F"
+
+--F
+Content-Type: text/plain
+
+Your message did not reach some or all of the intended recipients.
+
+   Sent: 6 May 2023 14:30:06 -0600
+   Subject: Offer
+
+The following recipient(s) could not be reached:
+
+devel@list.example.org
+   Error Type: SMTP
+   Remote server (192.0.2.136) issued an error.
+   hMailServer sent: RCPT TO:<devel@list.example.org>
+   Remote server replied: 451 4.7.1 <devel@list.example.org>: Recipient \
+address rejected: Greylisted for 5 minutes
+
+Tried 5 time(s)
+
+hMailServer
+--F
+Content-Type: text/plain
+
+_______________________________________________
+devel mailing list
+devel@lists.example.org
+--F--
+"""
+
+
+def test_hmailserver_notice_names_its_recipient_not_the_list_footer():
+    """hMailServer's copy of the Exchange 2003 template lists the address
+    alone on its line with the reason indented below ("hMailServer sent:
+    RCPT TO:<...>", "Remote server replied: 451 ..."): that address is the
+    recipient, not an address of a list footer after the notice."""
+    result = classify_message(_HMAILSERVER.encode())
+    assert (result.kind, result.category) == ("failure", "soft")
+    assert result.addresses == ["devel@list.example.org"]
+    assert result.recipients[0].reason == "greylisted"
+
+
+_WORM = """From: someone@example.org
+To: list@lists.example.org
+Subject: Mail System Error - Returned Mail
+X-Mailer: Microsoft Outlook Express 6.00.2600.0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="W"
+
+--W
+Content-Type: text/plain; charset=us-ascii
+
+Your message was undeliverable due to the following reason:
+Your message could not be delivered because the destination computer was
+unreachable within the allowed queue period.
+The following recipients could not receive this message:
+<list@lists.example.org>
+
+--W
+Content-Type: application/octet-stream; name="%s"
+Content-Transfer-Encoding: base64
+Content-Disposition: attachment; filename="%s"
+
+TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+--W--
+"""
+
+
+@pytest.mark.parametrize("name", ["list@lists.example.org", "document.pif"])
+def test_a_worms_fake_bounce_is_not_a_bounce(name):
+    """A program attached beside the notice, no delivery report, a person's
+    sender: a mass-mailing worm imitating a bounce (W32/Mydoom, Netsky,
+    Bagle write-ups), not a failure of ours."""
+    result = classify_message((_WORM % (name, name)).encode())
+    assert (result.kind, result.category) == ("none", "none")
+
+
+def test_a_mail_systems_bounce_with_a_program_attached_stays_a_bounce():
+    raw = (
+        (_WORM % ("x.exe", "x.exe"))
+        .replace("From: someone@example.org", "From: MAILER-DAEMON@mx.example.org")
+        .replace("X-Mailer: Microsoft Outlook Express 6.00.2600.0000\n", "")
+    )
+    result = classify_message(raw.encode())
+    assert result.kind == "failure"
+
+
+def test_a_message_id_repeated_in_the_text_is_not_a_recipient():
+    """A Message-ID has an address's form (RFC 5322 section 3.6.4) but names
+    no mailbox: a phishing 'pending messages' notice that repeats its own
+    Message-ID is still recognised as a lure, with no recipient."""
+    raw = (
+        "From: Mail Delivery System <mailer-daemon@lists.example.org>\n"
+        "To: list@lists.example.org\n"
+        "Subject: Pending Undelivered Mail to list@lists.example.org\n"
+        "Message-ID: <20210419104450.8BE783942037D882@lists.example.org>\n"
+        "Content-Type: text/plain\n\n"
+        "Delivery has failed to these recipients or groups:\n"
+        "You have 10 pending messages for delivery to your mail box.\n"
+        "Click here to release these messages to your inbox folder\n\n"
+        "<20210419104450.8BE783942037D882@lists.example.org>\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.addresses) == ("none", [])
+
+
+def test_smartermail_notice_without_headers():
+    """SmarterMail's notice ("The following message to <address> was
+    undeliverable. The reason for the problem: 5.1.0 - Unknown address
+    error 550-'...'") is a bounce by its own words, even without headers."""
+    raw = (
+        "The following message to <amedia@example.com> was undeliverable.\n"
+        "The reason for the problem:\n"
+        "5.1.0 - Unknown address error 550-'5.1.1 Recipient address rejected:"
+        " User unknown'\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "hard")
+    assert result.addresses == ["amedia@example.com"]
+
+
+_WORM_STRIPPED = """From: "Mail Delivery Subsystem" <MAILER-DAEMON@lists.example.org>
+To: list@lists.example.org
+Subject: Returned mail: Data format error
+X-Priority: 3
+X-MSMail-Priority: Normal
+X-Mailer: Microsoft Outlook Express 6.00.2600.0000
+X-Content-Filtered-By: Mailman/MimeDel 2.1.29
+Content-Type: text/plain; charset="us-ascii"
+
+The original message was received at Wed, 8 May 2019 11:35:04 +0800
+----- The following addresses had permanent fatal errors -----
+"""
+
+
+def test_a_worms_fake_bounce_written_by_outlook_express_is_not_a_bounce():
+    """Mydoom-style fakes forge the mail system's From and subject but keep
+    the client's X-Mailer; a desktop client never writes a non-delivery
+    notice (RFC 5321 section 6.1).  The list removed the program."""
+    result = classify_message(_WORM_STRIPPED.encode())
+    assert (result.kind, result.category) == ("none", "none")
+
+
+def test_a_bounce_forwarded_with_outlook_express_keeps_its_report():
+    """With a delivery report the report is read, whatever wrote the outside."""
+    raw = (
+        _WORM_STRIPPED.replace(
+            'Content-Type: text/plain; charset="us-ascii"',
+            'Content-Type: multipart/report; report-type=delivery-status; boundary="R"',
+        ).split("\n\n", 1)[0]
+        + "\n\n--R\nContent-Type: text/plain\n\nUser unknown\n"
+        "--R\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: rfc822; a@b.example\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n--R--\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "hard")
+    assert result.addresses == ["a@b.example"]

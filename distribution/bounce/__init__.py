@@ -69,6 +69,8 @@ def classify_message(raw):
 
 def _classify(raw):
     env = Envelope(raw)
+    if env.worm_imitation():
+        return BounceResult(False, NONE)
     for parser in PARSERS:
         try:
             result = parser.parse(env)

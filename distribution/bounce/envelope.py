@@ -149,7 +149,7 @@ _RETURNED_HEADER_TYPES = (
 
 
 class Parts:
-    __slots__ = ("dsn", "htmls", "mdn", "report", "returned", "texts")
+    __slots__ = ("dsn", "executable", "htmls", "mdn", "report", "returned", "texts")
 
     def __init__(self):
         self.dsn = []
@@ -158,6 +158,28 @@ class Parts:
         self.htmls = []
         self.returned = []
         self.report = None
+        self.executable = False
+
+
+# A Windows program attached beside the notice (not inside a returned
+# message): the mark of a mass-mailing worm that imitates a bounce
+# (W32/Mydoom, W32/Netsky, W32/Bagle in the anti-virus vendors' write-ups:
+# "Mail System Error - Returned Mail", "Mail Delivery System", "Mail
+# Transaction Failed" with a .exe/.pif/.scr/.zip attachment).  A mail
+# system's notice returns the message or its headers (RFC 3464 section 2,
+# RFC 3462 / 6522), never a program of its own.
+_PROGRAM_NAME = re.compile(r"\.(?:exe|scr|pif|com|cmd|bat|cpl|vbs|js)\s*$", re.I)
+_PROGRAM_BASE64 = ("TVqQ", "TVpQ", "TVoA", "TVqA")  # "MZ" executable header
+
+
+def _is_program(part):
+    name = part.get_filename() or ""
+    if _PROGRAM_NAME.search(name):
+        return True
+    if (part.get("Content-Transfer-Encoding") or "").strip().lower() != "base64":
+        return False
+    payload = part.get_payload()
+    return isinstance(payload, str) and payload.lstrip().startswith(_PROGRAM_BASE64)
 
 
 def _is_wrapped_report(inner):
@@ -210,6 +232,8 @@ def collect(part, acc, depth=0):
         acc.htmls.append(part_text(part))
     elif part.get_content_maintype() == "text":
         acc.texts.append(part_text(part))
+    elif not acc.executable and _is_program(part):
+        acc.executable = True
 
 
 _CUT = Phrases(
@@ -341,6 +365,13 @@ _STRONG_BODY = Phrases(
         r"i\s+was\s+unable\s+to\s+deliver\s+your\s+message\s+to\s+the\s+following",
     ),
     ("wasn't", r"your\s+message\s+wasn't\s+delivered\s+to\s+\S+@"),
+    # SmarterMail (SmarterTools) non-delivery notice: "The following message
+    # to <address> was undeliverable. The reason for the problem: 5.1.0 -
+    # Unknown address error 550-'...'"
+    (
+        "undeliverable",
+        r"the\s+following\s+message\s+to\s+<?[^\s<>]+@[^\s<>]+>?\s+was\s+undeliverable",
+    ),
     (
         "temporary",
         r"there\s+was\s+a\s+temporary\s+problem\s+delivering\s+your\s+message",
@@ -471,6 +502,7 @@ def _is_autoreply(msg, subject):
     return bool(_AUTOREPLY_SUBJECT.search(subject))
 
 
+_MESSAGE_ID_FIELDS = ("Message-ID", "In-Reply-To", "References")
 _HEADER_ADDRESS_FIELDS = (
     "From",
     "To",
@@ -519,6 +551,39 @@ class Envelope:
                     normalised = normalise_address(address)
                     if normalised:
                         self.excluded.add(normalised)
+        # a Message-ID has the form of an address (RFC 5322 section 3.6.4,
+        # "id-left@id-right") but never names a mailbox: the notice's own
+        # and the ones it answers are not recipients when the text repeats them
+        for name in _MESSAGE_ID_FIELDS:
+            for value in msg.get_all(name) or ():
+                for found in _MSGID.findall(str(value)):
+                    normalised = normalise_address(found)
+                    if normalised:
+                        self.excluded.add(normalised)
+
+    def worm_imitation(self):
+        """A mass-mailing worm's fake bounce.
+
+        Either a program attached beside the notice, no delivery report and
+        a sender that is not a mail system (see ``_is_program``); or a
+        "notice" written by Outlook Express with neither a delivery report
+        nor a returned message: W32/Mydoom and its kin forge the mail
+        system's From and subject ("Returned mail: Data format error",
+        "Delivery reports about your e-mail") but keep the client's
+        ``X-Mailer: Microsoft Outlook Express 6.00.2600.0000`` (the
+        anti-virus vendors' write-ups), and a list manager that strips the
+        program (Mailman's MimeDel) leaves that header.  A desktop client
+        never generates a non-delivery notice: the MTA does (RFC 5321
+        section 6.1, RFC 3464).
+        """
+        if self.parts.dsn:
+            return False
+        if self.parts.executable and not self.mail_system_sender():
+            return True
+        if self.parts.returned:
+            return False
+        mailer = str(self.msg.get("X-Mailer", ""))
+        return "outlook express" in mailer.lower()
 
     @property
     def report_type(self):

@@ -12,7 +12,11 @@ and SMTP errors in Exchange Online"; Exchange 2007-2019 and 2003):
 * Exchange 2000/2003: "Your message did not reach some or all of the
   intended recipients." and "The following recipient(s) cannot be
   reached:", one "<address> on <date>" line per recipient with the reason
-  indented below it (``<host #5.1.1 smtp;550 5.1.1 ...>``).
+  indented below it (``<host #5.1.1 smtp;550 5.1.1 ...>``);
+* hMailServer's copy of that template ("The following recipient(s) could
+  not be reached:", the address alone on its line, then indented "Error
+  Type: SMTP", "hMailServer sent: RCPT TO:<...>", "Remote server replied:
+  451 ...", as its delivery code writes them).
 
 Exchange does not say which SMTP command was refused; a relayed reply that
 does ("(in reply to RCPT TO command)") is read.
@@ -91,10 +95,10 @@ def _old_entries(text):
     current = None
     indent = None
     for line in text.split("\n"):
-        match = _ON_DATE.match(line)
+        match = _ON_DATE.match(line) or _BARE_ADDRESS.match(line)
         if match:
-            current = notice.Entry(match.group(2))
-            indent = len(match.group(1))
+            current = notice.Entry(match.group(match.lastindex))
+            indent = len(line) - len(line.lstrip())
             entries.append(current)
         elif current is not None and line.strip():
             if len(line) - len(line.lstrip()) <= indent:
