@@ -7,7 +7,7 @@ from odoo.tools.misc import format_datetime
 from ..distribution.addresses import format_addresses
 from ..distribution.routing import RoutingSettings, route_document
 from .account_move import DISTRIBUTED_TYPES
-from .ir_actions_report import BLAMED
+from .ir_actions_report import BLAMED, RenderedCalls, aed_context
 
 
 @contextmanager
@@ -19,7 +19,7 @@ def _blame(send, *invoices):
     except Exception as exc:
         if (
             len(invoices) == 1
-            and "aed_rendered_pdfs" in send.env.context
+            and aed_context(send.env, "aed_rendered_pdfs", RenderedCalls) is not None
             and not hasattr(exc, BLAMED)
         ):
             setattr(exc, BLAMED, invoices[0])
@@ -54,7 +54,7 @@ class AccountMoveSend(models.AbstractModel):
         sending: Odoo's engine leaves the Sent flag alone, the distribution
         sets it once the invoice reached someone.  Spares the account.move
         write setting it and the one undoing it."""
-        if "aed_rendered_pdfs" in self.env.context:
+        if aed_context(self.env, "aed_rendered_pdfs", RenderedCalls) is not None:
             invoices_data = {
                 invoice.with_context(aed_keep_is_move_sent=True): data
                 for invoice, data in invoices_data.items()
@@ -85,7 +85,8 @@ class AccountMoveSend(models.AbstractModel):
         """In the distribution's cron, one invoice per call: its PDF was
         rendered by the parallel pass as a one-document call, and is picked
         up by that call (see ``ir.actions.report``)."""
-        if "aed_rendered_pdfs" not in self.env.context or len(invoices_data) < 2:
+        in_cron = aed_context(self.env, "aed_rendered_pdfs", RenderedCalls)
+        if in_cron is None or len(invoices_data) < 2:
             with _blame(self, *invoices_data):
                 return super()._prepare_invoice_pdf_report(invoices_data)
         for invoice, invoice_data in invoices_data.items():

@@ -25,7 +25,13 @@ from .email_distribution_bounce import (
     tokens_in,
 )
 from .email_distribution_recipient import split_stored
-from .ir_actions_report import BLAMED, PdfCallCollected
+from .ir_actions_report import (
+    BLAMED,
+    CollectedCalls,
+    KeptHtml,
+    PdfCallCollected,
+    RenderedCalls,
+)
 from .mail_mail import BATCH_TOKENS, SETTLED_MAILS
 
 _logger = logging.getLogger(__name__)
@@ -843,8 +849,8 @@ class EmailDistributionDelivery(models.Model):
             if document:
                 documents.setdefault(document, delivery)
         if len(documents) < 2:
-            return {}
-        collected = {}
+            return RenderedCalls()
+        collected = CollectedCalls()
         Report = self.env["ir.actions.report"].with_context(
             aed_collect_pdf_calls=collected
         )
@@ -912,9 +918,9 @@ class EmailDistributionDelivery(models.Model):
             if not move.invoice_pdf_report_id
         }
         if len(to_render) < 2:
-            return {}
-        collected = {}
-        html = {}
+            return RenderedCalls()
+        collected = CollectedCalls()
+        html = KeptHtml()
         Send = self.env["account.move.send"]
         Report = self.env["ir.actions.report"].with_context(
             aed_collect_pdf_calls=collected, aed_collect_html=html

@@ -72,6 +72,23 @@ class RenderedCalls(dict):
         self.html = html if html is not None else {}
 
 
+class CollectedCalls(dict):
+    """The collect pass's recorded wkhtmltopdf calls, by call key."""
+
+
+class KeptHtml(dict):
+    """The collect pass's QWeb HTML and lookups, by rendering arguments."""
+
+
+def aed_context(env, key, kind):
+    """The distribution's own object in the context under *key*, or None.
+
+    Only the sending cron puts these there; a context that comes over RPC
+    (JSON) cannot hold one, so a user cannot steer a report through them."""
+    value = env.context.get(key)
+    return value if isinstance(value, kind) else None
+
+
 def _call_key(*parts):
     digest = hashlib.sha256()
     for part in parts:
@@ -207,9 +224,10 @@ class IrActionsReport(models.Model):
 
     def _aed_memo(self):
         """Lookups kept for the distribution's two passes (None outside)."""
-        memo = self.env.context.get("aed_collect_html")
+        memo = aed_context(self.env, "aed_collect_html", KeptHtml)
         if memo is None:
-            memo = getattr(self.env.context.get("aed_rendered_pdfs"), "html", None)
+            rendered = aed_context(self.env, "aed_rendered_pdfs", RenderedCalls)
+            memo = rendered.html if rendered is not None else None
         return memo
 
     def _get_report(self, report_ref):
@@ -247,8 +265,9 @@ class IrActionsReport(models.Model):
     @api.model
     def _render_qweb_html(self, report_ref, docids, data=None):
         """In the collect pass, keep the HTML; in the replay, return it."""
-        kept = self.env.context.get("aed_collect_html")
-        replay = getattr(self.env.context.get("aed_rendered_pdfs"), "html", None)
+        kept = aed_context(self.env, "aed_collect_html", KeptHtml)
+        rendered = aed_context(self.env, "aed_rendered_pdfs", RenderedCalls)
+        replay = rendered.html if rendered is not None else None
         if kept is None and not replay:
             return super()._render_qweb_html(report_ref, docids, data=data)
         key = self._aed_html_key(report_ref, docids, data)
@@ -269,8 +288,8 @@ class IrActionsReport(models.Model):
         specific_paperformat_args=None,
         set_viewport_size=False,
     ):
-        rendered = self.env.context.get("aed_rendered_pdfs")
-        collected = self.env.context.get("aed_collect_pdf_calls")
+        rendered = aed_context(self.env, "aed_rendered_pdfs", RenderedCalls)
+        collected = aed_context(self.env, "aed_collect_pdf_calls", CollectedCalls)
         if rendered is not None or collected is not None:
             key = _call_key(
                 bodies,

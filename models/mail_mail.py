@@ -25,7 +25,9 @@ class MailMail(models.Model):
             )
         )
         if not lines:
-            return super()._send(
+            # Nothing of the distribution: no map either, whatever the caller's
+            # context said.
+            return super(MailMail, self.with_context(**{BATCH_TOKENS: ()}))._send(
                 auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
             )
         tokens = tuple(

@@ -287,6 +287,20 @@ class TestParallelPdf(SendingCase, HttpCase):
         self.assertNotEqual(ours[0], self.parallel_pdfs[0], "dated by wkhtmltopdf")
         self.assertTrue(undated(odoo_pdf) in ours, "the same PDF as Odoo's own")
 
+    def test_a_context_from_rpc_cannot_stand_in_for_the_cron_s_pdfs(self):
+        """The cron's rendered PDFs and recorded calls are its own objects in
+        the context; the plain dicts an RPC context can carry are ignored."""
+        bodies = ["<html><body>x</body></html>"]
+        key = ir_actions_report._call_key(bodies, False, None, None, False, None, False)
+        Report = self.env["ir.actions.report"].with_context(
+            aed_rendered_pdfs={key: "forged"}, aed_collect_pdf_calls={}
+        )
+        with patch.object(BaseReport, "_run_wkhtmltopdf", lambda *a, **k: b"%PDF-real"):
+            self.assertEqual(Report._run_wkhtmltopdf(bodies), b"%PDF-real")
+        rendered = ir_actions_report.RenderedCalls({key: b"%PDF-cron"})
+        Report = self.env["ir.actions.report"].with_context(aed_rendered_pdfs=rendered)
+        self.assertEqual(Report._run_wkhtmltopdf(bodies), b"%PDF-cron")
+
     def test_delay_parameter(self):
         Report = self.env["ir.actions.report"]
         args = ["--quiet", "--javascript-delay", "1000", "--dpi", "90"]
