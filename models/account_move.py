@@ -229,7 +229,11 @@ class AccountMove(models.Model):
         # Freeze the distribution address as computed on the draft.
         self.filtered(lambda m: m.state == "draft").mapped("email_distribution_address")
         posted = super()._post(soft=soft)
-        posted._email_distribution_route()
+        # An invoice routed nowhere gets its to-do from the sending cron,
+        # seconds later, not inside the posting.
+        posted.with_context(
+            email_distribution_notify_later=True
+        )._email_distribution_route()
         return posted
 
     def _email_distribution_route(self, received=None):

@@ -51,5 +51,5 @@ class AccountPayment(models.Model):
         self.filtered(
             lambda payment: payment.company_id.email_distribution_payment_receipts
             and not payment.sudo().email_distribution_delivery_ids
-        )._email_distribution_send()
+        ).with_context(email_distribution_notify_later=True)._email_distribution_send()
         return result

@@ -37,17 +37,29 @@ class EmailDistributionAttempt(models.Model):
     delivery_id = fields.Many2one(
         "email.distribution.delivery", required=True, index=True, ondelete="cascade"
     )
+    # Computed before the insert (precompute): no UPDATE of each new line.
     move_id = fields.Many2one(
-        related="delivery_id.move_id", store=True, index=True, string="Invoice"
+        related="delivery_id.move_id",
+        store=True,
+        index=True,
+        precompute=True,
+        string="Invoice",
     )
     invoice_number = fields.Char(
-        related="delivery_id.name", string="Document", store=True, index=True
+        related="delivery_id.name",
+        string="Document",
+        store=True,
+        index=True,
+        precompute=True,
     )
     partner_id = fields.Many2one(
-        related="delivery_id.partner_id", store=True, string="Customer"
+        related="delivery_id.partner_id",
+        store=True,
+        precompute=True,
+        string="Customer",
     )
     company_id = fields.Many2one(
-        related="delivery_id.company_id", store=True, index=True
+        related="delivery_id.company_id", store=True, index=True, precompute=True
     )
     run_id = fields.Many2one("email.distribution.run", readonly=True, index=True)
     attempt_number = fields.Integer(readonly=True, default=1)

@@ -173,6 +173,11 @@ class EmailDistributionDelivery(models.Model):
     notified = fields.Boolean(
         readonly=True, help="The responsible user has been given a to-do activity."
     )
+    notify_pending = fields.Boolean(
+        readonly=True,
+        index=True,
+        help="Routed nowhere at posting: the sending cron gives the to-do.",
+    )
     preview_email_from = fields.Char(
         string="From", compute="_compute_preview", help="As customers will see it."
     )
@@ -476,17 +481,41 @@ class EmailDistributionDelivery(models.Model):
                     }
                 )
         self.env["email.distribution.attempt"].sudo().create(lines)
-        self._notify_responsibles(
-            {
-                delivery: (delivery.message, delivery.remedy)
-                for delivery in deliveries
-                if delivery.state == "no_route"
-            }
-        )
-        if any(delivery.state == "queued" for delivery in deliveries):
+        unrouted = deliveries.filtered(lambda delivery: delivery.state == "no_route")
+        if unrouted and self.env.context.get("email_distribution_notify_later"):
+            # At posting: the to-do and the note are the sending cron's
+            # (woken now), not the posting's; see _notify_pending.
+            unrouted.notify_pending = True
+        else:
+            self._notify_responsibles(
+                {delivery: (delivery.message, delivery.remedy) for delivery in unrouted}
+            )
+        if unrouted.filtered("notify_pending") or any(
+            delivery.state == "queued" for delivery in deliveries
+        ):
             # Sent within seconds of posting, not at the next scheduled run.
             deliveries._trigger_sending()
         return deliveries
+
+    @api.model
+    def _notify_pending(self, limit=1000):
+        """Give the to-dos and notes of the deliveries routed nowhere at
+        posting (see _route_documents), in bulk; the sending cron calls it
+        first.  Returns how many were handled."""
+        pending = self.sudo().search(
+            [("notify_pending", "=", True)], limit=limit, order="id"
+        )
+        if not pending:
+            return 0
+        self._notify_responsibles(
+            {
+                delivery: (delivery.message, delivery.remedy)
+                for delivery in pending
+                if delivery.state == "no_route"
+            }
+        )
+        pending.notify_pending = False
+        return len(pending)
 
     @api.model
     def _check_none_in_progress(self, documents):
@@ -566,6 +595,8 @@ class EmailDistributionDelivery(models.Model):
         company that has some."""
         Run = self.env["email.distribution.run"].sudo()
         Run._finish_running()
+        while self._notify_pending() and self._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         runs = Run
         for company in self.sudo()._due_companies():
             run = Run._start("cron", company)

@@ -62,10 +62,14 @@ class TestDemoLoop(SendingCase):
         self.run_distribution_cron()
         self.assertEqual(run.state, "done")
 
-    def test_posting_without_route_wakes_nothing(self):
+    def test_posting_without_route_wakes_the_sending_cron_for_its_to_do(self):
         before = self.triggers(self.sending_cron)
-        self.make_invoices(self.env["res.partner"].create({"name": "No Mail"}))
-        self.assertEqual(self.triggers(self.sending_cron), before)
+        move = self.make_invoices(self.env["res.partner"].create({"name": "No Mail"}))
+        self.assertEqual(self.triggers(self.sending_cron), before + 1)
+        self.assertFalse(move.activity_ids)
+        self.run_distribution_cron()
+        self.assertEqual(len(move.activity_ids), 1)
+        self.assertEqual(self.sink.messages, [])
 
     def test_soft_bounce_wakes_the_sending_cron_at_the_retry_time(self):
         move = self.make_invoices(self.customer("full@mailbox.example"))

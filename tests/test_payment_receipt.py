@@ -118,6 +118,8 @@ class TestPaymentReceipt(SendingCase):
         delivery = payment.email_distribution_delivery_ids
         self.assertEqual(delivery.state, "no_route")
         self.assertIn("other documents", delivery.remedy)
+        self.assertFalse(payment._email_distribution_open_activities())
+        self.run_distribution_cron()  # the to-do comes from the sending cron
         self.assertEqual(len(payment._email_distribution_open_activities()), 1)
 
     def test_document_address_when_the_customer_has_no_entry(self):
@@ -233,6 +235,7 @@ class TestPaymentReceipt(SendingCase):
         )
         self.assertEqual(payment.create_uid, portal)
         payment.sudo().action_post()
+        self.run_distribution_cron()
         activity = payment._email_distribution_open_activities()
         self.assertEqual(len(activity), 1)
         self.assertNotEqual(activity.user_id, portal)

@@ -59,6 +59,11 @@ class TestRoutingAtPosting(SendingCase):
         self.assertEqual(move.email_distribution_message, delivery.message)
         line = delivery.attempt_ids
         self.assertEqual((line.state, line.invoice_number), ("no_route", move.name))
+        # The to-do is not made inside the posting: the sending cron makes it.
+        self.assertTrue(delivery.notify_pending)
+        self.assertFalse(move.activity_ids)
+        self.run_distribution_cron()
+        self.assertFalse(delivery.notify_pending)
         activity = move.activity_ids.filtered(
             lambda a: a.summary == "E-mail delivery failed"
         )
@@ -68,6 +73,7 @@ class TestRoutingAtPosting(SendingCase):
         nobody = self.env["res.partner"].create({"name": "Nobody", "ref": "98"})
         moves = self.make_invoices(nobody, count=3, post=False)
         moves.action_post()
+        self.run_distribution_cron()
         for move in moves:
             activities = move.activity_ids.filtered(
                 lambda a: a.summary == "E-mail delivery failed"
