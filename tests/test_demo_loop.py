@@ -3,7 +3,7 @@ import smtplib
 from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import api, fields
+from odoo import Command, api, fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -115,6 +115,46 @@ class TestDemoLoop(SendingCase):
         self.assertEqual(now_triggers(), before + 1, "the settled run is woken")
         self.run_distribution_cron()
         self.assertNotEqual(run.state, "running")
+
+    def test_a_dropped_connection_sent_by_a_settings_user_is_retried(self):
+        """An administrator (Settings) without Invoicing rights sends the
+        queue by hand (Technical > Emails > Send Now) and the connection
+        drops: the delivery is a soft bounce, retried, as from the mail cron;
+        its lookup is the module's bookkeeping, not the user's reading."""
+        moves = self.make_invoices(self.customer("ap@plain.example"))
+        self.run_distribution_cron()
+        delivery = moves.email_distribution_delivery_ids
+        mail = delivery.mail_id
+        admin = self.env["res.users"].create(
+            {
+                "name": "Settings only",
+                "login": "settings-only@example.com",
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("base.group_system").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self.assertFalse(admin.has_group("account.group_account_invoice"))
+
+        def send_email(server, message, *args, **kwargs):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+        with (
+            self.real_smtp(),
+            patch.object(BaseMailServer, "send_email", send_email),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            try:
+                mail.with_user(admin).send()
+            except smtplib.SMTPServerDisconnected:
+                pass
+        self.assertEqual(delivery.state, "soft_bounce")
+        self.assertTrue(delivery.next_attempt_date, "retried")
 
     def test_posting_without_route_wakes_nothing(self):
         before = self.triggers(self.sending_cron)
