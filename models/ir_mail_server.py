@@ -49,8 +49,10 @@ class IrMailServer(models.Model):
         if smtp_session is not None and token and token.strip() in batch:
             # Looked up with the rest of mail.mail._send's batch, and read
             # with it: the first mail reads every delivery of the batch.
-            delivery = delivery.browse(batch[token.strip()]).with_prefetch(
-                tuple(dict.fromkeys(batch.values()))
+            delivery = (
+                delivery.sudo()
+                .browse(batch[token.strip()])
+                .with_prefetch(tuple(dict.fromkeys(batch.values())))
             )
         elif smtp_session is not None and token:
             # By the delivery's own token, not the Message-Id: the mail sends

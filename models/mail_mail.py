@@ -45,9 +45,9 @@ class MailMail(models.Model):
         )
         runs = lines.run_id
         try:
-            result = super(
-                MailMail, self.with_context(**{BATCH_TOKENS: tokens})
-            )._send(auto_commit=auto_commit, raise_exception=raise_exception, **kwargs)
+            result = super(MailMail, self.with_context(**{BATCH_TOKENS: tokens}))._send(
+                auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+            )
         except Exception:
             # Odoo re-raises a dropped connection (SMTPServerDisconnected) or
             # a database error; its mail cron logs it and keeps what was
