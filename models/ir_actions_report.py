@@ -30,6 +30,7 @@ loaded (``--javascript-delay``, see :meth:`_aed_single_document_delay`): the
 PDFs are the same as Odoo's own.
 """
 
+import copy
 import hashlib
 import io
 import logging
@@ -37,6 +38,8 @@ import os
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+
+import lxml.html
 
 from odoo import api, models
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
@@ -110,8 +113,13 @@ def _render_one(binary, args, bodies, header, footer):
                 files.append(path)
                 extra += [flag, path]
         paths = []
-        for body in bodies:
-            fd, path = tempfile.mkstemp(suffix=".html", prefix="report.aed.body.")
+        for index, body in enumerate(bodies):
+            # Named as Odoo names them: web.minimal_layout's subst() picks the
+            # document's header and footer by this index (the fourth
+            # dot-separated part of the file name).
+            fd, path = tempfile.mkstemp(
+                suffix=".html", prefix=f"report.body.tmp.{index}.aed."
+            )
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body.encode())
             files.append(path)
@@ -139,6 +147,35 @@ def _render_one(binary, args, bodies, header, footer):
                 os.unlink(path)
             except OSError:
                 _logger.warning("could not remove %s", path)
+
+
+LAYOUT_DIVS = ("minimal_layout_report_headers", "minimal_layout_report_footers")
+
+
+def _joined_layout(html, count):
+    """The header (footer) page of a call joining *count* one-document calls
+    that share *html*: its document's header repeated once per document, as
+    Odoo's own multi-document call holds one per document (subst() picks the
+    one of the document's index).  None when *html* does not hold exactly one
+    per div (it cannot be joined)."""
+    if not html:
+        return html
+    try:
+        root = lxml.html.document_fromstring(html)
+    except Exception:  # not joined: rendered alone
+        return None
+    nodes = [
+        node for div_id in LAYOUT_DIVS for node in root.xpath(f'//div[@id="{div_id}"]')
+    ]
+    if not nodes:
+        return html
+    for node in nodes:
+        children = list(node)
+        if len(children) != 1:
+            return None
+        for _copy in range(count - 1):
+            node.append(copy.deepcopy(children[0]))
+    return lxml.html.tostring(root.getroottree(), encoding="unicode")
 
 
 # wkhtmltopdf binaries by path: whether they render several documents per
@@ -447,7 +484,10 @@ class IrActionsReport(models.Model):
             for start in range(0, len(keys), step):
                 chunk = keys[start : start + step]
                 bodies = [collected[key][1][0] for key in chunk]
-                tasks.append((chunk, (list(args), bodies, header, footer)))
+                joined = [_joined_layout(html, len(chunk)) for html in (header, footer)]
+                if len(chunk) > 1 and None in joined:
+                    continue  # each rendered alone
+                tasks.append((chunk, (list(args), bodies, *joined)))
         return tasks
 
     def _aed_pdf_batch_size(self):

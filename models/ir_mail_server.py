@@ -47,11 +47,9 @@ class IrMailServer(models.Model):
         token = message[TOKEN_HEADER]
         batch = dict(self.env.context.get(BATCH_TOKENS) or ())
         if smtp_session is not None and token and token.strip() in batch:
-            # Looked up with the rest of mail.mail._send's batch, and read
-            # with it: the first mail reads every delivery of the batch.
-            delivery = delivery.browse(batch[token.strip()]).with_prefetch(
-                tuple(dict.fromkeys(batch.values()))
-            )
+            # Looked up with the rest of mail.mail._send's batch (each mail's
+            # commit clears the cache: nothing is read ahead).
+            delivery = delivery.sudo().browse(batch[token.strip()])
         elif smtp_session is not None and token:
             # By the delivery's own token, not the Message-Id: the mail sends
             # the invoice's chatter note, whose Message-Id a follower's
@@ -81,6 +79,9 @@ class IrMailServer(models.Model):
             # the mail out of Odoo's queue so that it is not sent twice.
             mail = delivery.mail_id
             delivery._record_smtp_outcome(error=session.error or exc)
+            # Odoo's mail cron stops its batch here: the mails after this one
+            # go at its next pass, woken now rather than at its hourly one.
+            delivery._trigger_mail_queue()
             mail.write(
                 {
                     "state": "exception",

@@ -1,5 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import models
+
+_logger = logging.getLogger(__name__)
 
 # Key of cr.precommit.data: ids of mails whose delivery no longer waits for
 # them (settled in this transaction).
@@ -40,11 +44,21 @@ class MailMail(models.Model):
             )
         )
         runs = lines.run_id
-        result = super(MailMail, self.with_context(**{BATCH_TOKENS: tokens}))._send(
-            auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
-        )
-        # After an error raised out of the batch, the sending cron's own
-        # schedule closes the runs.
+        try:
+            result = super(MailMail, self.with_context(**{BATCH_TOKENS: tokens}))._send(
+                auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+            )
+        except Exception:
+            # Odoo re-raises a dropped connection (SMTPServerDisconnected) or
+            # a database error; its mail cron logs it and keeps what was
+            # settled, whose runs are woken all the same (unless the cursor
+            # is unusable: then the sending cron's schedule closes them).
+            try:
+                with self.env.cr.savepoint():
+                    runs._wake_when_settled()
+            except Exception:  # the original error is the one to raise
+                _logger.info("runs not woken after a failed mail batch", exc_info=True)
+            raise
         runs._wake_when_settled()
         return result
 

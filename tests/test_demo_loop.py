@@ -1,6 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api
+import smtplib
+from datetime import timedelta
+from unittest.mock import patch
+
+from odoo import Command, api, fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.base.models.ir_mail_server import IrMailServer as BaseMailServer
 
 from .common_sending import SendingCase
 
@@ -61,6 +68,99 @@ class TestDemoLoop(SendingCase):
         self.assertEqual(set(deliveries.mapped("state")), {"sent"})
         self.run_distribution_cron()
         self.assertEqual(run.state, "done")
+
+    def test_a_dropped_connection_still_wakes_the_sending_cron(self):
+        """The mail cron's batch ends with SMTPServerDisconnected (Odoo
+        re-raises it, its cron logs it and commits what was settled): the
+        run whose last line that settled is woken all the same, as it was
+        when each mail's settling checked its run."""
+        moves = self.make_invoices(self.customer("ap@plain.example"), count=2)
+        self.run_distribution_cron()
+        deliveries = moves.email_distribution_delivery_ids.sorted("id")
+        run = deliveries.run_id
+        self.assertEqual(run.state, "running")
+        mails = deliveries.mail_id
+        self.env.cr.precommit.data.pop("account_email_distribution.woken", None)
+        soon = fields.Datetime.now() + timedelta(minutes=1)
+
+        def now_triggers():
+            return self.env["ir.cron.trigger"].search_count(
+                [("cron_id", "=", self.sending_cron.id), ("call_at", "<=", soon)]
+            )
+
+        before = now_triggers()
+        mail_cron_before = self.triggers(self.mail_cron)
+        real_send = BaseMailServer.send_email
+        dropped = deliveries[1].mail_id.message_id
+
+        def send_email(server, message, *args, **kwargs):
+            if message["Message-Id"] == dropped:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            return real_send(server, message, *args, **kwargs)
+
+        # Not assertRaises: Odoo's rolls its savepoint back, and the mail
+        # cron keeps (commits) what was settled.
+        raised = None
+        with (
+            self.real_smtp(),
+            patch.object(BaseMailServer, "send_email", send_email),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            try:
+                mails.send()
+            except smtplib.SMTPServerDisconnected as exc:
+                raised = exc
+        self.assertTrue(raised, "Odoo re-raises a dropped connection")
+        self.assertEqual(deliveries.mapped("state"), ["sent", "soft_bounce"])
+        self.assertFalse(deliveries.attempt_ids.filtered(lambda a: a.state == "queued"))
+        self.assertEqual(now_triggers(), before + 1, "the settled run is woken")
+        self.assertEqual(
+            self.triggers(self.mail_cron),
+            mail_cron_before + 1,
+            "the mails after the drop go at the mail cron's next pass, now",
+        )
+        self.run_distribution_cron()
+        self.assertNotEqual(run.state, "running")
+
+    def test_a_dropped_connection_sent_by_a_settings_user_is_retried(self):
+        """An administrator (Settings) without Invoicing rights sends the
+        queue by hand (Technical > Emails > Send Now) and the connection
+        drops: the delivery is a soft bounce, retried, as from the mail cron;
+        its lookup is the module's bookkeeping, not the user's reading."""
+        moves = self.make_invoices(self.customer("ap@plain.example"))
+        self.run_distribution_cron()
+        delivery = moves.email_distribution_delivery_ids
+        mail = delivery.mail_id
+        admin = self.env["res.users"].create(
+            {
+                "name": "Settings only",
+                "login": "settings-only@example.com",
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("base.group_user").id,
+                            self.env.ref("base.group_system").id,
+                        ]
+                    )
+                ],
+            }
+        )
+        self.assertFalse(admin.has_group("account.group_account_invoice"))
+
+        def send_email(server, message, *args, **kwargs):
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+        with (
+            self.real_smtp(),
+            patch.object(BaseMailServer, "send_email", send_email),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            try:
+                mail.with_user(admin).send()
+            except smtplib.SMTPServerDisconnected:
+                pass
+        self.assertEqual(delivery.state, "soft_bounce")
+        self.assertTrue(delivery.next_attempt_date, "retried")
 
     def test_posting_without_route_wakes_the_sending_cron_for_its_to_do(self):
         before = self.triggers(self.sending_cron)

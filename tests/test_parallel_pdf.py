@@ -4,11 +4,14 @@ import io
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 from unittest.mock import patch
+
+import lxml.html
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
@@ -340,3 +343,88 @@ class TestParallelPdf(SendingCase, HttpCase):
                 part.get_content() for part in message["message"].iter_attachments()
             ]
             self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestPdfLayoutIndex(SendingCase):
+    """wkhtmltopdf prints each document's header and footer from one header
+    (footer) page holding every document's: ``web.minimal_layout``'s
+    ``subst()`` keeps the child of ``minimal_layout_report_headers`` whose
+    index is the fourth dot-separated part of the body file's name (Odoo
+    names them ``report.body.tmp.<i>.*.html``).  A call run by the module
+    must let every document find its own header and footer there, or it is
+    printed without them on a wkhtmltopdf that draws headers (patched Qt).
+    """
+
+    def prepared(self, move):
+        Report = self.env["ir.actions.report"]
+        html = Report._render_qweb_html("account.account_invoices", move.ids)[0]
+        report = Report._get_report("account.account_invoices")
+        bodies, _ids, header, footer, _args = report.with_company(
+            move.company_id
+        )._prepare_html(html, report_model="account.move")
+        return bodies, header, footer
+
+    def layouts_seen(self, calls):
+        """For each call, each body: (its header child, its footer child)."""
+        seen = []
+
+        def run(command, **kwargs):
+            header = command[command.index("--header-html") + 1]
+            footer = command[command.index("--footer-html") + 1]
+            with open(header, encoding="utf-8") as handle:
+                header = handle.read()
+            with open(footer, encoding="utf-8") as handle:
+                footer = handle.read()
+            bodies = [arg for arg in command[1:-1] if ".body." in arg]
+
+            def child(html, div_id, path):
+                index = ("file://" + path).split(".", 4)[3]
+                children = lxml.html.fromstring(html).xpath(f'//div[@id="{div_id}"]/*')
+                if not index.isdigit() or int(index) >= len(children):
+                    return None
+                return lxml.html.tostring(children[int(index)])
+
+            seen.append(
+                [
+                    (
+                        child(header, "minimal_layout_report_headers", path),
+                        child(footer, "minimal_layout_report_footers", path),
+                    )
+                    for path in bodies
+                ]
+            )
+            with open(command[-1], "wb") as handle:
+                handle.write(b"%PDF-1.4 fake")
+            return subprocess.CompletedProcess(command, 0, b"", b"")
+
+        with patch.object(ir_actions_report.subprocess, "run", run):
+            for call in calls:
+                ir_actions_report._render_one("/fake/wkhtmltopdf", *call)
+        return seen
+
+    def test_each_document_of_a_call_finds_its_header_and_footer(self):
+        moves = self.make_invoices(self.doc_customer, count=3)
+        args = ["--javascript-delay", "1000"]
+        collected = {}
+        for move in moves:
+            bodies, header, footer = self.prepared(move)
+            self.assertEqual(len(bodies), 1)
+            self.assertIn("minimal_layout_report_headers", header)
+            collected[move.name] = (args, bodies, header, footer, args)
+        # One document per call (any wkhtmltopdf).
+        (single,) = self.layouts_seen([collected[moves[0].name][:4]])
+        self.assertTrue(all(single[0]), "the document's own header and footer")
+        # Joined calls (a wkhtmltopdf built with patched Qt).
+        with (
+            patch.object(ir_actions_report, "_batching_binary", lambda binary: True),
+            patch.object(ir_actions_report.os, "cpu_count", lambda: 1),
+        ):
+            tasks = self.env["ir.actions.report"]._aed_batched_tasks(
+                "/fake/wkhtmltopdf", collected
+            )
+        self.assertEqual([len(keys) for keys, _call in tasks], [3])
+        (batched,) = self.layouts_seen([call for _keys, call in tasks])
+        self.assertEqual(len(batched), 3)
+        for header, footer in batched:
+            self.assertTrue(header and footer, "every document finds its header")
