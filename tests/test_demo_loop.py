@@ -155,10 +155,12 @@ class TestDemoLoop(SendingCase):
             patch.object(BaseMailServer, "send_email", send_email),
             mute_logger("odoo.addons.mail.models.mail_mail"),
         ):
+            raised = None
             try:
                 mail.with_user(admin).send()
-            except smtplib.SMTPServerDisconnected:
-                pass
+            except smtplib.SMTPServerDisconnected as exc:
+                raised = exc
+        self.assertTrue(raised, "Odoo re-raises a dropped connection")
         self.assertEqual(delivery.state, "soft_bounce")
         self.assertTrue(delivery.next_attempt_date, "retried")
 

@@ -369,7 +369,7 @@ class TestPdfLayoutIndex(SendingCase):
         """For each call, each body: (its header child, its footer child)."""
         seen = []
 
-        def run(command, **kwargs):
+        def run(command, **_kwargs):
             header = command[command.index("--header-html") + 1]
             footer = command[command.index("--footer-html") + 1]
             with open(header, encoding="utf-8") as handle:
@@ -413,8 +413,9 @@ class TestPdfLayoutIndex(SendingCase):
             self.assertIn("minimal_layout_report_headers", header)
             collected[move.name] = (args, bodies, header, footer, args)
         # One document per call (any wkhtmltopdf).
-        (single,) = self.layouts_seen([collected[moves[0].name][:4]])
-        self.assertTrue(all(single[0]), "the document's own header and footer")
+        seen = self.layouts_seen([collected[moves[0].name][:4]])
+        self.assertEqual(len(seen), 1)
+        self.assertTrue(all(seen[0][0]), "the document's own header and footer")
         # Joined calls (a wkhtmltopdf built with patched Qt).
         with (
             patch.object(ir_actions_report, "_batching_binary", lambda binary: True),
@@ -424,7 +425,9 @@ class TestPdfLayoutIndex(SendingCase):
                 "/fake/wkhtmltopdf", collected
             )
         self.assertEqual([len(keys) for keys, _call in tasks], [3])
-        (batched,) = self.layouts_seen([call for _keys, call in tasks])
+        seen = self.layouts_seen([call for _keys, call in tasks])
+        self.assertEqual(len(seen), 1)
+        batched = seen[0]
         self.assertEqual(len(batched), 3)
         for header, footer in batched:
             self.assertTrue(header and footer, "every document finds its header")
