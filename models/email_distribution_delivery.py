@@ -32,7 +32,7 @@ from .ir_actions_report import (
     PdfCallCollected,
     RenderedCalls,
 )
-from .mail_mail import BATCH_TOKENS, SETTLED_MAILS
+from .mail_mail import SETTLED_MAILS, batch_tokens
 
 _logger = logging.getLogger(__name__)
 
@@ -1900,7 +1900,7 @@ class EmailDistributionDelivery(models.Model):
             self._resolve_failures()
         if not in_flight and self.state in ("hard_bounce", "blocked", "failed"):
             self._notify_responsible(self.message, self.remedy)
-        if not self.env.context.get(BATCH_TOKENS):
+        if batch_tokens(self.env) is None:
             # Settled outside a mail batch (a bounce, a connection failure):
             # a mail batch wakes its runs once at its end instead.
             self.run_id._wake_when_settled()

@@ -4,7 +4,7 @@ import smtplib
 from odoo import models
 
 from .email_distribution_bounce import TOKEN_HEADER
-from .mail_mail import BATCH_TOKENS
+from .mail_mail import batch_tokens
 
 
 class _RecordingSession:
@@ -45,7 +45,7 @@ class IrMailServer(models.Model):
     def send_email(self, message, *args, smtp_session=None, **kwargs):
         delivery = self.env["email.distribution.delivery"]
         token = message[TOKEN_HEADER]
-        batch = dict(self.env.context.get(BATCH_TOKENS) or ())
+        batch = batch_tokens(self.env) or {}
         if smtp_session is not None and token and token.strip() in batch:
             # Looked up with the rest of mail.mail._send's batch (each mail's
             # commit clears the cache: nothing is read ahead).

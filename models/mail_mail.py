@@ -14,6 +14,17 @@ SETTLED_MAILS = "account_email_distribution.settled_mails"
 BATCH_TOKENS = "email_distribution_batch_tokens"
 
 
+class BatchTokens(tuple):
+    """The map under BATCH_TOKENS: only ``_send`` makes one (a context that
+    comes over RPC, as JSON, cannot hold it)."""
+
+
+def batch_tokens(env):
+    """``{token: delivery id}`` of the mail batch being sent, or None."""
+    value = env.context.get(BATCH_TOKENS)
+    return dict(value) if isinstance(value, BatchTokens) else None
+
+
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
@@ -31,10 +42,10 @@ class MailMail(models.Model):
         if not lines:
             # Nothing of the distribution: no map either, whatever the caller's
             # context said.
-            return super(MailMail, self.with_context(**{BATCH_TOKENS: ()}))._send(
+            return super(MailMail, self.with_context(**{BATCH_TOKENS: None}))._send(
                 auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
             )
-        tokens = tuple(
+        tokens = BatchTokens(
             sorted(
                 {
                     (line.correlation_token, line.delivery_id.id)

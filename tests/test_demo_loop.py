@@ -9,6 +9,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.base.models.ir_mail_server import IrMailServer as BaseMailServer
 
+from ..models.mail_mail import BatchTokens, batch_tokens
 from .common_sending import SendingCase
 
 
@@ -163,6 +164,17 @@ class TestDemoLoop(SendingCase):
         self.assertTrue(raised, "Odoo re-raises a dropped connection")
         self.assertEqual(delivery.state, "soft_bounce")
         self.assertTrue(delivery.next_attempt_date, "retried")
+
+    def test_a_token_map_from_rpc_is_not_the_mail_batch_s(self):
+        """Only mail.mail._send makes the batch's token map: one passed in a
+        context (JSON over RPC) neither finds deliveries nor stops a run
+        from being woken."""
+        env = self.env(context={"email_distribution_batch_tokens": [["tok", 1]]})
+        self.assertIsNone(batch_tokens(env))
+        env = self.env(
+            context={"email_distribution_batch_tokens": BatchTokens([("tok", 1)])}
+        )
+        self.assertEqual(batch_tokens(env), {"tok": 1})
 
     def test_posting_without_route_wakes_the_sending_cron_for_its_to_do(self):
         before = self.triggers(self.sending_cron)
