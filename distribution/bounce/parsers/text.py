@@ -54,6 +54,16 @@ _CONTACT = re.compile(
     r"|kontakt|contacter|contactez|contatta|contacte)\b[^@\n]{0,40}$",
     re.I,
 )
+# A mailing list's footer, kept by the list manager under a notice it
+# distributes: GNU Mailman 3's default ``list:member:regular:footer``
+# ("$display_name mailing list -- $listname" / "To unsubscribe send an email
+# to ${short_listname}-leave@${domain}") and the like ("To unsubscribe from
+# this group ... send an email to ...").  The addresses it gives are the
+# list's own (RFC 2369 section 3's List-Unsubscribe / List-Post in words),
+# never a failed recipient.
+_LIST_FOOTER = re.compile(
+    r"\b(?:un)?subscribe\b[^@\n]{0,80}$|\bmailing\s+list\s+--\s*$", re.I
+)
 _ROUTE_PREFIX = re.compile(r"^(?:smtp|rfc822|mailto)[=:]", re.I)
 _LEADER = re.compile(r"^[\s>*\-|•\"'<\[(]*$")
 _LISTED_AFTER = re.compile(r">?\s*(?::|$|\.\.\.\s)")
@@ -96,6 +106,8 @@ def _recipient_occurrences(text, excluded):
                 continue
             if _CONTACT.search(prefix):
                 continue  # "for help, contact <postmaster's address>"
+            if _LIST_FOOTER.search(prefix):
+                continue  # "To unsubscribe send an email to <list>-leave@..."
             strong = not headerish and bool(
                 _LEADER.match(prefix) or _CONTEXT.search(prefix)
             )
