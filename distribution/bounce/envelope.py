@@ -637,6 +637,15 @@ class Envelope:
         )
 
     @property
+    def plain_lower(self):
+        """The whole readable text (the returned part included), lower-cased,
+        computed once when a parser needs it."""
+        cached = self.__dict__.get("_plain_lower")
+        if cached is None:
+            cached = self.__dict__["_plain_lower"] = self.plain.lower()
+        return cached
+
+    @property
     def head_lower(self):
         """The first 4 000 characters of the notice, lower-cased, computed
         once: the notice parsers' cheap first test of their format."""
