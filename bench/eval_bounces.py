@@ -162,7 +162,10 @@ def main(argv=None):
                 "was held-out 7 (70 % of the mailing-list archives' bounces;"
                 " dev since round 7)"
             ),
-            "heldout8": "held-out 8 (70 % of the seventh round's new sources)",
+            "heldout8": (
+                "was held-out 8 (70 % of the seventh round's new sources;"
+                " dev since round 8)"
+            ),
             "all": "all",
         }[split]
         if missing:

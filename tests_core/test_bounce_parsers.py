@@ -768,3 +768,137 @@ def test_a_bounce_forwarded_with_outlook_express_keeps_its_report():
     result = classify_message(raw.encode())
     assert (result.kind, result.category) == ("failure", "hard")
     assert result.addresses == ["a@b.example"]
+
+
+# A lure distributed by a Mailman 3 list, written after the layout of the
+# ones list archives hold: the list adds its RFC 2369 List-* fields and its
+# footer part; addresses are examples
+_LIST_LURE = """From: lists.example.org Mail Failure <MAILER-DAEMON@lists.example.org>
+To: list@lists.example.org
+Subject: (list@lists.example.org) Pending Undelivered Mail to Recipient
+List-Help: <mailto:list-request@lists.example.org?subject=help>
+List-Post: <mailto:list@lists.example.org>
+List-Subscribe: <mailto:list-join@lists.example.org>
+List-Unsubscribe: <mailto:list-leave@lists.example.org>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="M"
+
+--M
+Content-Type: text/html
+
+<p><b>Blocked incoming messages for list@lists.example.org</b></p>
+<p>Delivery has failed to these recipients or groups:</p>
+<p>You have 10 pending messages for delivery to your mail box.</p>
+<p><a href="https://phish.example/">Click here to release these messages</a></p>
+--M
+Content-Type: text/plain
+
+_______________________________________________
+%s
+--M--
+"""
+_MAILMAN3_FOOTER = (
+    "List mailing list -- list@lists.example.org\n"
+    "To unsubscribe send an email to list-leave@lists.example.org"
+)
+
+
+@pytest.mark.parametrize(
+    ("footer", "list_fields"),
+    [
+        (_MAILMAN3_FOOTER, True),
+        # the footer's words alone (the List-* fields removed on the way)
+        (_MAILMAN3_FOOTER, False),
+        # the List-Unsubscribe field alone names the address the footer lists
+        ("List mailing list\nlist-leave@lists.example.org", True),
+    ],
+)
+def test_a_list_s_own_addresses_are_not_failed_recipients(footer, list_fields):
+    """RFC 2369 section 3: List-Help, -Subscribe, -Unsubscribe and -Owner
+    give the list manager's command addresses, and Mailman 3's default
+    footer (``list:member:regular:footer``: "To unsubscribe send an email to
+    ${short_listname}-leave@${domain}") repeats them: never a recipient of
+    ours, so the lure under them, which names none, is recognised."""
+    raw = _LIST_LURE % footer
+    if not list_fields:
+        raw = "\n".join(
+            line for line in raw.split("\n") if not line.startswith("List-")
+        )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category, result.addresses) == ("none", "none", [])
+
+
+def test_a_bounce_distributed_by_a_list_keeps_its_recipient():
+    """The list's footer and fields do not hide the address a notice fails."""
+    raw = (_LIST_LURE % _MAILMAN3_FOOTER).replace(
+        "--M\nContent-Type: text/plain\n",
+        "--M\nContent-Type: text/plain\n\njo@example.com: 550 5.1.1 User unknown\n"
+        "--M\nContent-Type: text/plain\n",
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "hard")
+    assert result.addresses == ["jo@example.com"]
+
+
+# IONOS's notice, written after the layout of the ones list archives hold:
+# the remote server's reply wrapped at a fixed width inside the list's address
+_IONOS_WRAPPED = """From: Mail Delivery System <MAILER-DAEMON@mout.example.net>
+To: list-bounces@lists.example.org
+Subject: Mail delivery failed: returning message to sender
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error. The following address(es)
+failed:
+
+hello@shop.example:
+SMTP error from remote server for TEXT command, host: mx.example.com \
+(192.0.2.5) reason: 550 198.51.100.7 is not allowed to send mail from lists.example.org
+. Please see the SPF record, with scope mfrom, identity my-list-dev
+el@lists.example.org, and ip 198.51.100.7
+
+--- The header of the original message is following. ---
+
+To: hello@shop.example
+Subject: offer
+From: Someone <%s>
+"""
+
+
+@pytest.mark.parametrize(
+    "named",
+    [
+        "my-list-devel@lists.example.org",
+        # named nowhere in the text: only in the notice's own header
+        "someone@elsewhere.example",
+    ],
+)
+def test_an_address_wrapped_at_a_line_end_is_not_assembled_from_its_half(named):
+    """An address holds no line break (RFC 5321 section 4.1.2, RFC 5322
+    section 3.4.1) and RFC 5322 folds only at white space (section 2.2.3):
+    "identity my-list-dev" / "el@lists.example.org" is one address wrapped
+    by the writer's software, not a second recipient ``el@...``."""
+    raw = _IONOS_WRAPPED % named
+    if named != "my-list-devel@lists.example.org":
+        raw = raw.replace(
+            "To: list-bounces",
+            "Sender: my-list-devel@lists.example.org\nTo: list-bounces",
+        )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "blocked")
+    assert result.addresses == ["hello@shop.example"]
+
+
+def test_an_address_after_a_word_at_the_line_end_is_kept():
+    """ "delivered to" / "jo@example.org" is two words, not a wrapped token:
+    the joined "tojo@example.org" is named nowhere, so the address stays."""
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n"
+        "Your message could not be delivered to\n"
+        "jo@example.org: 550 5.1.1 User unknown\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category) == ("failure", "hard")
+    assert result.addresses == ["jo@example.org"]

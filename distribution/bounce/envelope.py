@@ -514,6 +514,16 @@ _HEADER_ADDRESS_FIELDS = (
 )
 
 
+# RFC 2369 section 3: the list manager's own command addresses (help,
+# unsubscribe, subscribe, owner) as mailto: URLs.  Whatever a notice
+# distributed by the list says, they are the list's and never a failed
+# recipient of ours; the footer repeats them ("To unsubscribe send an email to
+# <list>-leave@...").  List-Post is left out: the list's posting address can
+# itself be the recipient a server refused.
+_LIST_COMMAND_FIELDS = ("List-Help", "List-Unsubscribe", "List-Subscribe", "List-Owner")
+_MAILTO = re.compile(r"<\s*mailto:([^>?\s]+)", re.IGNORECASE)
+
+
 _RECIPIENT_FIELD = re.compile(
     r"^(?:final|original|x-actual)-recipient[ \t]*:", re.I | re.M
 )
@@ -549,6 +559,12 @@ class Envelope:
             for value in msg.get_all(name) or ():
                 for address in ADDRESS_SCAN.findall(str(value)):
                     normalised = normalise_address(address)
+                    if normalised:
+                        self.excluded.add(normalised)
+        for name in _LIST_COMMAND_FIELDS:
+            for value in msg.get_all(name) or ():
+                for found in _MAILTO.findall(str(value)):
+                    normalised = normalise_address(found)
                     if normalised:
                         self.excluded.add(normalised)
         # a Message-ID has the form of an address (RFC 5322 section 3.6.4,
@@ -619,6 +635,15 @@ class Envelope:
             bool(self.parts.returned),
             self.parts.report == "delivery-status" or bool(self.parts.dsn),
         )
+
+    @property
+    def plain_lower(self):
+        """The whole readable text (the returned part included), lower-cased,
+        computed once when a parser needs it."""
+        cached = self.__dict__.get("_plain_lower")
+        if cached is None:
+            cached = self.__dict__["_plain_lower"] = self.plain.lower()
+        return cached
 
     @property
     def head_lower(self):

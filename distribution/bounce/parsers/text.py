@@ -54,6 +54,19 @@ _CONTACT = re.compile(
     r"|kontakt|contacter|contactez|contatta|contacte)\b[^@\n]{0,40}$",
     re.I,
 )
+# A mailing list's footer, kept by the list manager under a notice it
+# distributes: GNU Mailman 3's default ``list:member:regular:footer``
+# ("$display_name mailing list -- $listname" / "To unsubscribe send an email
+# to ${short_listname}-leave@${domain}") and the like ("To unsubscribe from
+# this group ... send an email to ...").  The addresses it gives are the
+# list's own (RFC 2369 section 3's List-Unsubscribe / List-Post in words),
+# never a failed recipient.
+_LIST_FOOTER = re.compile(
+    r"\b(?:un)?subscribe\b[^@\n]{0,80}$|\bmailing\s+list\s+--\s*$", re.I
+)
+# the end of a line broken inside a token: the characters an address's local
+# part may hold (RFC 5321 section 4.1.2, Dot-string), no space before the break
+_TOKEN_TAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+$")
 _ROUTE_PREFIX = re.compile(r"^(?:smtp|rfc822|mailto)[=:]", re.I)
 _LEADER = re.compile(r"^[\s>*\-|•\"'<\[(]*$")
 _LISTED_AFTER = re.compile(r">?\s*(?::|$|\.\.\.\s)")
@@ -65,10 +78,40 @@ _EXPANDED_PAIR = re.compile(
 _BARE_NAME_LINE = re.compile(r"^[ \t]+([A-Za-z][\w.+-]{0,63})[ \t]*$")
 
 
-def _recipient_occurrences(text, excluded):
-    """[(address, line index, strong, header-like line)] of candidate recipients."""
+def _wrapped_address(lines, index, token, whole, excluded):
+    """(whole address, the text before it) when *token*, first on its line,
+    is the second half of an address the writer's software broke across the
+    line end; None otherwise.
+
+    An address holds no line break (RFC 5321 section 4.1.2; RFC 5322 section
+    3.4.1: no folding white space inside a dot-atom), and RFC 5322 folding
+    (section 2.2.3) only breaks at white space: a line that ends inside a
+    token, continued at the next line's first column, is a hard wrap at a
+    fixed width ("identity linux-f2fs-dev" / "el@lists.sourceforge.net").
+    Such a fragment is taken for a wrap only when the joined address is
+    named elsewhere in the message (a header, the returned copy, the text):
+    "delivered to" / "user@example.com" stays two words.
+    """
+    if not index:
+        return None
+    previous = lines[index - 1]
+    tail = _TOKEN_TAIL.search(previous)
+    if not tail:
+        return None
+    joined = normalise_address(tail.group(0) + token)
+    if joined and (joined in excluded or joined in whole):
+        return joined, previous[: tail.start()]
+    return None
+
+
+def _recipient_occurrences(text, excluded, whole=""):
+    """[(address, line index, strong, header-like line)] of candidate recipients.
+
+    *whole* is the lower-cased text of the entire message (with its returned
+    part), where an address broken across a line end is looked for whole."""
     found = []
-    for index, line in enumerate(text.split("\n")):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
         if "@" not in line:
             continue
         headerish = bool(_HEADERISH.match(line))
@@ -79,9 +122,15 @@ def _recipient_occurrences(text, excluded):
             if routed:
                 token, start = token[routed.end() :], start + routed.end()
             address = normalise_address(token)
+            prefix = line[:start]
+            if address and not start and whole:
+                # the second half of an address wrapped at the line end: the
+                # whole address, read in the context of the line it began on
+                wrapped = _wrapped_address(lines, index, token, whole, excluded)
+                if wrapped:
+                    address, prefix = wrapped
             if not address or address in excluded:
                 continue
-            prefix = line[:start]
             if address.split("@", 1)[0] in SYSTEM_LOCALPARTS and not (
                 _LEADER.match(prefix) and _LISTED_AFTER.match(line, match.end())
             ):
@@ -96,6 +145,8 @@ def _recipient_occurrences(text, excluded):
                 continue
             if _CONTACT.search(prefix):
                 continue  # "for help, contact <postmaster's address>"
+            if _LIST_FOOTER.search(prefix):
+                continue  # "To unsubscribe send an email to <list>-leave@..."
             strong = not headerish and bool(
                 _LEADER.match(prefix) or _CONTEXT.search(prefix)
             )
@@ -221,7 +272,7 @@ def parse(env):
     action = "delayed" if kind == DELAY else "failed"
 
     addresses = failed_header_addresses(env.msg)
-    occurrences = _recipient_occurrences(notice, env.excluded)
+    occurrences = _recipient_occurrences(notice, env.excluded, env.plain_lower)
     if not addresses:
         strong = [o for o in occurrences if o[2]]
         for address, *_rest in strong or occurrences:
