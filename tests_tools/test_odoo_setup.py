@@ -186,3 +186,16 @@ def test_main_reports_a_bad_source_with_exit_code_2(tmp_path, capsys):
     assert code == 2
     assert "ERROR:" in out and "what to do:" in out
     assert not (tmp_path / "venv").exists()
+
+
+def test_a_relative_venv_is_made_absolute(tmp_path, monkeypatch):
+    """bench/run passes ``--venv .venv``: the venv's python is later run
+    with another working directory, so the path must not stay relative."""
+    seen = {}
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(
+        setup, "setup", lambda source, venv, **kw: seen.update(venv=venv)
+    )
+    assert setup.main(["--venv", ".venv", "--source", str(tmp_path)]) == 0
+    assert seen["venv"] == tmp_path / ".venv"
+    assert seen["venv"].is_absolute()

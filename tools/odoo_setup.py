@@ -491,7 +491,9 @@ def main(argv=None):
         if args.only_test_tools:
             ensure_debian_packages(TEST_PACKAGES, "the tests")
             return 0
-        setup(args.source, Path(args.venv), with_test_tools=args.with_test_tools)
+        # Absolute: the checks below run the venv's python from other folders.
+        venv = Path(args.venv).absolute()
+        setup(args.source, venv, with_test_tools=args.with_test_tools)
     except SetupError as err:
         say(f"ERROR: {err}")
         if err.advice:
