@@ -109,65 +109,37 @@ def report(title, rows, classify, show_misses):
             print(f"  miss {name}: {category} {recipients}".rstrip())
 
 
+# The labelled splits, in the order "both" scores them, and their titles.
+SPLITS = {
+    "dev": "dev (tuned on)",
+    "heldout": "held-out",
+    "heldout2": "held-out 2 (sources added after the first blind run)",
+    "heldout3": "was held-out 3 (40 % of the third round; dev since round 5)",
+    "heldout4": "was held-out 4 (70 % of the fourth round; dev since round 5)",
+    "heldout5": "held-out 5 (the fifth round of sources)",
+    "heldout6": "held-out 6 (sources found after the heldout5 run)",
+    "heldout7": (
+        "was held-out 7 (70 % of the mailing-list archives' bounces;"
+        " dev since round 7)"
+    ),
+    "heldout8": (
+        "was held-out 8 (70 % of the seventh round's new sources; dev since round 8)"
+    ),
+}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--split",
-        default="both",
-        choices=(
-            "dev",
-            "heldout",
-            "heldout2",
-            "heldout3",
-            "heldout4",
-            "heldout5",
-            "heldout6",
-            "heldout7",
-            "heldout8",
-            "all",
-            "both",
-        ),
-    )
+    parser.add_argument("--split", default="both", choices=(*SPLITS, "all", "both"))
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from distribution.bounces import classify_message
 
-    splits = (
-        (
-            "dev",
-            "heldout",
-            "heldout2",
-            "heldout3",
-            "heldout4",
-            "heldout5",
-            "heldout6",
-            "heldout7",
-            "heldout8",
-        )
-        if args.split == "both"
-        else (args.split,)
-    )
+    splits = tuple(SPLITS) if args.split == "both" else (args.split,)
     for split in splits:
         rows, missing = load(split)
-        title = {
-            "dev": "dev (tuned on)",
-            "heldout": "held-out",
-            "heldout2": "held-out 2 (sources added after the first blind run)",
-            "heldout3": "was held-out 3 (40 % of the third round; dev since round 5)",
-            "heldout4": "was held-out 4 (70 % of the fourth round; dev since round 5)",
-            "heldout5": "held-out 5 (the fifth round of sources)",
-            "heldout6": "held-out 6 (sources found after the heldout5 run)",
-            "heldout7": (
-                "was held-out 7 (70 % of the mailing-list archives' bounces;"
-                " dev since round 7)"
-            ),
-            "heldout8": (
-                "was held-out 8 (70 % of the seventh round's new sources;"
-                " dev since round 8)"
-            ),
-            "all": "all",
-        }[split]
+        title = SPLITS.get(split, split)
         if missing:
             title += f" [{missing} files missing: run bench/fetch_bounce_corpus.py]"
         report(title, rows, classify_message, args.misses)
