@@ -478,13 +478,11 @@ def batching_binary():
     import shutil
     import tempfile
 
+    from wkhtmltopdf_standin import write_binary
+
     real = shutil.which("wkhtmltopdf")
-    standin = Path(__file__).resolve().parent.parent / "tests/wkhtmltopdf_standin.py"
     folder = tempfile.mkdtemp(prefix="aed_standin.")
-    binary = os.path.join(folder, "wkhtmltopdf")
-    with open(binary, "w", encoding="utf-8") as handle:
-        handle.write(f'#!/bin/sh\nexec "{sys.executable}" "{standin}" "$@"\n')
-    os.chmod(binary, 0o755)
+    binary = write_binary(folder)
     saved = dict(os.environ)
     os.environ["AED_REAL_WKHTMLTOPDF"] = real
     os.environ["PATH"] = folder + os.pathsep + os.environ.get("PATH", "")

@@ -482,7 +482,10 @@ class EmailDistributionDelivery(models.Model):
                 )
         self.env["email.distribution.attempt"].sudo().create(lines)
         unrouted = deliveries.filtered(lambda delivery: delivery.state == "no_route")
-        if unrouted and self.env.context.get("email_distribution_notify_later"):
+        notify_later = bool(
+            unrouted and self.env.context.get("email_distribution_notify_later")
+        )
+        if notify_later:
             # At posting: the to-do and the note are the sending cron's
             # (woken now), not the posting's; see _notify_pending.
             unrouted.notify_pending = True
@@ -490,9 +493,7 @@ class EmailDistributionDelivery(models.Model):
             self._notify_responsibles(
                 {delivery: (delivery.message, delivery.remedy) for delivery in unrouted}
             )
-        if unrouted.filtered("notify_pending") or any(
-            delivery.state == "queued" for delivery in deliveries
-        ):
+        if notify_later or any(delivery.state == "queued" for delivery in deliveries):
             # Sent within seconds of posting, not at the next scheduled run.
             deliveries._trigger_sending()
         return deliveries
@@ -806,19 +807,15 @@ class EmailDistributionDelivery(models.Model):
         was_sent = {move: move.is_move_sent for move in invoices_data}
         send._generate_invoice_documents(invoices_data)
         for move, sent in was_sent.items():
-            # Rendering is not sending (see _generate_invoice_documents).
+            # Rendering is not sending: is_move_sent is set when the invoice
+            # reached someone (see _settle).
             if move.is_move_sent != sent:
                 move.is_move_sent = sent
 
     @api.model
     def _generate_invoice_documents(self, send, move, invoice_data):
         """The invoice's documents through Odoo's engine; raises on error."""
-        was_sent = move.is_move_sent
-        send._generate_invoice_documents({move: invoice_data})
-        # Rendering is not sending: is_move_sent is set when the invoice
-        # reached someone (see _settle).
-        if move.is_move_sent != was_sent:
-            move.is_move_sent = was_sent
+        self._generate_batch_documents(send, {move: invoice_data})
         if invoice_data.get("error"):
             raise UserError(send._format_error_text(invoice_data["error"]))
 

@@ -262,10 +262,12 @@ class IrActionsReport(models.Model):
     def _aed_memo(self):
         """Lookups kept for the distribution's two passes (None outside)."""
         memo = aed_context(self.env, "aed_collect_html", KeptHtml)
-        if memo is None:
-            rendered = aed_context(self.env, "aed_rendered_pdfs", RenderedCalls)
-            memo = rendered.html if rendered is not None else None
-        return memo
+        return memo if memo is not None else self._aed_replay_html()
+
+    def _aed_replay_html(self):
+        """The collect pass's HTML, in the replay (None outside)."""
+        rendered = aed_context(self.env, "aed_rendered_pdfs", RenderedCalls)
+        return rendered.html if rendered is not None else None
 
     def _get_report(self, report_ref):
         """Within the distribution's two passes, each report is looked up
@@ -303,8 +305,7 @@ class IrActionsReport(models.Model):
     def _render_qweb_html(self, report_ref, docids, data=None):
         """In the collect pass, keep the HTML; in the replay, return it."""
         kept = aed_context(self.env, "aed_collect_html", KeptHtml)
-        rendered = aed_context(self.env, "aed_rendered_pdfs", RenderedCalls)
-        replay = rendered.html if rendered is not None else None
+        replay = self._aed_replay_html()
         if kept is None and not replay:
             return super()._render_qweb_html(report_ref, docids, data=data)
         key = self._aed_html_key(report_ref, docids, data)

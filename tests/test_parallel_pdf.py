@@ -5,10 +5,8 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from contextlib import ExitStack
-from pathlib import Path
 from unittest.mock import patch
 
 import lxml.html
@@ -22,6 +20,7 @@ from odoo.addons.base.models.ir_actions_report import IrActionsReport as BaseRep
 
 from ..models import ir_actions_report
 from .common_sending import SendingCase
+from .wkhtmltopdf_standin import write_binary
 
 
 @tagged("post_install", "-at_install")
@@ -58,11 +57,7 @@ class TestParallelPdf(SendingCase, HttpCase):
         real = shutil.which("wkhtmltopdf")
         folder = tempfile.mkdtemp(prefix="aed_standin.")
         self.addCleanup(shutil.rmtree, folder)
-        binary = os.path.join(folder, "wkhtmltopdf")
-        standin = Path(__file__).with_name("wkhtmltopdf_standin.py")
-        with open(binary, "w", encoding="utf-8") as handle:
-            handle.write(f'#!/bin/sh\nexec "{sys.executable}" "{standin}" "$@"\n')
-        os.chmod(binary, 0o755)
+        binary = write_binary(folder)
         stack = ExitStack()
         stack.enter_context(patch.dict(os.environ, {"AED_REAL_WKHTMLTOPDF": real}))
         stack.enter_context(

@@ -44,6 +44,17 @@ def real_binary():
     return shutil.which("wkhtmltopdf", path=os.pathsep.join(path))
 
 
+def write_binary(folder):
+    """Write ``folder/wkhtmltopdf``, which runs this stand-in with this
+    Python (found where Odoo finds its binary); returns its path."""
+    binary = os.path.join(folder, "wkhtmltopdf")
+    standin = os.path.abspath(__file__)
+    with open(binary, "w", encoding="utf-8") as handle:
+        handle.write(f'#!/bin/sh\nexec "{sys.executable}" "{standin}" "$@"\n')
+    os.chmod(binary, 0o755)
+    return binary
+
+
 def main(argv):
     if "--version" in argv or "-V" in argv:
         sys.stdout.write(VERSION + "\n")
