@@ -54,7 +54,7 @@ class IrMailServer(models.Model):
             # By the delivery's own token, not the Message-Id: the mail sends
             # the invoice's chatter note, whose Message-Id a follower's
             # notification of that note shares.
-            delivery = (
+            line = (
                 self.env["email.distribution.attempt"]
                 .sudo()
                 .search(
@@ -64,8 +64,12 @@ class IrMailServer(models.Model):
                     ],
                     limit=1,
                 )
-                .delivery_id
             )
+            # Only the current attempt's mail settles the delivery: an earlier
+            # attempt's mail, retried from Odoo's mail queue, is sent as Odoo
+            # sends any mail.
+            if line.attempt_number == line.delivery_id.attempt_count:
+                delivery = line.delivery_id
         if not delivery:
             return super().send_email(
                 message, *args, smtp_session=smtp_session, **kwargs

@@ -28,23 +28,21 @@ def batch_tokens(env):
 class MailMail(models.Model):
     _inherit = "mail.mail"
 
-    def _send(self, auto_commit=False, raise_exception=False, **kwargs):
-        """Look up the deliveries of the whole batch once, and settle their
-        runs once after it (not a lookup and a count per mail)."""
+    def _email_distribution_batch_lines(self):
+        """The sending-list lines of the current attempts whose mails are
+        these, with the token map ``_send`` passes on (see BATCH_TOKENS).
+
+        A line of an earlier attempt is left out: its mail, retried from
+        Odoo's mail queue by someone, must not settle the current attempt.
+        """
         lines = (
             self.env["email.distribution.attempt"]
             .sudo()
             .search_fetch(
                 [("delivery_id.mail_id", "in", self.ids)],
-                ["correlation_token", "delivery_id", "run_id"],
+                ["correlation_token", "delivery_id", "run_id", "attempt_number"],
             )
-        )
-        if not lines:
-            # Nothing of the distribution: no map either, whatever the caller's
-            # context said.
-            return super(MailMail, self.with_context(**{BATCH_TOKENS: None}))._send(
-                auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
-            )
+        ).filtered(lambda line: line.attempt_number == line.delivery_id.attempt_count)
         tokens = BatchTokens(
             sorted(
                 {
@@ -54,6 +52,18 @@ class MailMail(models.Model):
                 }
             )
         )
+        return lines, tokens
+
+    def _send(self, auto_commit=False, raise_exception=False, **kwargs):
+        """Look up the deliveries of the whole batch once, and settle their
+        runs once after it (not a lookup and a count per mail)."""
+        lines, tokens = self._email_distribution_batch_lines()
+        if not lines:
+            # Nothing of the distribution: no map either, whatever the caller's
+            # context said.
+            return super(MailMail, self.with_context(**{BATCH_TOKENS: None}))._send(
+                auto_commit=auto_commit, raise_exception=raise_exception, **kwargs
+            )
         runs = lines.run_id
         try:
             result = super(MailMail, self.with_context(**{BATCH_TOKENS: tokens}))._send(

@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
-from odoo.tools import config
+from odoo.tools import config, mute_logger
 
 from .common_sending import SendingCase
 
@@ -301,6 +301,43 @@ class TestSendingQueue(SendingCase):
         self.assertIn("after 2 attempts", delivery.message)
         self.assertEqual(sorted(delivery.attempt_ids.mapped("attempt_number")), [1, 2])
         self.assertEqual(self.sink.messages, [])
+
+    def test_an_old_attempt_s_mail_sent_again_leaves_the_current_one_alone(self):
+        """An administrator who retries the first attempt's mail from Odoo's
+        mail queue while the second attempt is queued: what that old mail
+        meets is not the second attempt's outcome."""
+        self.company.write(
+            {"email_distribution_retry_max": 3, "email_distribution_retry_delay": 10}
+        )
+        partner = self.env["res.partner"].create(
+            {"name": "Full", "email": "full@doc.example"}
+        )
+        move = self.make_invoices(partner)
+        delivery = move.email_distribution_delivery_ids
+        self.run_distribution_cron()
+        old_mail = delivery.mail_id
+        self.run_mail_cron()
+        self.assertEqual(delivery.state, "soft_bounce")
+        with freeze_time(delivery.next_attempt_date + timedelta(seconds=1)):
+            self.run_distribution_cron()
+        self.assertEqual(delivery.attempt_count, 2)
+        self.assertEqual(delivery.state, "queued")
+        self.assertNotEqual(delivery.mail_id, old_mail)
+        self.assertTrue(old_mail.exists())
+        new_mail = delivery.mail_id
+        # One mail's batch: found by its token (ir.mail_server.send_email).
+        old_mail.mark_outgoing()
+        with self.real_smtp(), mute_logger("odoo.addons.mail.models.mail_mail"):
+            old_mail.send()
+        self.assertEqual(old_mail.state, "exception", "sent, refused by the sink")
+        current = delivery.attempt_ids.filtered(lambda line: line.attempt_number == 2)
+        self.assertEqual(current.mapped("state"), ["queued"])
+        self.assertEqual(delivery.state, "queued")
+        self.assertEqual(delivery.mail_id, new_mail)
+        # Both in one batch: the batch's map holds the current token only.
+        lines, tokens = (old_mail | new_mail)._email_distribution_batch_lines()
+        self.assertEqual(lines, current)
+        self.assertEqual(dict(tokens), {current.correlation_token: delivery.id})
 
     def test_internal_failures_stop_before_sending(self):
         self.company.email_distribution_max_attachment_mb = 0.000001
