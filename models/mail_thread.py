@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import contextvars
+import email
+import email.policy
 import logging
 import xmlrpc.client
 
@@ -39,9 +41,28 @@ class MailThread(models.AbstractModel):
             _FETCHMAIL_SERVER.reset(server)
 
     def _routing_handle_bounce(self, email_message, message_dict):
-        """Let e-mail distribution read the bounce before Odoo's own handling.
+        """Let e-mail distribution read the bounce before Odoo's own handling."""
+        self._email_distribution_read_bounce(email_message, message_dict)
+        return super()._routing_handle_bounce(email_message, message_dict)
 
-        Isolated: whatever goes wrong in the module's bounce code is rolled
+    @api.model
+    def _detect_loop_headers(self, msg_dict):
+        """A customer's Odoo refusing our mail (its mail gateway's notice,
+        ``_routing_create_bounce_email``) refers to Odoo's loop-detection tag,
+        so Odoo ignores it before any routing, bounce handling included.  It
+        must not answer it, and does not; but the notice is the refusal of a
+        distributed mail, which e-mail distribution reads (it never answers a
+        bounce)."""
+        looped = super()._detect_loop_headers(msg_dict)
+        raw = _RAW_MESSAGE.get()
+        if looped and msg_dict.get("is_bounce") and raw:
+            self._email_distribution_read_bounce(
+                email.message_from_bytes(raw, policy=email.policy.SMTP), msg_dict
+            )
+        return looped
+
+    def _email_distribution_read_bounce(self, email_message, message_dict):
+        """Isolated: whatever goes wrong in the module's bounce code is rolled
         back to a savepoint and logged, and Odoo's own handling goes on, so
         the module can never stop Odoo from processing an incoming mail (a
         fetched POP mail failing forever, an IMAP one lost).
@@ -58,4 +79,3 @@ class MailThread(models.AbstractModel):
                 message_dict.get("message_id"),
                 exc_info=True,
             )
-        return super()._routing_handle_bounce(email_message, message_dict)

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.tests import tagged
+from odoo.tools.mail import generate_tracking_message_id
 
 from .common_sending import SendingCase
 from .smtp_sink import build_dsn
@@ -77,3 +78,78 @@ class TestBounceReasons(SendingCase):
         self.assertIn("Confirm the correct address", line.remedy)
         self.assertTrue(self.Held.search([("email", "=", "ap@gone.example")]))
         self.assertFalse(self.admin_todos())
+
+    def odoo_refusal(self, email, render):
+        """Send an invoice to *email*, then have Odoo's own mail gateway code
+        answer it as a customer's Odoo does (``_routing_create_bounce_email``,
+        through the loopback SMTP server) with the body *render* makes from
+        the parsed mail, and feed that answer to our mail gateway."""
+        customer = self.env["res.partner"].create({"name": email, "email": email})
+        move = self.make_invoices(customer)
+        self.run_distribution_cron()
+        self.run_mail_cron()
+        self.assertEqual(move.email_distribution_state, "sent")
+        received = self.sink.messages[-1]
+        message = received["message"]
+        # What the receiving MTA adds at final delivery, and Odoo answers to.
+        message["Return-Path"] = f"<{received['mail_from']}>"
+        Thread = self.env["mail.thread"].with_context(lang="fi_FI")
+        message_dict = Thread.message_parse(message)
+        with self.real_smtp():
+            Thread._routing_create_bounce_email(
+                message_dict["email_from"],
+                render(message_dict),
+                message,
+                references=f"{message_dict['message_id']} "
+                f"{generate_tracking_message_id('loop-detection-bounce-email')}",
+            )
+        answer = self.sink.messages[-1]
+        self.assertEqual(answer["rcpt_tos"], [received["mail_from"]])
+        self.env["mail.thread"].message_process(False, answer["message"].as_bytes())
+        return move, move.email_distribution_delivery_ids.attempt_ids
+
+    def test_a_customer_s_odoo_refusals_in_finnish(self):
+        self.env["res.lang"]._activate_lang("fi_FI")
+        self.env["ir.module.module"]._load_module_terms(["mail"], ["fi_FI"])
+        alias = self.env["mail.alias"].create(
+            {
+                "alias_name": "laskut",
+                "alias_domain_id": self.env["mail.alias.domain"]
+                .create({"name": "asiakas.example"})
+                .id,
+                "alias_model_id": self.env["ir.model"]._get_id("res.partner"),
+                "alias_contact": "partners",
+            }
+        )
+
+        def restricted(message_dict):
+            return alias.with_context(lang="fi_FI")._get_alias_bounced_body(
+                message_dict
+            )
+
+        move, line = self.odoo_refusal("laskut@asiakas.example", restricted)
+        self.assertIn("Vain", line.message)  # Odoo's Finnish text
+        self.assertEqual(move.email_distribution_state, "blocked")
+        self.assertTrue(line.reason)
+        self.assertIn("allow the sender address", line.remedy)
+        self.assertTrue(self.Held.search([("email", "=", "laskut@asiakas.example")]))
+        self.assertFalse(self.admin_todos())
+        log = self.env["email.distribution.bounce"].search([], limit=1)
+        self.assertEqual(log.matched_by, "message_id")
+
+        def catchall(message_dict):
+            return (
+                self.env["ir.qweb"]
+                .with_context(lang="fi_FI")
+                ._render(
+                    "mail.mail_bounce_catchall",
+                    {"message": message_dict, "res_company": self.env.company},
+                    minimal_qcontext=True,
+                )
+            )
+
+        move, line = self.odoo_refusal("catchall@asiakas.example", catchall)
+        self.assertIn("ei voida käsitellä", line.message)
+        self.assertEqual(move.email_distribution_state, "hard_bounce")
+        self.assertIn("Confirm the correct address", line.remedy)
+        self.assertTrue(self.Held.search([("email", "=", "catchall@asiakas.example")]))

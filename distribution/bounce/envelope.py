@@ -682,7 +682,14 @@ class Envelope:
         found = _first_id(str(msg.get("In-Reply-To", "")))
         if found and found != self.own_id:
             return found
-        references = _MSGID.findall(str(msg.get("References", "")))
+        # An Odoo database's gateway refusal refers to our mail and then to a
+        # tag of its own ("<...-loop-detection-bounce-email@host>", Odoo 18.0
+        # mail.thread), which names no mail of ours.
+        references = [
+            found
+            for found in _MSGID.findall(str(msg.get("References", "")))
+            if "-loop-detection-bounce-email@" not in found
+        ]
         if references and references[-1] != self.own_id:
             return references[-1]
         for match in _BODY_MSGID.finditer(self.plain):

@@ -6,7 +6,8 @@ Each parser is a module with ``NAME`` and ``parse(envelope)`` returning a
 come first; the generic RFC 3464 parser reads every other DSN; the notice
 texts of Postfix, qmail, Sendmail, Courier, OpenSMTPD, Yahoo, Gmail, Exchange
 and Domino are read only in messages without a DSN part; the plain-text
-parser, last, reads what is left (after the challenge-response requests).
+parser, last, reads what is left (after the challenge-response requests and
+the refusals of an Odoo database's mail gateway).
 """
 
 from . import (
@@ -19,6 +20,7 @@ from . import (
     gmail,
     listmanager,
     mdn,
+    odoo,
     opensmtpd,
     postfix,
     qmail,
@@ -46,6 +48,7 @@ PARSERS = (
     mdn,
     listmanager,
     challenge,
+    odoo,
     text,
 )
 
