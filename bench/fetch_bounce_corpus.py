@@ -55,9 +55,10 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     the commit listed, unmodified.  Round nine adds
     ``spamassassin_corpus/<set>_<number>.eml`` (messages of the SpamAssassin
     public corpus, 2002, as committed by johnmyleswhite/ML_for_Hackers: no
-    licence), ``rt/`` (bestpractical/rt, GPL-2.0) and ``mime4j/`` (a
-    MIME-tools test message shipped by apache/james-mime4j under the
-    Artistic License).
+    licence), ``trec07p/inmail.<n>.eml`` (the TREC 2007 public corpus as committed
+    by JM-Rodrigo/Datos_IA, at the commit that still holds it: no licence),
+    ``rt/`` (bestpractical/rt, GPL-2.0) and ``mime4j/`` (a MIME-tools test
+    message shipped by apache/james-mime4j under the Artistic License).
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -214,6 +215,53 @@ FILES = {
                 ("easy_ham_2", "01311.b6a06b3e24130a32172b4c5225a1d5a6"),
                 ("spam_2", "00169.86268e75abd1bd4bda4d6c129681df34"),
                 ("spam_2", "00825.decb3677f0081756d55f12d70b59a4e4"),
+            )
+        ),
+    ),
+    # the first half of the TREC 2007 public spam corpus (messages delivered to
+    # one server at the University of Waterloo, April-July 2007), as committed
+    # by JM-Rodrigo/Datos_IA (no licence; research corpus), at the commit that
+    # still holds it
+    "trec07p": (
+        "https://github.com/JM-Rodrigo/Datos_IA.git",
+        "4f6d505f581c274fce2705274181bcfc4e74c0e2",
+        tuple(
+            (f"trec07p/data/inmail.{number}", f"inmail.{number}.eml")
+            for number in (
+                1084,
+                1392,
+                1794,
+                1887,
+                2037,
+                2191,
+                4392,
+                4700,
+                9942,
+                10205,
+                10494,
+                10495,
+                12887,
+                14081,
+                14463,
+                19169,
+                19681,
+                19686,
+                22888,
+                24120,
+                25397,
+                25606,
+                25729,
+                26335,
+                26814,
+                27998,
+                29073,
+                29088,
+                29728,
+                29838,
+                30434,
+                30907,
+                31568,
+                33521,
             )
         ),
     ),
