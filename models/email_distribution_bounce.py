@@ -95,6 +95,8 @@ class EmailDistributionBounce(models.Model):
         "email.distribution.delivery", readonly=True, index=True
     )
     move_id = fields.Many2one(related="delivery_id.move_id")
+    # Any document's name: an invoice's, a payment receipt's.
+    document_name = fields.Char(related="delivery_id.name", string="Document")
     check_id = fields.Many2one("email.distribution.bounce.check", readonly=True)
     note = fields.Char(readonly=True)
 

@@ -108,6 +108,10 @@ class TestPaymentReceipt(SendingCase):
         activity = payment._email_distribution_open_activities()
         self.assertEqual(len(activity), 1)
         self.assertIn("receipts@dir.example", activity.note)
+        log = self.env["email.distribution.bounce"].search(
+            [("delivery_id", "=", delivery.id)]
+        )
+        self.assertEqual(log.document_name, payment.name)
 
     def test_no_entry_and_no_document_address_is_no_route(self):
         self.company.email_distribution_use_document_address = False
