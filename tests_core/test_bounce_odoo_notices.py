@@ -43,7 +43,10 @@ def alias(text):
         "default_email": '"Customer Inc." &lt;info@customer.example&gt;',
         "company_name": "Customer Inc.",
     }
-    return f"<div><p>Dear Sender,<br /><br />{body}<br /><br />Kind Regards</p></div>{QUOTED}"
+    return (
+        f"<div><p>Dear Sender,<br /><br />{body}<br /><br />Kind Regards</p></div>"
+        f"{QUOTED}"
+    )
 
 
 def limit(lead, tail):
