@@ -30,6 +30,51 @@ SPECTRUM = "Spectrum (Charter) postmaster, AUP error codes"
 NETEASE = "NetEase (163.com) postmaster, SMTP error codes"
 QQ = "Tencent QQ Mail, SMTP error codes (service.mail.qq.com help 20022)"
 RFC = "RFC 1870 (SIZE), RFC 5321 section 4.2, RFC 7505 (null MX), RFC 4954 (AUTH), RFC 3207"
+OUTLOOK_COM = (
+    "Outlook.com (Hotmail / Live) refusals, which point to"
+    " mail.live.com/mail/troubleshooting.aspx#errors: SC-001 as quoted in Broadcom"
+    " KB 158195, S3140 in virtbiz KB 71, S3150 in sevencreative.co.uk's removal guide"
+)
+COMCAST = (
+    "Comcast postmaster, Mail delivery error codes (postmaster.comcast.net"
+    "/mail-error-codes: BL000000-BL000111, ES000001/ES000010, RL000001; and the"
+    " non-specific 421 codes of smtp-error-codes.php); the notice carries the"
+    " code and a link, as the page says; BL000000's sentence as quoted by"
+    " docs.hetrixtools.com (Comcast blacklist removal)"
+)
+COX = (
+    "Cox postmaster, Error Codes (postmaster.cox.net/confluence/display/postmaster"
+    "/Error+Codes: CXBL, CDRBL, IPBLxxxx, 452 Message threshold exceeded); reply"
+    " layout as Cox's forum quotes it (forums.cox.com 136978)"
+)
+APPLE = (
+    "iCloud Mail replies that cite Apple's postmaster page (support.apple.com"
+    " HT204137 / 102322), as catalogued by smtp.codes/icloud"
+)
+ATT = (
+    "AT&T / BellSouth mailblock, Error Message Summary (rbl.att.net"
+    "/block_enduser.html) and AT&T Worldnet individual users page"
+    " (att.net/general-info/mail_info/block_enduser.html)"
+)
+UNITED_INTERNET = (
+    "GMX / WEB.DE postmaster, Error messages (postmaster.gmx.com/en/error-messages);"
+    " 1&1 IONOS help, Error Messages Caused by Undeliverable Email; the 1&1"
+    " PTR refusal as quoted by akriga.com (Email Error 554)"
+)
+YANDEX = (
+    "Yandex Mail help, non-delivery reports (yandex.com/support/mail/bounces"
+    "/yandex/message-rejected-under-suspicion-of-spam.html)"
+)
+MAILRU = (
+    "Mail.ru replies as quoted by viws.ru (Mail system errors: the DMARC refusal"
+    " citing help.mail.ru/mail-help/postmaster/dmarc) and mailout.ru (popular"
+    " Mail.ru sending errors, 2015)"
+)
+DNSBL = (
+    "Receivers' own lists of their DNSBL refusals: kreativmedia.ch help"
+    " (erreur-554-blocked: zen.spamhaus.org, dnsbl.sorbs.net), onesystems.ch"
+    " (ix.dnsbl.manitu.net)"
+)
 
 # (source, status, reply code, SMTP stage, text, reason the document gives)
 DOCUMENTED = [
@@ -1394,6 +1439,272 @@ DOCUMENTED = [
         "554 cdptpa-ibmxa01.email.rr.com ESMTP - AUP#CXBL",
         "blocklisted",
     ),
+    # Outlook.com consumer: Microsoft's own block list of sending networks
+    (
+        OUTLOOK_COM,
+        "5.7.1",
+        "550",
+        MAIL,
+        "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DB3EUR04FT007.eop-eur04.prod.protection.outlook.com]",
+        "blocklisted",
+    ),
+    (
+        OUTLOOK_COM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DM6NAM12FT056.eop-nam12.prod.protection.outlook.com]",
+        "blocklisted",
+    ),
+    (
+        OUTLOOK_COM,
+        None,
+        "550",
+        None,
+        "550 SC-001 (COL0-MC4-F44) Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your Internet service provider since part of their network is on our block list. You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.",
+        "blocklisted",
+    ),
+    # Comcast: a block code and a link to its explanation
+    (
+        COMCAST,
+        None,
+        "554",
+        CONNECT,
+        "554 resimta-po-01v.sys.comcast.net resimta-po-01v.sys.comcast.net 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000001",
+        "blocklisted",
+    ),
+    (
+        COMCAST,
+        None,
+        "554",
+        CONNECT,
+        "554 resimta-po-01v.sys.comcast.net resimta-po-01v.sys.comcast.net 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010",
+        "blocklisted",
+    ),
+    (
+        COMCAST,
+        None,
+        "554",
+        None,
+        "554 192.0.2.1 BL000000 Email from your mail server has been sent in patterns that are characteristic of spam.",
+        "blocklisted",
+    ),
+    (
+        COMCAST,
+        None,
+        "554",
+        None,
+        "554 192.0.2.1 refused, see http://postmaster.comcast.net/smtp-error-codes.php#ES000010",
+        "ip_rejected",
+    ),
+    (
+        COMCAST,
+        None,
+        "421",
+        None,
+        "421 192.0.2.1 see http://postmaster.comcast.net/smtp-error-codes.php#RL000001",
+        "rate_limited",
+    ),
+    (COMCAST, None, "421", CONNECT, "421 Too many sessions opened", "rate_limited"),
+    (
+        COMCAST,
+        None,
+        "421",
+        CONNECT,
+        "421 Reverse DNS failure : Try again later",
+        "ip_rejected",
+    ),
+    # Cox
+    (
+        COX,
+        None,
+        "554",
+        CONNECT,
+        "554 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#CXBL",
+        "blocklisted",
+    ),
+    (
+        COX,
+        None,
+        "421",
+        CONNECT,
+        "421 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#CDRBL",
+        "blocklisted",
+    ),
+    (
+        COX,
+        None,
+        "554",
+        CONNECT,
+        "554 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#IPBL0001",
+        "blocklisted",
+    ),
+    (
+        COX,
+        None,
+        "554",
+        CONNECT,
+        "554 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#IPBL1000",
+        "blocklisted",
+    ),
+    (COX, None, "452", None, "452 Message threshold exceeded", "rate_limited"),
+    # Apple iCloud Mail
+    (
+        APPLE,
+        "4.7.1",
+        "421",
+        None,
+        "421 4.7.1 Messages to x@icloud.example deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137",
+        "rate_limited",
+    ),
+    (
+        APPLE,
+        "4.7.1",
+        "451",
+        None,
+        "451 4.7.1 Service unavailable - try again later",
+        "server_trouble",
+    ),
+    (
+        APPLE,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 <x@icloud.example>: user does not exist",
+        "mailbox_unknown",
+    ),
+    (
+        APPLE,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137",
+        "policy",
+    ),
+    (
+        APPLE,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Your message was rejected due to example.com DMARC policy.",
+        "auth_failed",
+    ),
+    # AT&T / BellSouth
+    (ATT, None, "421", CONNECT, "421-failure in DNS look-up.", "ip_rejected"),
+    (ATT, None, "450", None, "450 busy--Please try again later", "server_trouble"),
+    (ATT, None, "521", None, "521 <192.0.2.1> is blocked", "blocklisted"),
+    (
+        ATT,
+        None,
+        "550",
+        None,
+        "550 [suspend] Mailbox currently suspended--Please contact correspondent directly.",
+        "mailbox_disabled",
+    ),
+    (
+        ATT,
+        None,
+        "550",
+        None,
+        "550 [permfail] bellsouth.net requires valid sender domain",
+        "sender_rejected",
+    ),
+    (
+        ATT,
+        None,
+        "550",
+        None,
+        "550 <192.0.2.1> blocked by ldap:ou=rblmx,dc=bellsouth,dc=net",
+        "blocklisted",
+    ),
+    (ATT, None, "550", None, "550 Error. Blocked for abuse", "blocklisted"),
+    # GMX / WEB.DE / 1&1 IONOS
+    (
+        UNITED_INTERNET,
+        None,
+        "554",
+        CONNECT,
+        "554-gmx.net (mxgmx104) Nemesis ESMTP Service not available\n554-No SMTP service\n554-IP address is block listed.\n554 For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=198.51.100.42&r=1MNcgj-1ue23t3pyV-00S2YR",
+        "blocklisted",
+    ),
+    (
+        UNITED_INTERNET,
+        None,
+        "550",
+        None,
+        "550 <x@gmx.example>: Reject due to SPF policy. The originating IP of the message is not permitted by the domain owner",
+        "auth_failed",
+    ),
+    (
+        UNITED_INTERNET,
+        None,
+        "554",
+        None,
+        "554-(mxgmx110) Nemesis ESMTP Service not available\n554-No SMTP service\n554-Bad DNS PTR resource record.",
+        "ip_rejected",
+    ),
+    (UNITED_INTERNET, None, "550", RCPT, "550 Unknown User", "mailbox_unknown"),
+    (UNITED_INTERNET, None, "550", RCPT, "550 Quota Exceeded", "mailbox_full"),
+    (UNITED_INTERNET, None, "535", None, "535 Authentication failure", "auth_required"),
+    # Yandex
+    (
+        YANDEX,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 [2] Message rejected under suspicion of SPAM; https://ya.cc/1IrBc",
+        "spam_content",
+    ),
+    (
+        YANDEX,
+        None,
+        None,
+        None,
+        "Blocked by spam statistics - see https://yandex.com/support/mail/",
+        "reputation",
+    ),
+    # Mail.ru
+    (
+        MAILRU,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 This message was not accepted due to domain owner DMARC policy (RFC 7489) https://help.mail.ru/mail-help/postmaster/dmarc",
+        "auth_failed",
+    ),
+    (
+        MAILRU,
+        None,
+        "550",
+        MAIL,
+        "550 Message sending for this account is disabled",
+        "sender_rejected",
+    ),
+    # DNS block lists as receivers name them
+    (
+        DNSBL,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+        "blocklisted",
+    ),
+    (
+        DNSBL,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using dnsbl.sorbs.net",
+        "blocklisted",
+    ),
+    (
+        DNSBL,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using ix.dnsbl.manitu.net",
+        "blocklisted",
+    ),
 ]
 
 
@@ -1402,3 +1713,11 @@ DOCUMENTED = [
 )
 def test_documented_refusal(source, status, reply, stage, text, expected):
     assert explain(status, reply, text, stage).code == expected, source
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [(row[4], row[4].rsplit(" ", 1)[-1]) for row in DOCUMENTED if row[0] == DNSBL],
+)
+def test_documented_block_list_is_named(text, listed):
+    assert explain("5.7.1", "554", text).blocklist == listed

@@ -385,11 +385,22 @@ VENDOR_RULES = (
         r"group\s+you\s+tried\s+to\s+contact\b.{0,120}?\bpermission\s+to\s+post",
         "Google Groups bounce text (hedged: may not exist, or no permission to post)",
     ),
+    # Comcast's block codes are bit flags, one a list (BL000001 Spamhaus ZEN,
+    # BL000010 Cloudmark CSI, BL000100 SenderScore...; BL000000 its own
+    # block); ES000001 / ES000010: sent from dynamic / residential space
     (
         "blocklisted",
         "bl0",
-        r"#BL\d{6}\b|\bBL0{6}\b",
-        "Comcast postmaster, SMTP error codes (BL000000)",
+        r"#BL\d{6}\b|\bBL0[01]{5}\b",
+        "Comcast postmaster, Mail delivery error codes"
+        " (postmaster.comcast.net/mail-error-codes: BL000000-BL000111)",
+    ),
+    (
+        "ip_rejected",
+        "es0000",
+        r"\bES0000(?:01|10)\b",
+        "Comcast postmaster, Mail delivery error codes (ES000001, ES000010:"
+        " mail from dynamic / residential IP space)",
     ),
     ("rate_limited", "rl0", r"#RL\d{6}\b", "Comcast postmaster, SMTP error codes (RL)"),
     ("greylisted", "[gl01]", r"\[GL01\]", _YAHOO + " (GL01: deferred, try again)"),
@@ -476,9 +487,29 @@ VENDOR_RULES = (
     (
         "blocklisted",
         "aup#",
-        r"\bAUP#(?:CX)?BL\b|\bAUP#I-\d+\b",
+        r"\bAUP#(?:CX|CDR)?BL\b|\bAUP#IPBL[01]{4}\b|\bAUP#I-\d+\b",
         "Spectrum (Charter / Time Warner Cable) postmaster, AUP codes (AUP#BL,"
-        " AUP#CXBL, AUP#I-xxxx: the sending IP blocked)",
+        " AUP#CXBL, AUP#I-xxxx: the sending IP blocked); Cox postmaster, Error"
+        " Codes (postmaster.cox.net: CXBL blocked by Cox, CDRBL blocked for 24"
+        " hours, IPBL0001-IPBL1111 listed on Spamhaus ZEN / Return Path /"
+        " ivmSIP / Cloudmark CSI)",
+    ),
+    (
+        "blocklisted",
+        ("rblmx", "is blocked", "for abuse"),
+        r"\bou=rblmx\b|^\s*(?:521[\s-]+)?<\s*\d{1,3}(?:\.\d{1,3}){3}\s*>\s+is\s+blocked\b"
+        r"|\bblocked\s+for\s+abuse\b",
+        "AT&T / BellSouth mailblock, Error Message Summary (rbl.att.net"
+        ' block_enduser.html: "521 <ip> is blocked", "550 <ip> blocked by'
+        ' ldap:ou=rblmx,dc=bellsouth,dc=net", "550 Error. Blocked for abuse":'
+        " the sending system identified as a source of spam)",
+    ),
+    (
+        "reputation",
+        "spam statistics",
+        r"\bblocked\s+by\s+spam\s+statistics\b",
+        "Yandex Mail help, bounces (message-rejected-under-suspicion-of-spam:"
+        " a sender that sends only spam is blocked for 24 hours)",
     ),
     (
         "spam_content",
@@ -654,7 +685,10 @@ PHRASE_RULES = (
     (
         "sender_rejected",
         "domain",
-        r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)",
+        r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)"
+        # AT&T / BellSouth mailblock: "550 [permfail] <domain> requires valid
+        # sender domain"; 1&1: "421 unable to verify sender domain"
+        r"|\b(?:requires?\s+(?:a\s+)?valid|unable\s+to\s+verify)\s+sender\s+domain\b",
     ),
     ("sender_rejected", "verify", r"\bsender\s+verif(?:y|ication)\b"),
     (
@@ -664,6 +698,14 @@ PHRASE_RULES = (
         r"|\bno\s+valid\s+sender\s+in\s+any\s+header\s+line\b",
     ),
     ("sender_rejected", "sender", r"\bunauthori[sz]ed\s+sender\b"),
+    # our own account may no longer send (Mail.ru: "550 Message sending for
+    # this account is disabled"): not the recipient's account
+    (
+        "sender_rejected",
+        "sending",
+        r"\b(?:message\s+)?sending\s+(?:for|from)\s+(?:this|your)\s+account\s+"
+        r"(?:is\s+|has\s+been\s+)?(?:disabled|blocked|suspended)\b",
+    ),
     (
         "sender_rejected",
         ("badmailfrom", "not verified"),
@@ -730,7 +772,8 @@ PHRASE_RULES = (
             "host",
         ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
-        r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
+        # 1&1 / GMX: "Bad DNS PTR resource record" (postmaster.gmx.net, c=rdns)
+        r"|\bptr\s+(?:resource\s+)?record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
         r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
         r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
         r"|\b(?:helo|ehlo)(?:/ehlo)?\s+argument\s+is\s+invalid\b"
@@ -821,11 +864,25 @@ PHRASE_RULES = (
     ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     (
         "rate_limited",
-        ("rate", "throttl", "too many", "limit", "frequency", "volume", "per hour"),
+        (
+            "rate",
+            "throttl",
+            "too many",
+            "limit",
+            "frequency",
+            "volume",
+            "per hour",
+            "threshold",
+        ),
         r"\brate[\s-]?limit|\bthrottl|\btoo\s+many\s+(?:messages|connections|mails|e-?mails"
         r"|sessions|concurrent)|\b(?:sending|hourly|daily|message)\s+(?:rate\s+)?limit"
         r"\s+(?:exceeded|reached)|\bexceeded\s+(?:the\s+)?(?:sending|hourly|daily|rate)"
-        r"|\bunexpected\s+volume\b|\bsending\s+frequency\b"
+        r"|\b(?:unexpected|excessive)\s+volume\b|\bsending\s+frequency\b"
+        # iCloud Mail: "421 4.7.1 Messages to <x> deferred due to excessive
+        # volume" (the reply links Apple's postmaster page, HT204137); Cox
+        # postmaster, Error Codes: "452 - [Message threshold exceeded]", one
+        # of its rate limits
+        r"|\b(?:message|connection|sending)\s+threshold\s+(?:exceeded|reached)\b"
         # cPanel's hourly cap of a domain's outgoing mail ("Domain x has
         # exceeded the max emails per hour (111/100 (111%)) allowed")
         r"|\bexceeded\s+the\s+max(?:imum)?\s+(?:number\s+of\s+)?(?:e-?mails|messages)"
