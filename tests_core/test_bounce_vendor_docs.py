@@ -70,6 +70,10 @@ MAILRU = (
     " citing help.mail.ru/mail-help/postmaster/dmarc) and mailout.ru (popular"
     " Mail.ru sending errors, 2015)"
 )
+BROADCOM = (
+    "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
+    " (Symantec Email Security.cloud: receivers' refusals it relays, by cause)"
+)
 DNSBL = (
     "Receivers' own lists of their DNSBL refusals: kreativmedia.ch help"
     " (erreur-554-blocked: zen.spamhaus.org, dnsbl.sorbs.net), onesystems.ch"
@@ -1679,6 +1683,94 @@ DOCUMENTED = [
         MAIL,
         "550 Message sending for this account is disabled",
         "sender_rejected",
+    ),
+    # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause
+    (
+        BROADCOM,
+        "5.3.4",
+        "552",
+        None,
+        "552 5.3.4 Message size exceeds fixed maximum message size",
+        "message_too_large",
+    ),
+    (
+        BROADCOM,
+        None,
+        "552",
+        None,
+        "552 Message size exceeds fixed limit",
+        "message_too_large",
+    ),
+    (BROADCOM, None, "552", None, "552 Mailbox is full", "mailbox_full"),
+    (
+        BROADCOM,
+        None,
+        "552",
+        None,
+        "552 Requested mail action aborted: exceeded storage allocation",
+        "mailbox_full",
+    ),
+    (BROADCOM, None, "550", None, "550 User unknown", "mailbox_unknown"),
+    (
+        BROADCOM,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Recipient address rejected: No such user",
+        "mailbox_unknown",
+    ),
+    (BROADCOM, "5.7.1", "550", None, "550 5.7.1 Unable to Relay", "relay_denied"),
+    (BROADCOM, "5.7.1", "554", None, "554 5.7.1 Relay access denied", "relay_denied"),
+    (
+        BROADCOM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Message rejected as spam by Content Filtering.",
+        "spam_content",
+    ),
+    (BROADCOM, None, "550", None, "550 Denied by policy", "policy"),
+    (
+        BROADCOM,
+        None,
+        "552",
+        None,
+        "552 MS-Office file containing VBA macros found inside of the email",
+        "content_rejected",
+    ),
+    (
+        BROADCOM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Message rejected due to content restrictions",
+        "content_rejected",
+    ),
+    (BROADCOM, "5.1.0", "554", None, "554 5.1.0 Sender denied", "sender_rejected"),
+    (BROADCOM, None, "553", None, "553 Envelope sender rejected", "sender_rejected"),
+    (
+        BROADCOM,
+        None,
+        "550",
+        None,
+        "550 SPF check failed. Sender not authorized",
+        "auth_failed",
+    ),
+    (
+        BROADCOM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 SPF unauthorized mail is prohibited.",
+        "auth_failed",
+    ),
+    (
+        BROADCOM,
+        "5.4.7",
+        "554",
+        None,
+        "554 5.4.7 [internal] exceeded max time without delivery",
+        "expired",
     ),
     # DNS block lists as receivers name them
     (

@@ -944,8 +944,14 @@ PHRASE_RULES = (
             "header",
             "field",
             "executable",
+            "macro",
         ),
         r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
+        # Broadcom KB 162445 (Email Security.cloud), among the refusals of
+        # suspicious content: "552 MS-Office file containing VBA macros found
+        # inside of the email" (a 552 that is not a full mailbox)
+        r"|\b(?:files?|attachments?|documents?)\s+containing\s+(?:vba\s+)?macros\b"
+        r"|\b(?:vba\s+)?macros?\s+(?:found|detected)\b"
         r"|\b(?:filter(?:ed)?\s+fail|\(filter\s+fail\)|message\s+filter)"
         r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
         r"|\b(?:potentially\s+)?executable\s+attachment\b"
@@ -1204,7 +1210,10 @@ PHRASE_RULES = (
     (
         "policy",
         ("block", "banned", "denied", "refused", "not allowed"),
-        r"\bblock(?:ed|ing)?\b|\bbanned\b|\baccess\s+denied\b|\bnot\s+authori[sz]ed\b",
+        r"\bblock(?:ed|ing)?\b|\bbanned\b|\baccess\s+denied\b|\bnot\s+authori[sz]ed\b"
+        # a permanent reply that says only "Denied" (Broadcom KB 162445 and
+        # 169901: "554 Denied (Mode: normal)", "554 Denied")
+        r"|^\s*5\d\d[\s-]+(?:5\.\d\.\d{1,3}\s+)?denied\b",
     ),
 )
 
@@ -1369,6 +1378,16 @@ def explain(
     hit = phrase_reason(text) if phrase is _UNSET else phrase
     if hit and hit[0] == "server_trouble" and status and status.startswith("5.7."):
         hit = None  # "550 5.7.1 Connection refused": a policy refusal in words
+    elif (
+        hit
+        and hit[0] == "server_trouble"
+        and (reply_code or "").startswith("5")
+        and hit[1].group(0).lower().startswith("connection refused")
+    ):
+        # a server that answers "550 Connection refused" refused us, it is
+        # not out of reach (Broadcom KB 169901, a block list's refusal:
+        # "550 Connection refused - we hate spammers!")
+        hit = ("ip_rejected", hit[1])
     if found:
         if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
             return verdict(hit[0], "phrase")
