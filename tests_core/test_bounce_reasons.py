@@ -124,7 +124,9 @@ VENDOR_EXAMPLES = [
     ),
     # AOL
     ("554 5.7.1 (DNS:NR) no reverse DNS for 192.0.2.1", "ip_rejected"),
-    ("554 5.7.1 (RTR:BB) refused from 192.0.2.1", "reputation"),
+    # AOL postmaster: RTR:BB is its list of dynamic / residential IP space
+    ("554 5.7.1 (RTR:BB) refused from 192.0.2.1", "ip_rejected"),
+    ("554 (RTR:CH) http://postmaster.info.aol.com/errors/554rtrch.html", "reputation"),
     # Google 5.7.0
     (
         "552-5.7.0 This message was blocked because its content presents a "

@@ -70,6 +70,16 @@ MAILRU = (
     " citing help.mail.ru/mail-help/postmaster/dmarc) and mailout.ru (popular"
     " Mail.ru sending errors, 2015)"
 )
+AOL = (
+    "AOL postmaster, List of Errors (postmaster.info.aol.com/errors/ and its"
+    " pages 554rlyb1.html, 554hvub1.html; RTR:BB, RTR:CH, RTR:BG, RTR:RD as"
+    " hostcheetah.com copies postmaster.aol.com/Postmaster.Errors.php)"
+)
+ZOHO = (
+    "Zoho Mail refusals as catalogued by smtp.codes/zoho; 550 5.4.6 and 554 5.2.3"
+    " as quoted on help.zoho.com community, read with Zoho Mail's usage policy"
+    " (Unusual Activity: outgoing mail restricted)"
+)
 BROADCOM = (
     "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
     " (Symantec Email Security.cloud: receivers' refusals it relays, by cause)"
@@ -1682,6 +1692,113 @@ DOCUMENTED = [
         "550",
         MAIL,
         "550 Message sending for this account is disabled",
+        "sender_rejected",
+    ),
+    # AOL's legacy block codes
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:DU) http://postmaster.info.aol.com/errors/554rtrdu.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:BB) http://postmaster.info.aol.com/errors/554rtrbb.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:RD) http://postmaster.info.aol.com/errors/554rtrrd.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:BG) http://postmaster.info.aol.com/errors/554rtrbg.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:CH) http://postmaster.info.aol.com/errors/554rtrch.html",
+        "reputation",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RLY:B1) http://postmaster.info.aol.com/errors/554rlyb1.html",
+        "reputation",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        None,
+        "554 (HVU:B1) http://postmaster.info.aol.com/errors/554hvub1.html",
+        "spam_content",
+    ),
+    # Zoho Mail
+    (
+        ZOHO,
+        "5.4.1",
+        "541",
+        None,
+        "541 5.4.1 Mail rejected by destination domain",
+        "recipient_refuses",
+    ),
+    (ZOHO, "4.3.1", "452", None, "452 4.3.1 Temporary System Error", "server_trouble"),
+    (
+        ZOHO,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Email rejected per DMARC policy for example.com",
+        "auth_failed",
+    ),
+    (
+        ZOHO,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 <x@zoho.example> User unknown",
+        "mailbox_unknown",
+    ),
+    (
+        ZOHO,
+        "5.7.1",
+        "552",
+        None,
+        "552 5.7.1 virus Eicar-Test-Signature detected by Zoho Mail",
+        "virus",
+    ),
+    (
+        ZOHO,
+        "5.2.3",
+        "554",
+        None,
+        "554 5.2.3 MailPolicy violation Error delivering to mailboxes",
+        "policy",
+    ),
+    (
+        ZOHO,
+        "5.4.6",
+        "550",
+        MAIL,
+        "550 5.4.6 Unusual sending activity detected",
         "sender_rejected",
     ),
     # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause

@@ -409,6 +409,21 @@ VENDOR_RULES = (
     ("reputation", "ou-00", r"\bOU-00[1-2]\b", _OUTLOOK),
     ("ip_rejected", "dns:nr", r"\(DNS:NR\)", _AOL),
     (
+        "ip_rejected",
+        "rtr:",
+        r"\(RTR:(?:BB|RD|BG|DU)\)",
+        _AOL + " (postmaster.aol.com/errors: RTR:BB, RTR:DU dynamic or residential"
+        " IP space, RTR:RD reverse DNS typical of a dynamic IP, RTR:BG an IP not"
+        " yet allocated)",
+    ),
+    (
+        "spam_content",
+        "hvu:",
+        r"\(HVU:\w+\)",
+        _AOL + " (postmaster.aol.com/errors/554hvub1.html: a domain in the message"
+        " body draws complaints, the block is content-based)",
+    ),
+    (
         "reputation",
         ("rtr:", "hvu:", "rly:", "con:", "dyn:", "mlk:"),
         r"\((?:RTR|HVU|RLY|CON|DYN|MLK):\w+\)",
@@ -702,9 +717,12 @@ PHRASE_RULES = (
     # this account is disabled"): not the recipient's account
     (
         "sender_rejected",
-        "sending",
+        ("sending", "unusual"),
         r"\b(?:message\s+)?sending\s+(?:for|from)\s+(?:this|your)\s+account\s+"
-        r"(?:is\s+|has\s+been\s+)?(?:disabled|blocked|suspended)\b",
+        r"(?:is\s+|has\s+been\s+)?(?:disabled|blocked|suspended)\b"
+        # Zoho restricts an account's outgoing mail on unusual activity
+        # ("550 5.4.6 Unusual sending activity detected", its usage policy)
+        r"|\bunusual\s+sending\s+activity\b",
     ),
     (
         "sender_rejected",
@@ -908,8 +926,11 @@ PHRASE_RULES = (
     ),
     (
         "recipient_refuses",
-        ("accept", "restricted", "authori", "allow"),
+        ("accept", "restricted", "authori", "allow", "destination domain"),
         r"\bnot\s+accepting\s+(?:e-?mail|mail|messages)\s+from\b"
+        # Zoho: "541 5.4.1 Mail rejected by destination domain", filters the
+        # receiving domain set (smtp.codes/zoho)
+        r"|\b(?:e-?mail|mail|message)\s+rejected\s+by\s+(?:the\s+)?destination\s+domain\b"
         r"|\bdoes\s*n[o']t\s+accept\s+(?:e-?mail|mail|messages)\s+from\b"
         r"|\bhas\s+restricted\b|\brestricted\s+(?:sms\s+)?e-?mail\b"
         r"|\bonly\s+accepts?\s+(?:e-?mail|mail|messages)\s+from\b"
