@@ -80,6 +80,21 @@ ZOHO = (
     " as quoted on help.zoho.com community, read with Zoho Mail's usage policy"
     " (Unusual Activity: outgoing mail restricted)"
 )
+FRENCH = (
+    "Free postmaster (postmaster.free.fr: 550 spam detected); Orange, La Poste"
+    " and SFR refusals after DATA as doc.gadz.org lists them (SPAM ou VIRUS)"
+)
+SPAMCOP = (
+    "SpamCop forum FAQ: Why is my email blocked? (the bounces a SpamCop BL"
+    " listing gives) and its advice to receivers (Welcome to the SpamCop"
+    " Blocklist Help Forum: 'Email from your IP Address ... blocked, see"
+    " http://spamcop.net/bl.shtml?...')"
+)
+CLOUDMARK = (
+    "Cloudmark CSI (csi.cloudmark.com reasons-admin: a reputation service that"
+    " receivers block on); the refusal as quoted by suped.com (Why is my IP"
+    " address listed on Cloudmark CSI-Global?)"
+)
 BROADCOM = (
     "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
     " (Symantec Email Security.cloud: receivers' refusals it relays, by cause)"
@@ -1800,6 +1815,57 @@ DOCUMENTED = [
         MAIL,
         "550 5.4.6 Unusual sending activity detected",
         "sender_rejected",
+    ),
+    # French mailbox providers
+    (FRENCH, None, "550", None, "550 spam detected", "spam_content"),
+    (
+        FRENCH,
+        "5.2.0",
+        "550",
+        None,
+        "550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506]",
+        "spam_content",
+    ),
+    (
+        FRENCH,
+        "5.5.0",
+        "550",
+        None,
+        "550 5.5.0 Service refuse. Veuillez essayer plus tard. service refused, please try later. LPN007_510",
+        "spam_content",
+    ),
+    (
+        FRENCH,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Message content rejected",
+        "content_rejected",
+    ),
+    # SpamCop and Cloudmark, as receivers quote them
+    (
+        SPAMCOP,
+        None,
+        "451",
+        None,
+        "451 Blocked - see http://www.spamcop.net/bl.shtml?192.0.2.1",
+        "blocklisted",
+    ),
+    (
+        SPAMCOP,
+        None,
+        "550",
+        None,
+        "550 Email from your IP Address [192.0.2.1] blocked, see http://spamcop.net/bl.shtml?192.0.2.1 for details",
+        "blocklisted",
+    ),
+    (
+        CLOUDMARK,
+        "5.3.2",
+        "554",
+        CONNECT,
+        "554 5.3.2 system not accepting network messages cmsmtp 192.0.2.1 is listed on Cloudmark CSI-Global. Please visit the Cloudmark CSI remediation portal",
+        "blocklisted",
     ),
     # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause
     (

@@ -520,6 +520,15 @@ VENDOR_RULES = (
         " the sending system identified as a source of spam)",
     ),
     (
+        "spam_content",
+        ("ofr", "lpn007_510"),
+        r"\bOFR(?:\d{3})?_506\b|\bLPN007_510\b",
+        "Orange (ofr_506 'Mail rejete. Mail rejected.') and La Poste (LPN007_510"
+        " 'Service refuse') refusals after DATA, listed as spam or virus by"
+        " doc.gadz.org (filtrage des fournisseurs de messagerie): a 5.2.0 / 5.5.0"
+        " that says nothing else",
+    ),
+    (
         "reputation",
         "spam statistics",
         r"\bblocked\s+by\s+spam\s+statistics\b",
