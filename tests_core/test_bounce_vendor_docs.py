@@ -95,6 +95,17 @@ CLOUDMARK = (
     " receivers block on); the refusal as quoted by suped.com (Why is my IP"
     " address listed on Cloudmark CSI-Global?)"
 )
+LIBERO = (
+    "Libero Mail help, Messaggi di errore piu frequenti dopo invio email"
+    " (aiuto.libero.it)"
+)
+SEZNAM = (
+    "Seznam.cz napoveda, Uzivatel neexistuje (napoveda.seznam.cz/uzivatel-neexistuje)"
+)
+CZ_HOSTING = (
+    "Czech hosting providers' lists of their own refusals: support.grhosting.cz"
+    " KB a290 and wiki.aspone.cz (Omezeni pro emaily)"
+)
 BROADCOM = (
     "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
     " (Symantec Email Security.cloud: receivers' refusals it relays, by cause)"
@@ -1866,6 +1877,51 @@ DOCUMENTED = [
         CONNECT,
         "554 5.3.2 system not accepting network messages cmsmtp 192.0.2.1 is listed on Cloudmark CSI-Global. Please visit the Cloudmark CSI remediation portal",
         "blocklisted",
+    ),
+    # Libero, Seznam, Czech hosting
+    (LIBERO, None, None, None, "MAILBOX FULL (User quota exceeded)", "mailbox_full"),
+    (LIBERO, None, None, None, "BAD DESTINATION MAILBOX ADDRESS", "mailbox_unknown"),
+    (LIBERO, None, "550", None, "550 Relay Disabled", "relay_denied"),
+    (LIBERO, None, None, None, "DELIVERY TIME EXPIRED", "expired"),
+    (
+        SEZNAM,
+        "5.1.1",
+        None,
+        None,
+        "5.1.1 szn; User hasn't got the service mapped",
+        "mailbox_unknown",
+    ),
+    (
+        CZ_HOSTING,
+        "5.1.1",
+        "552",
+        None,
+        "552 5.1.1 5.2.2 sorry, final recipient mailbox is full (chkuser)",
+        "mailbox_full",
+    ),
+    (
+        CZ_HOSTING,
+        "5.1.1",
+        "550",
+        None,
+        "550 5.1.1 <a@ours.example> sender is blacklisted",
+        "recipient_refuses",
+    ),
+    (
+        CZ_HOSTING,
+        "5.2.0",
+        "552",
+        None,
+        "552 5.2.0 0biL1i00V1cmcpM01biL4w spam detected",
+        "spam_content",
+    ),
+    (
+        CZ_HOSTING,
+        "5.1.0",
+        "550",
+        None,
+        "550 5.1.0 0bcW1i00G0jifNx01bcmHa blocked by SPF",
+        "auth_failed",
     ),
     # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause
     (

@@ -879,7 +879,9 @@ PHRASE_RULES = (
     (
         "relay_denied",
         ("relay", "rcpthosts"),
-        r"\brelay(?:ing)?\s+(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)|prohibited)"
+        # Libero: "RELAYING NOT ALLOWED (550 Relay Disabled)"
+        r"\brelay(?:ing)?\s+(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)|prohibited"
+        r"|disabled)"
         r"|\b(?:unable|not\s+permitted|not\s+allowed)\s+to\s+relay\b|\bwe\s+do\s+not\s+relay\b"
         r"|\brcpthosts\b|\bno\s+relaying\b"
         # RFC 5321 section 3.6.2: a server that is not the destination and
@@ -1268,6 +1270,15 @@ _OVERRIDE_STATUS = frozenset(
 _EXPLICIT = (
     ("policy", re.compile(r"\b(?:mail\s*)?policy\s+violation\b", re.I)),
     ("sender_rejected", re.compile(r"\bunauthori[sz]ed\s+sender\b", re.I)),
+    # a mailbox code beside "sender is blacklisted": the recipient's own list
+    # (grhosting.cz / aspone.cz: "550 5.1.1 <x> sender is blacklisted", the
+    # recipient set a blacklist for the mailbox and our address matches it)
+    (
+        "recipient_refuses",
+        re.compile(
+            r"\bsender\s+(?:address\s+)?is\s+(?:black|block|deny)[\s-]?listed\b", re.I
+        ),
+    ),
 )
 _HEDGE = re.compile(
     r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
