@@ -535,3 +535,13 @@ def test_a_permanent_connection_refused_is_a_refusal_of_us():
     # a connection that could not be made stays network trouble
     text = "connect to mx.b.example[192.0.2.1]:25: Connection refused"
     assert explain("4.4.1", None, text).code == "server_trouble"
+
+
+def test_a_hard_reason_in_reply_to_mail_from_is_our_sender():
+    """No recipient is named before RCPT TO: an address that "does not
+    exist" in reply to MAIL FROM is ours (SoftBank's "553 <domain> does not
+    exist" for an envelope sender domain without DNS records)."""
+    text = "553 ours.example does not exist"
+    assert explain(None, "553", text, MAIL).code == "sender_rejected"
+    assert explain("5.1.1", "550", "550 5.1.1 unknown", MAIL).code == "sender_rejected"
+    assert explain(None, "553", text, RCPT).code == "mailbox_unknown"

@@ -106,6 +106,10 @@ CZ_HOSTING = (
     "Czech hosting providers' lists of their own refusals: support.grhosting.cz"
     " KB a290 and wiki.aspone.cz (Omezeni pro emaily)"
 )
+JAPAN = (
+    "Japanese carriers' replies as SendMagic documents them (note.com/sendmagic,"
+    " SMTP応答コードについて: docomo, au, SoftBank editions)"
+)
 BROADCOM = (
     "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
     " (Symantec Email Security.cloud: receivers' refusals it relays, by cause)"
@@ -1923,6 +1927,34 @@ DOCUMENTED = [
         "550 5.1.0 0bcW1i00G0jifNx01bcmHa blocked by SPF",
         "auth_failed",
     ),
+    # docomo, au, SoftBank
+    (JAPAN, None, "500", None, "500 Line Too Long", "content_rejected"),
+    (JAPAN, None, "550", RCPT, "550 Unknown user x@docomo.example", "mailbox_unknown"),
+    (
+        JAPAN,
+        None,
+        "552",
+        None,
+        "552 Too much mail data x@docomo.example",
+        "mailbox_full",
+    ),
+    (
+        JAPAN,
+        None,
+        "550",
+        RCPT,
+        "550 <x@ezweb.example>: User unknown",
+        "mailbox_unknown",
+    ),
+    (
+        JAPAN,
+        None,
+        "550",
+        RCPT,
+        "550 Invalid recipient: <x@i.softbank.example>",
+        "mailbox_unknown",
+    ),
+    (JAPAN, None, "553", MAIL, "553 ours.example does not exist", "sender_rejected"),
     # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause
     (
         BROADCOM,

@@ -977,6 +977,7 @@ PHRASE_RULES = (
             "field",
             "executable",
             "macro",
+            "too long",
         ),
         r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
         # Broadcom KB 162445 (Email Security.cloud), among the refusals of
@@ -984,6 +985,8 @@ PHRASE_RULES = (
         # inside of the email" (a 552 that is not a full mailbox)
         r"|\b(?:files?|attachments?|documents?)\s+containing\s+(?:vba\s+)?macros\b"
         r"|\b(?:vba\s+)?macros?\s+(?:found|detected)\b"
+        # a line over RFC 5322's 998 characters (docomo: "500 Line Too Long")
+        r"|\b(?:text\s+)?line\s+(?:is\s+)?too\s+long\b"
         r"|\b(?:filter(?:ed)?\s+fail|\(filter\s+fail\)|message\s+filter)"
         r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
         r"|\b(?:potentially\s+)?executable\s+attachment\b"
@@ -1436,10 +1439,17 @@ def explain(
             for code, pattern in _EXPLICIT:
                 if pattern.search(text):
                     return verdict(code, "phrase")
+        if stage == MAIL and REASONS[found[0]].category == HARD:
+            return verdict("sender_rejected", "stage")
         return verdict(found[0], "status")
     # 3. phrases
     if hit and hit[0] not in WEAK_PHRASES:
         code = hit[0]
+        if stage == MAIL and REASONS[code].category == HARD:
+            # in reply to MAIL FROM no recipient has been named yet: "does not
+            # exist" is about our sender (SoftBank: "553 <domain> does not
+            # exist", an envelope sender domain without DNS records)
+            return verdict("sender_rejected", "phrase")
         if klass == "4" and REASONS[code].category == HARD and not final:
             return verdict("server_trouble", "phrase")
         return verdict(code, "phrase")
