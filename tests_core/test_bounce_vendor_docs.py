@@ -110,6 +110,23 @@ JAPAN = (
     "Japanese carriers' replies as SendMagic documents them (note.com/sendmagic,"
     " SMTP応答コードについて: docomo, au, SoftBank editions)"
 )
+SOPHOS = (
+    "Sophos Central Email Security, SMTP error codes (docs.sophos.com/central"
+    "/customer/help/en-us/ManageYourProducts/EmailSecurity/SMTPErrorCodes): the"
+    " reply carries the code, the sentence here is the page's description"
+)
+BROADCOM_SPAM = (
+    "Broadcom KB 169925, Common external Spam Filtering Error Codes (Email"
+    " Security.cloud: refusals by the recipient's spam or content gateway)"
+)
+HORNETSECURITY = (
+    "Hornetsecurity (antispameurope) classification codes, as its reseller"
+    " EveryCloud publishes them (support.everycloud.com, Workspace"
+    " classification codes)"
+)
+TREND_DDEI = (
+    "Trend Micro Deep Discovery Email Inspector 5.1 online help, SMTP error codes"
+)
 BROADCOM = (
     "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
     " (Symantec Email Security.cloud: receivers' refusals it relays, by cause)"
@@ -1955,6 +1972,245 @@ DOCUMENTED = [
         "mailbox_unknown",
     ),
     (JAPAN, None, "553", MAIL, "553 ours.example does not exist", "sender_rejected"),
+    # Sophos Central Email
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0001 Message didn't contain a valid DKIM signature.",
+        "auth_failed",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0002 Message failed an SPF check.",
+        "auth_failed",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0003 Message failed a DMARC check.",
+        "auth_failed",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0004 Sender IP address failed an RBL test.",
+        "blocklisted",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0005 Sender domain failed a DBL test.",
+        "blocklisted",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0006 Message rejected because the TLS version used doesn't match the version configured in your policy.",
+        "tls_required",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0008 Message rejected because a domain, an IP address, or an email address is in the admin block list.",
+        "recipient_refuses",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0009 Message rejected because a domain, an IP address, or an email address is in the user block list.",
+        "recipient_refuses",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0010 Message rejected because the recipient's domain isn't a Sophos Email protected domain.",
+        "relay_denied",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0011 Message rejected because the recipient's email address doesn't exist in the Sophos Email protected domain.",
+        "mailbox_unknown",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0012 Message rejected because it exceeded the allowed size.",
+        "message_too_large",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0013 Message rejected because it exceeded the maximum number of recipients allowed for a large message.",
+        "too_many_recipients",
+    ),
+    (
+        SOPHOS,
+        None,
+        "421",
+        None,
+        "421 XGEMAIL_0014 Message rejected because it exceeded the recipient's inbound rate limit for the single sender.",
+        "rate_limited",
+    ),
+    (
+        SOPHOS,
+        None,
+        "421",
+        None,
+        "421 XGEMAIL_0015 Message rejected because it exceeded the recipient's total inbound rate limit from all senders.",
+        "rate_limited",
+    ),
+    # Broadcom Email Security.cloud: recipients' spam and content gateways
+    (
+        BROADCOM_SPAM,
+        "5.7.0",
+        "550",
+        None,
+        '550 "5.7.0" Mail relay denied',
+        "relay_denied",
+    ),
+    (BROADCOM_SPAM, None, "550", None, "550 Connection refused", "ip_rejected"),
+    (
+        BROADCOM_SPAM,
+        None,
+        "550",
+        None,
+        "550 Message contained unsafe content (Heuristics.Phishing.Email.SpoofedDomain)",
+        "virus",
+    ),
+    (BROADCOM_SPAM, None, "550", None, "550 Permission denied", "policy"),
+    (
+        BROADCOM_SPAM,
+        "5.7.1",
+        None,
+        None,
+        "5.7.1 Recipient not authorized, your IP has been found on a block list",
+        "blocklisted",
+    ),
+    (
+        BROADCOM_SPAM,
+        None,
+        "554",
+        None,
+        "554 Rejected due to banned content",
+        "content_rejected",
+    ),
+    (
+        BROADCOM_SPAM,
+        None,
+        "554",
+        None,
+        "554 Rejected due to spam content",
+        "spam_content",
+    ),
+    # Hornetsecurity
+    (
+        HORNETSECURITY,
+        "5.5.5",
+        "554",
+        None,
+        "554 5.5.5 e-mail Rejected Spam",
+        "spam_content",
+    ),
+    (
+        HORNETSECURITY,
+        "5.6.1",
+        "554",
+        None,
+        "554 5.6.1 Spam Header rejected",
+        "spam_content",
+    ),
+    (
+        HORNETSECURITY,
+        "5.6.2",
+        "554",
+        None,
+        "554 5.6.2 Spam Link rejected",
+        "spam_content",
+    ),
+    (
+        HORNETSECURITY,
+        "5.6.3",
+        "554",
+        None,
+        "554 5.6.3 Spam Body rejected",
+        "spam_content",
+    ),
+    (HORNETSECURITY, "5.6.4", "554", None, "554 5.6.4 Virus E-Mail Blocked", "virus"),
+    (
+        HORNETSECURITY,
+        "5.5.7",
+        "554",
+        None,
+        "554 5.5.7 e-mail Rejected Content Attachment",
+        "content_rejected",
+    ),
+    (
+        HORNETSECURITY,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 Recipient address rejected: undeliverable address",
+        "mailbox_unknown",
+    ),
+    (
+        HORNETSECURITY,
+        "4.1.8",
+        "450",
+        None,
+        "450 4.1.8 Sender address rejected: Domain not found",
+        "sender_rejected",
+    ),
+    (
+        HORNETSECURITY,
+        "5.5.2",
+        "504",
+        None,
+        "504 5.5.2 Sender address rejected: need fully-qualified address",
+        "sender_rejected",
+    ),
+    # Trend Micro DDEI, Email Reputation Service
+    (
+        TREND_DDEI,
+        None,
+        "450",
+        None,
+        "450 Temporary denial of connection (450) for Zombie matches (ERS)",
+        "blocklisted",
+    ),
+    (
+        TREND_DDEI,
+        None,
+        "550",
+        None,
+        "550 Permanent denial of connection (550) for RBL+ matches (ERS)",
+        "blocklisted",
+    ),
     # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause
     (
         BROADCOM,

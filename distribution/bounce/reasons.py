@@ -477,11 +477,59 @@ VENDOR_RULES = (
     ),
     (
         "blocklisted",
-        ("proofpoint", "reputation service", "mail-abuse"),
+        ("proofpoint", "reputation service", "mail-abuse", "(ers)"),
         r"\bipcheck\.proofpoint\.com\b|\bemail\s+reputation\s+service\b"
-        r"|\bmail-abuse\.(?:com|org)\b",
+        r"|\bmail-abuse\.(?:com|org)\b|\bmatches\s+\(ERS\)",
         "Proofpoint, IP reputation check (ipcheck.proofpoint.com); Trend Micro Email"
-        " Reputation Services (ERS, mail-abuse.com lookups)",
+        " Reputation Services (ERS, mail-abuse.com lookups; Deep Discovery Email"
+        " Inspector's SMTP error codes: 'for Zombie matches (ERS)', 'for RBL+"
+        " matches (ERS)')",
+    ),
+    # Sophos Central Email, SMTP error codes (docs.sophos.com ... SMTPErrorCodes)
+    (
+        "auth_failed",
+        "xgemail_000",
+        r"\bXGEMAIL_000[1-3]\b",
+        "Sophos Email: XGEMAIL_0001-0003, no valid DKIM signature, SPF or DMARC failed",
+    ),
+    (
+        "blocklisted",
+        "xgemail_000",
+        r"\bXGEMAIL_000[45]\b",
+        "Sophos Email: XGEMAIL_0004 / 0005, sender IP on an RBL, domain on a DBL",
+    ),
+    ("tls_required", "xgemail_0006", r"\bXGEMAIL_0006\b", "Sophos Email: TLS version"),
+    (
+        "recipient_refuses",
+        "xgemail_000",
+        r"\bXGEMAIL_000[89]\b",
+        "Sophos Email: XGEMAIL_0008 / 0009, we are on the admin's or the user's block"
+        " list",
+    ),
+    (
+        "relay_denied",
+        "xgemail_0010",
+        r"\bXGEMAIL_0010\b",
+        "Sophos Email: not our domain",
+    ),
+    (
+        "mailbox_unknown",
+        "xgemail_0011",
+        r"\bXGEMAIL_0011\b",
+        "Sophos Email: no such address",
+    ),
+    ("message_too_large", "xgemail_0012", r"\bXGEMAIL_0012\b", "Sophos Email: size"),
+    (
+        "too_many_recipients",
+        "xgemail_0013",
+        r"\bXGEMAIL_0013\b",
+        "Sophos Email: too many recipients for a large message",
+    ),
+    (
+        "rate_limited",
+        "xgemail_001",
+        r"\bXGEMAIL_001[45]\b",
+        "Sophos Email: XGEMAIL_0014 / 0015, the recipient's inbound rate limits",
     ),
     (
         "mailbox_unknown",
@@ -985,6 +1033,10 @@ PHRASE_RULES = (
         # inside of the email" (a 552 that is not a full mailbox)
         r"|\b(?:files?|attachments?|documents?)\s+containing\s+(?:vba\s+)?macros\b"
         r"|\b(?:vba\s+)?macros?\s+(?:found|detected)\b"
+        # Hornetsecurity (antispameurope classification codes): "554 5.5.7
+        # e-mail Rejected Content Attachment"; Broadcom KB 169925: "554
+        # Rejected due to banned content"
+        r"|\brejected\s+(?:due\s+to\s+|for\s+)?(?:banned\s+)?(?:content|attachments?)\b"
         # a line over RFC 5322's 998 characters (docomo: "500 Line Too Long")
         r"|\b(?:text\s+)?line\s+(?:is\s+)?too\s+long\b"
         r"|\b(?:filter(?:ed)?\s+fail|\(filter\s+fail\)|message\s+filter)"
@@ -1246,9 +1298,9 @@ PHRASE_RULES = (
         "policy",
         ("block", "banned", "denied", "refused", "not allowed"),
         r"\bblock(?:ed|ing)?\b|\bbanned\b|\baccess\s+denied\b|\bnot\s+authori[sz]ed\b"
-        # a permanent reply that says only "Denied" (Broadcom KB 162445 and
-        # 169901: "554 Denied (Mode: normal)", "554 Denied")
-        r"|^\s*5\d\d[\s-]+(?:5\.\d\.\d{1,3}\s+)?denied\b",
+        # a permanent reply that says only "Denied" (Broadcom KB 162445,
+        # 169901, 169925: "554 Denied (Mode: normal)", "550 Permission denied")
+        r"|^\s*5\d\d[\s-]+(?:5\.\d\.\d{1,3}\s+)?(?:permission\s+)?denied\b",
     ),
 )
 
