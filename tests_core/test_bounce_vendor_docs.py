@@ -10,7 +10,7 @@ fixtures, not part of the measured corpus.
 import pytest
 
 from distribution.bounce.reasons import explain
-from distribution.bounce.stages import CONNECT, MAIL, RCPT
+from distribution.bounce.stages import CONNECT, DATA, MAIL, RCPT
 
 MS = "Microsoft Learn, Email non-delivery reports and SMTP errors in Exchange Online"
 GOOGLE = "Google Workspace Admin Help, Gmail SMTP errors and codes (answer 3726730)"
@@ -126,6 +126,10 @@ HORNETSECURITY = (
 )
 TREND_DDEI = (
     "Trend Micro Deep Discovery Email Inspector 5.1 online help, SMTP error codes"
+)
+SES = (
+    "AWS re:Post knowledge center, ses-554-400-message-rejected-error (the SMTP"
+    " interface's '554 Message rejected: Email address is not verified')"
 )
 BROADCOM = (
     "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
@@ -2210,6 +2214,15 @@ DOCUMENTED = [
         None,
         "550 Permanent denial of connection (550) for RBL+ matches (ERS)",
         "blocklisted",
+    ),
+    # Amazon SES as a relay: our sender identity is not verified
+    (
+        SES,
+        None,
+        "554",
+        DATA,
+        "554 Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: a@ours.example",
+        "sender_rejected",
     ),
     # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause
     (
