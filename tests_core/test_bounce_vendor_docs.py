@@ -63,8 +63,10 @@ UNITED_INTERNET = (
 )
 YANDEX = (
     "Yandex Mail help, non-delivery reports (yandex.com/support/mail/bounces"
-    "/yandex/message-rejected-under-suspicion-of-spam.html)"
+    "/yandex.html, /yandex/message-rejected-under-suspicion-of-spam.html,"
+    " /other.html, /other/relay-not-permitted.html)"
 )
+RU_CENTER = "RU-CENTER (nic.ru) help, Mail - diagnostics and troubleshooting"
 MAILRU = (
     "Mail.ru replies as quoted by viws.ru (Mail system errors: the DMARC refusal"
     " citing help.mail.ru/mail-help/postmaster/dmarc) and mailout.ru (popular"
@@ -1728,6 +1730,70 @@ DOCUMENTED = [
         "Blocked by spam statistics - see https://yandex.com/support/mail/",
         "reputation",
     ),
+    (YANDEX, None, "550", RCPT, "550 Bad recipient address syntax", "bad_address"),
+    (YANDEX, None, "550", RCPT, "550 Bad address mailbox syntax", "bad_address"),
+    (YANDEX, None, "550", RCPT, "550 No correct recipients", "mailbox_unknown"),
+    (YANDEX, None, "550", RCPT, "550 No such user", "mailbox_unknown"),
+    (
+        YANDEX,
+        "5.5.2",
+        "504",
+        RCPT,
+        "504 5.5.2 <x@yandex.example>: Recipient address rejected: need fully-qualified address",
+        "bad_address",
+    ),
+    (
+        YANDEX,
+        None,
+        "550",
+        RCPT,
+        "550 Policy rejection on the target address",
+        "mailbox_disabled",
+    ),
+    (
+        YANDEX,
+        "5.2.2",
+        "552",
+        None,
+        "552 5.2.2 Mailbox size limit exceeded",
+        "mailbox_full",
+    ),
+    (YANDEX, None, "552", None, "552 Mailbox size exceeded", "mailbox_full"),
+    (YANDEX, None, "554", None, "554 Message infected by virus", "virus"),
+    (
+        YANDEX,
+        None,
+        "550",
+        None,
+        "550 Sorry, message looks like SPAM to me",
+        "spam_content",
+    ),
+    (
+        YANDEX,
+        None,
+        None,
+        None,
+        "Error writing message: Disk quota exceeded",
+        "mailbox_full",
+    ),
+    (YANDEX, None, "550", RCPT, "550 Relay not permitted", "relay_denied"),
+    (
+        YANDEX,
+        None,
+        "550",
+        RCPT,
+        "550 Sorry, relaying denied from your location",
+        "relay_denied",
+    ),
+    (
+        RU_CENTER,
+        None,
+        "451",
+        None,
+        "451 domain.example prohibited. Disk quota exceeded",
+        "mailbox_full",
+    ),
+    (RU_CENTER, None, "451", None, "451 Please try another server", "server_trouble"),
     # Mail.ru
     (
         MAILRU,

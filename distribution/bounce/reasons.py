@@ -577,6 +577,21 @@ VENDOR_RULES = (
         " that says nothing else",
     ),
     (
+        "mailbox_disabled",
+        "policy rejection",
+        r"\bpolicy\s+rejection\s+on\s+the\s+target\s+address\b",
+        "Yandex Mail help, non-delivery to Yandex (bounces/yandex.html: 'Policy"
+        " rejection on the target address', the recipient's account blocked for"
+        " violating the User Agreement)",
+    ),
+    (
+        "mailbox_unknown",
+        "no correct",
+        r"\bno\s+correct\s+recipients?\b",
+        "Yandex Mail help, non-delivery to Yandex ('No correct recipients': the"
+        " address does not exist)",
+    ),
+    (
         "reputation",
         "spam statistics",
         r"\bblocked\s+by\s+spam\s+statistics\b",
@@ -1069,6 +1084,8 @@ PHRASE_RULES = (
             "piena",
         ),
         r"\bquota\b|\bover\s*quota\b|\bmail\s?(?:box|folder)\s+(?:is\s+)?(?:full|exceeded)\b"
+        # Yandex: "Mailbox size limit exceeded" is a full mailbox, not a size
+        r"|\bmailbox\s+size\s+(?:limit\s+)?exceeded\b"
         r"|\b(?:inbox|box)\s+is\s+full\b|\bfull\s+mailbox\b"
         r"|\binsufficient\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
         r"|\bnot\s+enough\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
@@ -1087,10 +1104,16 @@ PHRASE_RULES = (
     ),
     (
         "bad_address",
-        ("unqualified", "malformed", "constructed", "syntax"),
+        ("unqualified", "malformed", "constructed", "syntax", "fully"),
         r"\bunqualified\s+(?:recipient\s+)?address|\bmalformed\s+(?:recipient\s+)?address"
         r"|\bincorrectly\s+constructed\b|\bsyntax\s+error\s+in\s+(?:the\s+)?(?:recipient"
-        r"\s+)?address|\binvalid\s+address\s+syntax\b",
+        r"\s+)?address|\binvalid\s+address\s+syntax\b"
+        # Yandex Mail help, non-delivery to Yandex: "Bad recipient address
+        # syntax", "Bad address mailbox syntax", "Recipient address rejected:
+        # need fully-qualified address" (Postfix reject_non_fqdn_recipient;
+        # a sender's is caught above as our sender)
+        r"|\bbad\s+(?:destination\s+|recipient\s+)?(?:address\s+|mailbox\s+){1,2}syntax\b"
+        r"|\bneed\s+(?:a\s+)?fully[\s-]qualified\s+address\b",
     ),
     # hard: the address (a temporary DNS failure first: it is not one)
     (
