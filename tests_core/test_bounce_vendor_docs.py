@@ -1759,7 +1759,6 @@ DOCUMENTED = [
         "mailbox_full",
     ),
     (YANDEX, None, "552", None, "552 Mailbox size exceeded", "mailbox_full"),
-    (YANDEX, None, "554", None, "554 Message infected by virus", "virus"),
     (
         YANDEX,
         None,
