@@ -124,7 +124,9 @@ VENDOR_EXAMPLES = [
     ),
     # AOL
     ("554 5.7.1 (DNS:NR) no reverse DNS for 192.0.2.1", "ip_rejected"),
-    ("554 5.7.1 (RTR:BB) refused from 192.0.2.1", "reputation"),
+    # AOL postmaster: RTR:BB is its list of dynamic / residential IP space
+    ("554 5.7.1 (RTR:BB) refused from 192.0.2.1", "ip_rejected"),
+    ("554 (RTR:CH) http://postmaster.info.aol.com/errors/554rtrch.html", "reputation"),
     # Google 5.7.0
     (
         "552-5.7.0 This message was blocked because its content presents a "
@@ -228,6 +230,8 @@ PHRASE_EXAMPLES = [
     ("connect to mx.b.example[192.0.2.1]:25: Connection timed out", "server_trouble"),
     ("550 Requested action not taken: mailbox unavailable", "recipient_rejected"),
     ("550 Email was blocked", "policy"),
+    # Broadcom KB 169901: a permanent reply that says only "Denied"
+    ("554 Denied", "policy"),
 ]
 
 # (status, reply, text, stage, final, expected reason, source)
@@ -521,3 +525,23 @@ def test_every_registry_code_is_in_the_table_or_left_out_on_purpose():
 def test_other_or_undefined_codes_are_never_specific(subject):
     """X.Y.0 is "other or undefined": never the specific strong reason."""
     assert reasons.status_reason(f"5.{subject}.0", "strong") is None
+
+
+def test_a_permanent_connection_refused_is_a_refusal_of_us():
+    """Broadcom KB 169901 lists "550 Connection refused - we hate spammers!"
+    among the block-list refusals: a server that answers 5xx refused us."""
+    text = "550 Connection refused - we hate spammers!"
+    assert explain(None, "550", text).code == "ip_rejected"
+    # a connection that could not be made stays network trouble
+    text = "connect to mx.b.example[192.0.2.1]:25: Connection refused"
+    assert explain("4.4.1", None, text).code == "server_trouble"
+
+
+def test_a_hard_reason_in_reply_to_mail_from_is_our_sender():
+    """No recipient is named before RCPT TO: an address that "does not
+    exist" in reply to MAIL FROM is ours (SoftBank's "553 <domain> does not
+    exist" for an envelope sender domain without DNS records)."""
+    text = "553 ours.example does not exist"
+    assert explain(None, "553", text, MAIL).code == "sender_rejected"
+    assert explain("5.1.1", "550", "550 5.1.1 unknown", MAIL).code == "sender_rejected"
+    assert explain(None, "553", text, RCPT).code == "mailbox_unknown"

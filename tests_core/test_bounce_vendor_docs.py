@@ -10,7 +10,7 @@ fixtures, not part of the measured corpus.
 import pytest
 
 from distribution.bounce.reasons import explain
-from distribution.bounce.stages import CONNECT, MAIL, RCPT
+from distribution.bounce.stages import CONNECT, DATA, MAIL, RCPT
 
 MS = "Microsoft Learn, Email non-delivery reports and SMTP errors in Exchange Online"
 GOOGLE = "Google Workspace Admin Help, Gmail SMTP errors and codes (answer 3726730)"
@@ -30,6 +30,118 @@ SPECTRUM = "Spectrum (Charter) postmaster, AUP error codes"
 NETEASE = "NetEase (163.com) postmaster, SMTP error codes"
 QQ = "Tencent QQ Mail, SMTP error codes (service.mail.qq.com help 20022)"
 RFC = "RFC 1870 (SIZE), RFC 5321 section 4.2, RFC 7505 (null MX), RFC 4954 (AUTH), RFC 3207"
+OUTLOOK_COM = (
+    "Outlook.com (Hotmail / Live) refusals, which point to"
+    " mail.live.com/mail/troubleshooting.aspx#errors: SC-001 as quoted in Broadcom"
+    " KB 158195, S3140 in virtbiz KB 71, S3150 in sevencreative.co.uk's removal guide"
+)
+COMCAST = (
+    "Comcast postmaster, Mail delivery error codes (postmaster.comcast.net"
+    "/mail-error-codes: BL000000-BL000111, ES000001/ES000010, RL000001; and the"
+    " non-specific 421 codes of smtp-error-codes.php); the notice carries the"
+    " code and a link, as the page says; BL000000's sentence as quoted by"
+    " docs.hetrixtools.com (Comcast blacklist removal)"
+)
+COX = (
+    "Cox postmaster, Error Codes (postmaster.cox.net/confluence/display/postmaster"
+    "/Error+Codes: CXBL, CDRBL, IPBLxxxx, 452 Message threshold exceeded); reply"
+    " layout as Cox's forum quotes it (forums.cox.com 136978)"
+)
+APPLE = (
+    "iCloud Mail replies that cite Apple's postmaster page (support.apple.com"
+    " HT204137 / 102322), as catalogued by smtp.codes/icloud"
+)
+ATT = (
+    "AT&T / BellSouth mailblock, Error Message Summary (rbl.att.net"
+    "/block_enduser.html) and AT&T Worldnet individual users page"
+    " (att.net/general-info/mail_info/block_enduser.html)"
+)
+UNITED_INTERNET = (
+    "GMX / WEB.DE postmaster, Error messages (postmaster.gmx.com/en/error-messages);"
+    " 1&1 IONOS help, Error Messages Caused by Undeliverable Email; the 1&1"
+    " PTR refusal as quoted by akriga.com (Email Error 554)"
+)
+YANDEX = (
+    "Yandex Mail help, non-delivery reports (yandex.com/support/mail/bounces"
+    "/yandex.html, /yandex/message-rejected-under-suspicion-of-spam.html,"
+    " /other.html, /other/relay-not-permitted.html)"
+)
+RU_CENTER = "RU-CENTER (nic.ru) help, Mail - diagnostics and troubleshooting"
+MAILRU = (
+    "Mail.ru replies as quoted by viws.ru (Mail system errors: the DMARC refusal"
+    " citing help.mail.ru/mail-help/postmaster/dmarc) and mailout.ru (popular"
+    " Mail.ru sending errors, 2015)"
+)
+AOL = (
+    "AOL postmaster, List of Errors (postmaster.info.aol.com/errors/ and its"
+    " pages 554rlyb1.html, 554hvub1.html; RTR:BB, RTR:CH, RTR:BG, RTR:RD as"
+    " hostcheetah.com copies postmaster.aol.com/Postmaster.Errors.php)"
+)
+ZOHO = (
+    "Zoho Mail refusals as catalogued by smtp.codes/zoho; 550 5.4.6 and 554 5.2.3"
+    " as quoted on help.zoho.com community, read with Zoho Mail's usage policy"
+    " (Unusual Activity: outgoing mail restricted)"
+)
+FRENCH = (
+    "Free postmaster (postmaster.free.fr: 550 spam detected); Orange, La Poste"
+    " and SFR refusals after DATA as doc.gadz.org lists them (SPAM ou VIRUS)"
+)
+SPAMCOP = (
+    "SpamCop forum FAQ: Why is my email blocked? (the bounces a SpamCop BL"
+    " listing gives) and its advice to receivers (Welcome to the SpamCop"
+    " Blocklist Help Forum: 'Email from your IP Address ... blocked, see"
+    " http://spamcop.net/bl.shtml?...')"
+)
+CLOUDMARK = (
+    "Cloudmark CSI (csi.cloudmark.com reasons-admin: a reputation service that"
+    " receivers block on); the refusal as quoted by suped.com (Why is my IP"
+    " address listed on Cloudmark CSI-Global?)"
+)
+LIBERO = (
+    "Libero Mail help, Messaggi di errore piu frequenti dopo invio email"
+    " (aiuto.libero.it)"
+)
+SEZNAM = (
+    "Seznam.cz napoveda, Uzivatel neexistuje (napoveda.seznam.cz/uzivatel-neexistuje)"
+)
+CZ_HOSTING = (
+    "Czech hosting providers' lists of their own refusals: support.grhosting.cz"
+    " KB a290 and wiki.aspone.cz (Omezeni pro emaily)"
+)
+JAPAN = (
+    "Japanese carriers' replies as SendMagic documents them (note.com/sendmagic,"
+    " SMTP応答コードについて: docomo, au, SoftBank editions)"
+)
+SOPHOS = (
+    "Sophos Central Email Security, SMTP error codes (docs.sophos.com/central"
+    "/customer/help/en-us/ManageYourProducts/EmailSecurity/SMTPErrorCodes): the"
+    " reply carries the code, the sentence here is the page's description"
+)
+BROADCOM_SPAM = (
+    "Broadcom KB 169925, Common external Spam Filtering Error Codes (Email"
+    " Security.cloud: refusals by the recipient's spam or content gateway)"
+)
+HORNETSECURITY = (
+    "Hornetsecurity (antispameurope) classification codes, as its reseller"
+    " EveryCloud publishes them (support.everycloud.com, Workspace"
+    " classification codes)"
+)
+TREND_DDEI = (
+    "Trend Micro Deep Discovery Email Inspector 5.1 online help, SMTP error codes"
+)
+SES = (
+    "AWS re:Post knowledge center, ses-554-400-message-rejected-error (the SMTP"
+    " interface's '554 Message rejected: Email address is not verified')"
+)
+BROADCOM = (
+    "Broadcom KB 162445, Outbound Mail returned by MAILER-DAEMON@messagelabs.com"
+    " (Symantec Email Security.cloud: receivers' refusals it relays, by cause)"
+)
+DNSBL = (
+    "Receivers' own lists of their DNSBL refusals: kreativmedia.ch help"
+    " (erreur-554-blocked: zen.spamhaus.org, dnsbl.sorbs.net), onesystems.ch"
+    " (ix.dnsbl.manitu.net)"
+)
 
 # (source, status, reply code, SMTP stage, text, reason the document gives)
 DOCUMENTED = [
@@ -1394,6 +1506,902 @@ DOCUMENTED = [
         "554 cdptpa-ibmxa01.email.rr.com ESMTP - AUP#CXBL",
         "blocklisted",
     ),
+    # Outlook.com consumer: Microsoft's own block list of sending networks
+    (
+        OUTLOOK_COM,
+        "5.7.1",
+        "550",
+        MAIL,
+        "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DB3EUR04FT007.eop-eur04.prod.protection.outlook.com]",
+        "blocklisted",
+    ),
+    (
+        OUTLOOK_COM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. [DM6NAM12FT056.eop-nam12.prod.protection.outlook.com]",
+        "blocklisted",
+    ),
+    (
+        OUTLOOK_COM,
+        None,
+        "550",
+        None,
+        "550 SC-001 (COL0-MC4-F44) Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your Internet service provider since part of their network is on our block list. You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.",
+        "blocklisted",
+    ),
+    # Comcast: a block code and a link to its explanation
+    (
+        COMCAST,
+        None,
+        "554",
+        CONNECT,
+        "554 resimta-po-01v.sys.comcast.net resimta-po-01v.sys.comcast.net 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000001",
+        "blocklisted",
+    ),
+    (
+        COMCAST,
+        None,
+        "554",
+        CONNECT,
+        "554 resimta-po-01v.sys.comcast.net resimta-po-01v.sys.comcast.net 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010",
+        "blocklisted",
+    ),
+    (
+        COMCAST,
+        None,
+        "554",
+        None,
+        "554 192.0.2.1 BL000000 Email from your mail server has been sent in patterns that are characteristic of spam.",
+        "blocklisted",
+    ),
+    (
+        COMCAST,
+        None,
+        "554",
+        None,
+        "554 192.0.2.1 refused, see http://postmaster.comcast.net/smtp-error-codes.php#ES000010",
+        "ip_rejected",
+    ),
+    (
+        COMCAST,
+        None,
+        "421",
+        None,
+        "421 192.0.2.1 see http://postmaster.comcast.net/smtp-error-codes.php#RL000001",
+        "rate_limited",
+    ),
+    (COMCAST, None, "421", CONNECT, "421 Too many sessions opened", "rate_limited"),
+    (
+        COMCAST,
+        None,
+        "421",
+        CONNECT,
+        "421 Reverse DNS failure : Try again later",
+        "ip_rejected",
+    ),
+    # Cox
+    (
+        COX,
+        None,
+        "554",
+        CONNECT,
+        "554 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#CXBL",
+        "blocklisted",
+    ),
+    (
+        COX,
+        None,
+        "421",
+        CONNECT,
+        "421 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#CDRBL",
+        "blocklisted",
+    ),
+    (
+        COX,
+        None,
+        "554",
+        CONNECT,
+        "554 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#IPBL0001",
+        "blocklisted",
+    ),
+    (
+        COX,
+        None,
+        "554",
+        CONNECT,
+        "554 cmsmtp 192.0.2.1 blocked. Refer to Error Codes section at https://www.cox.com/internet/support/cox-postmaster.html for more information. AUP#IPBL1000",
+        "blocklisted",
+    ),
+    (COX, None, "452", None, "452 Message threshold exceeded", "rate_limited"),
+    # Apple iCloud Mail
+    (
+        APPLE,
+        "4.7.1",
+        "421",
+        None,
+        "421 4.7.1 Messages to x@icloud.example deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137",
+        "rate_limited",
+    ),
+    (
+        APPLE,
+        "4.7.1",
+        "451",
+        None,
+        "451 4.7.1 Service unavailable - try again later",
+        "server_trouble",
+    ),
+    (
+        APPLE,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 <x@icloud.example>: user does not exist",
+        "mailbox_unknown",
+    ),
+    (
+        APPLE,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 [CS01] Message rejected due to local policy. Please visit https://support.apple.com/en-us/HT204137",
+        "policy",
+    ),
+    (
+        APPLE,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Your message was rejected due to example.com DMARC policy.",
+        "auth_failed",
+    ),
+    # AT&T / BellSouth
+    (ATT, None, "421", CONNECT, "421-failure in DNS look-up.", "ip_rejected"),
+    (ATT, None, "450", None, "450 busy--Please try again later", "server_trouble"),
+    (ATT, None, "521", None, "521 <192.0.2.1> is blocked", "blocklisted"),
+    (
+        ATT,
+        None,
+        "550",
+        None,
+        "550 [suspend] Mailbox currently suspended--Please contact correspondent directly.",
+        "mailbox_disabled",
+    ),
+    (
+        ATT,
+        None,
+        "550",
+        None,
+        "550 [permfail] bellsouth.net requires valid sender domain",
+        "sender_rejected",
+    ),
+    (
+        ATT,
+        None,
+        "550",
+        None,
+        "550 <192.0.2.1> blocked by ldap:ou=rblmx,dc=bellsouth,dc=net",
+        "blocklisted",
+    ),
+    (ATT, None, "550", None, "550 Error. Blocked for abuse", "blocklisted"),
+    # GMX / WEB.DE / 1&1 IONOS
+    (
+        UNITED_INTERNET,
+        None,
+        "554",
+        CONNECT,
+        "554-gmx.net (mxgmx104) Nemesis ESMTP Service not available\n554-No SMTP service\n554-IP address is block listed.\n554 For explanation visit https://postmaster.gmx.net/en/case?c=r0201&i=ip&v=198.51.100.42&r=1MNcgj-1ue23t3pyV-00S2YR",
+        "blocklisted",
+    ),
+    (
+        UNITED_INTERNET,
+        None,
+        "550",
+        None,
+        "550 <x@gmx.example>: Reject due to SPF policy. The originating IP of the message is not permitted by the domain owner",
+        "auth_failed",
+    ),
+    (
+        UNITED_INTERNET,
+        None,
+        "554",
+        None,
+        "554-(mxgmx110) Nemesis ESMTP Service not available\n554-No SMTP service\n554-Bad DNS PTR resource record.",
+        "ip_rejected",
+    ),
+    (UNITED_INTERNET, None, "550", RCPT, "550 Unknown User", "mailbox_unknown"),
+    (UNITED_INTERNET, None, "550", RCPT, "550 Quota Exceeded", "mailbox_full"),
+    (UNITED_INTERNET, None, "535", None, "535 Authentication failure", "auth_required"),
+    # Yandex
+    (
+        YANDEX,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 [2] Message rejected under suspicion of SPAM; https://ya.cc/1IrBc",
+        "spam_content",
+    ),
+    (
+        YANDEX,
+        None,
+        None,
+        None,
+        "Blocked by spam statistics - see https://yandex.com/support/mail/",
+        "reputation",
+    ),
+    (YANDEX, None, "550", RCPT, "550 Bad recipient address syntax", "bad_address"),
+    (YANDEX, None, "550", RCPT, "550 Bad address mailbox syntax", "bad_address"),
+    (YANDEX, None, "550", RCPT, "550 No correct recipients", "mailbox_unknown"),
+    (YANDEX, None, "550", RCPT, "550 No such user", "mailbox_unknown"),
+    (
+        YANDEX,
+        "5.5.2",
+        "504",
+        RCPT,
+        "504 5.5.2 <x@yandex.example>: Recipient address rejected: need fully-qualified address",
+        "bad_address",
+    ),
+    (
+        YANDEX,
+        None,
+        "550",
+        RCPT,
+        "550 Policy rejection on the target address",
+        "mailbox_disabled",
+    ),
+    (
+        YANDEX,
+        "5.2.2",
+        "552",
+        None,
+        "552 5.2.2 Mailbox size limit exceeded",
+        "mailbox_full",
+    ),
+    (YANDEX, None, "552", None, "552 Mailbox size exceeded", "mailbox_full"),
+    (
+        YANDEX,
+        None,
+        "550",
+        None,
+        "550 Sorry, message looks like SPAM to me",
+        "spam_content",
+    ),
+    (
+        YANDEX,
+        None,
+        None,
+        None,
+        "Error writing message: Disk quota exceeded",
+        "mailbox_full",
+    ),
+    (YANDEX, None, "550", RCPT, "550 Relay not permitted", "relay_denied"),
+    (
+        YANDEX,
+        None,
+        "550",
+        RCPT,
+        "550 Sorry, relaying denied from your location",
+        "relay_denied",
+    ),
+    (
+        RU_CENTER,
+        None,
+        "451",
+        None,
+        "451 domain.example prohibited. Disk quota exceeded",
+        "mailbox_full",
+    ),
+    (RU_CENTER, None, "451", None, "451 Please try another server", "server_trouble"),
+    # Mail.ru
+    (
+        MAILRU,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 This message was not accepted due to domain owner DMARC policy (RFC 7489) https://help.mail.ru/mail-help/postmaster/dmarc",
+        "auth_failed",
+    ),
+    (
+        MAILRU,
+        None,
+        "550",
+        MAIL,
+        "550 Message sending for this account is disabled",
+        "sender_rejected",
+    ),
+    # AOL's legacy block codes
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:DU) http://postmaster.info.aol.com/errors/554rtrdu.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:BB) http://postmaster.info.aol.com/errors/554rtrbb.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:RD) http://postmaster.info.aol.com/errors/554rtrrd.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:BG) http://postmaster.info.aol.com/errors/554rtrbg.html",
+        "ip_rejected",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RTR:CH) http://postmaster.info.aol.com/errors/554rtrch.html",
+        "reputation",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        CONNECT,
+        "554 (RLY:B1) http://postmaster.info.aol.com/errors/554rlyb1.html",
+        "reputation",
+    ),
+    (
+        AOL,
+        None,
+        "554",
+        None,
+        "554 (HVU:B1) http://postmaster.info.aol.com/errors/554hvub1.html",
+        "spam_content",
+    ),
+    # Zoho Mail
+    (
+        ZOHO,
+        "5.4.1",
+        "541",
+        None,
+        "541 5.4.1 Mail rejected by destination domain",
+        "recipient_refuses",
+    ),
+    (ZOHO, "4.3.1", "452", None, "452 4.3.1 Temporary System Error", "server_trouble"),
+    (
+        ZOHO,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Email rejected per DMARC policy for example.com",
+        "auth_failed",
+    ),
+    (
+        ZOHO,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 <x@zoho.example> User unknown",
+        "mailbox_unknown",
+    ),
+    (
+        ZOHO,
+        "5.7.1",
+        "552",
+        None,
+        "552 5.7.1 virus Eicar-Test-Signature detected by Zoho Mail",
+        "virus",
+    ),
+    (
+        ZOHO,
+        "5.2.3",
+        "554",
+        None,
+        "554 5.2.3 MailPolicy violation Error delivering to mailboxes",
+        "policy",
+    ),
+    (
+        ZOHO,
+        "5.4.6",
+        "550",
+        MAIL,
+        "550 5.4.6 Unusual sending activity detected",
+        "sender_rejected",
+    ),
+    # French mailbox providers
+    (FRENCH, None, "550", None, "550 spam detected", "spam_content"),
+    (
+        FRENCH,
+        "5.2.0",
+        "550",
+        None,
+        "550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506]",
+        "spam_content",
+    ),
+    (
+        FRENCH,
+        "5.5.0",
+        "550",
+        None,
+        "550 5.5.0 Service refuse. Veuillez essayer plus tard. service refused, please try later. LPN007_510",
+        "spam_content",
+    ),
+    (
+        FRENCH,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Message content rejected",
+        "content_rejected",
+    ),
+    # SpamCop and Cloudmark, as receivers quote them
+    (
+        SPAMCOP,
+        None,
+        "451",
+        None,
+        "451 Blocked - see http://www.spamcop.net/bl.shtml?192.0.2.1",
+        "blocklisted",
+    ),
+    (
+        SPAMCOP,
+        None,
+        "550",
+        None,
+        "550 Email from your IP Address [192.0.2.1] blocked, see http://spamcop.net/bl.shtml?192.0.2.1 for details",
+        "blocklisted",
+    ),
+    (
+        CLOUDMARK,
+        "5.3.2",
+        "554",
+        CONNECT,
+        "554 5.3.2 system not accepting network messages cmsmtp 192.0.2.1 is listed on Cloudmark CSI-Global. Please visit the Cloudmark CSI remediation portal",
+        "blocklisted",
+    ),
+    # Libero, Seznam, Czech hosting
+    (LIBERO, None, None, None, "MAILBOX FULL (User quota exceeded)", "mailbox_full"),
+    (LIBERO, None, None, None, "BAD DESTINATION MAILBOX ADDRESS", "mailbox_unknown"),
+    (LIBERO, None, "550", None, "550 Relay Disabled", "relay_denied"),
+    (LIBERO, None, None, None, "DELIVERY TIME EXPIRED", "expired"),
+    (
+        SEZNAM,
+        "5.1.1",
+        None,
+        None,
+        "5.1.1 szn; User hasn't got the service mapped",
+        "mailbox_unknown",
+    ),
+    (
+        CZ_HOSTING,
+        "5.1.1",
+        "552",
+        None,
+        "552 5.1.1 5.2.2 sorry, final recipient mailbox is full (chkuser)",
+        "mailbox_full",
+    ),
+    (
+        CZ_HOSTING,
+        "5.1.1",
+        "550",
+        None,
+        "550 5.1.1 <a@ours.example> sender is blacklisted",
+        "recipient_refuses",
+    ),
+    (
+        CZ_HOSTING,
+        "5.2.0",
+        "552",
+        None,
+        "552 5.2.0 0biL1i00V1cmcpM01biL4w spam detected",
+        "spam_content",
+    ),
+    (
+        CZ_HOSTING,
+        "5.1.0",
+        "550",
+        None,
+        "550 5.1.0 0bcW1i00G0jifNx01bcmHa blocked by SPF",
+        "auth_failed",
+    ),
+    # docomo, au, SoftBank
+    (JAPAN, None, "500", None, "500 Line Too Long", "content_rejected"),
+    (JAPAN, None, "550", RCPT, "550 Unknown user x@docomo.example", "mailbox_unknown"),
+    (
+        JAPAN,
+        None,
+        "552",
+        None,
+        "552 Too much mail data x@docomo.example",
+        "mailbox_full",
+    ),
+    (
+        JAPAN,
+        None,
+        "550",
+        RCPT,
+        "550 <x@ezweb.example>: User unknown",
+        "mailbox_unknown",
+    ),
+    (
+        JAPAN,
+        None,
+        "550",
+        RCPT,
+        "550 Invalid recipient: <x@i.softbank.example>",
+        "mailbox_unknown",
+    ),
+    (JAPAN, None, "553", MAIL, "553 ours.example does not exist", "sender_rejected"),
+    # Sophos Central Email
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0001 Message didn't contain a valid DKIM signature.",
+        "auth_failed",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0002 Message failed an SPF check.",
+        "auth_failed",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0003 Message failed a DMARC check.",
+        "auth_failed",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0004 Sender IP address failed an RBL test.",
+        "blocklisted",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0005 Sender domain failed a DBL test.",
+        "blocklisted",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0006 Message rejected because the TLS version used doesn't match the version configured in your policy.",
+        "tls_required",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0008 Message rejected because a domain, an IP address, or an email address is in the admin block list.",
+        "recipient_refuses",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0009 Message rejected because a domain, an IP address, or an email address is in the user block list.",
+        "recipient_refuses",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0010 Message rejected because the recipient's domain isn't a Sophos Email protected domain.",
+        "relay_denied",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0011 Message rejected because the recipient's email address doesn't exist in the Sophos Email protected domain.",
+        "mailbox_unknown",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0012 Message rejected because it exceeded the allowed size.",
+        "message_too_large",
+    ),
+    (
+        SOPHOS,
+        None,
+        "550",
+        None,
+        "550 XGEMAIL_0013 Message rejected because it exceeded the maximum number of recipients allowed for a large message.",
+        "too_many_recipients",
+    ),
+    (
+        SOPHOS,
+        None,
+        "421",
+        None,
+        "421 XGEMAIL_0014 Message rejected because it exceeded the recipient's inbound rate limit for the single sender.",
+        "rate_limited",
+    ),
+    (
+        SOPHOS,
+        None,
+        "421",
+        None,
+        "421 XGEMAIL_0015 Message rejected because it exceeded the recipient's total inbound rate limit from all senders.",
+        "rate_limited",
+    ),
+    # Broadcom Email Security.cloud: recipients' spam and content gateways
+    (
+        BROADCOM_SPAM,
+        "5.7.0",
+        "550",
+        None,
+        '550 "5.7.0" Mail relay denied',
+        "relay_denied",
+    ),
+    (BROADCOM_SPAM, None, "550", None, "550 Connection refused", "ip_rejected"),
+    (
+        BROADCOM_SPAM,
+        None,
+        "550",
+        None,
+        "550 Message contained unsafe content (Heuristics.Phishing.Email.SpoofedDomain)",
+        "virus",
+    ),
+    (BROADCOM_SPAM, None, "550", None, "550 Permission denied", "policy"),
+    (
+        BROADCOM_SPAM,
+        "5.7.1",
+        None,
+        None,
+        "5.7.1 Recipient not authorized, your IP has been found on a block list",
+        "blocklisted",
+    ),
+    (
+        BROADCOM_SPAM,
+        None,
+        "554",
+        None,
+        "554 Rejected due to banned content",
+        "content_rejected",
+    ),
+    (
+        BROADCOM_SPAM,
+        None,
+        "554",
+        None,
+        "554 Rejected due to spam content",
+        "spam_content",
+    ),
+    # Hornetsecurity
+    (
+        HORNETSECURITY,
+        "5.5.5",
+        "554",
+        None,
+        "554 5.5.5 e-mail Rejected Spam",
+        "spam_content",
+    ),
+    (
+        HORNETSECURITY,
+        "5.6.1",
+        "554",
+        None,
+        "554 5.6.1 Spam Header rejected",
+        "spam_content",
+    ),
+    (
+        HORNETSECURITY,
+        "5.6.2",
+        "554",
+        None,
+        "554 5.6.2 Spam Link rejected",
+        "spam_content",
+    ),
+    (
+        HORNETSECURITY,
+        "5.6.3",
+        "554",
+        None,
+        "554 5.6.3 Spam Body rejected",
+        "spam_content",
+    ),
+    (HORNETSECURITY, "5.6.4", "554", None, "554 5.6.4 Virus E-Mail Blocked", "virus"),
+    (
+        HORNETSECURITY,
+        "5.5.7",
+        "554",
+        None,
+        "554 5.5.7 e-mail Rejected Content Attachment",
+        "content_rejected",
+    ),
+    (
+        HORNETSECURITY,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 Recipient address rejected: undeliverable address",
+        "mailbox_unknown",
+    ),
+    (
+        HORNETSECURITY,
+        "4.1.8",
+        "450",
+        None,
+        "450 4.1.8 Sender address rejected: Domain not found",
+        "sender_rejected",
+    ),
+    (
+        HORNETSECURITY,
+        "5.5.2",
+        "504",
+        None,
+        "504 5.5.2 Sender address rejected: need fully-qualified address",
+        "sender_rejected",
+    ),
+    # Trend Micro DDEI, Email Reputation Service
+    (
+        TREND_DDEI,
+        None,
+        "450",
+        None,
+        "450 Temporary denial of connection (450) for Zombie matches (ERS)",
+        "blocklisted",
+    ),
+    (
+        TREND_DDEI,
+        None,
+        "550",
+        None,
+        "550 Permanent denial of connection (550) for RBL+ matches (ERS)",
+        "blocklisted",
+    ),
+    # Amazon SES as a relay: our sender identity is not verified
+    (
+        SES,
+        None,
+        "554",
+        DATA,
+        "554 Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: a@ours.example",
+        "sender_rejected",
+    ),
+    # Symantec / Broadcom Email Security.cloud, the refusals grouped by cause
+    (
+        BROADCOM,
+        "5.3.4",
+        "552",
+        None,
+        "552 5.3.4 Message size exceeds fixed maximum message size",
+        "message_too_large",
+    ),
+    (
+        BROADCOM,
+        None,
+        "552",
+        None,
+        "552 Message size exceeds fixed limit",
+        "message_too_large",
+    ),
+    (BROADCOM, None, "552", None, "552 Mailbox is full", "mailbox_full"),
+    (
+        BROADCOM,
+        None,
+        "552",
+        None,
+        "552 Requested mail action aborted: exceeded storage allocation",
+        "mailbox_full",
+    ),
+    (BROADCOM, None, "550", None, "550 User unknown", "mailbox_unknown"),
+    (
+        BROADCOM,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Recipient address rejected: No such user",
+        "mailbox_unknown",
+    ),
+    (BROADCOM, "5.7.1", "550", None, "550 5.7.1 Unable to Relay", "relay_denied"),
+    (BROADCOM, "5.7.1", "554", None, "554 5.7.1 Relay access denied", "relay_denied"),
+    (
+        BROADCOM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Message rejected as spam by Content Filtering.",
+        "spam_content",
+    ),
+    (BROADCOM, None, "550", None, "550 Denied by policy", "policy"),
+    (
+        BROADCOM,
+        None,
+        "552",
+        None,
+        "552 MS-Office file containing VBA macros found inside of the email",
+        "content_rejected",
+    ),
+    (
+        BROADCOM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 Message rejected due to content restrictions",
+        "content_rejected",
+    ),
+    (BROADCOM, "5.1.0", "554", None, "554 5.1.0 Sender denied", "sender_rejected"),
+    (BROADCOM, None, "553", None, "553 Envelope sender rejected", "sender_rejected"),
+    (
+        BROADCOM,
+        None,
+        "550",
+        None,
+        "550 SPF check failed. Sender not authorized",
+        "auth_failed",
+    ),
+    (
+        BROADCOM,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 SPF unauthorized mail is prohibited.",
+        "auth_failed",
+    ),
+    (
+        BROADCOM,
+        "5.4.7",
+        "554",
+        None,
+        "554 5.4.7 [internal] exceeded max time without delivery",
+        "expired",
+    ),
+    # DNS block lists as receivers name them
+    (
+        DNSBL,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+        "blocklisted",
+    ),
+    (
+        DNSBL,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using dnsbl.sorbs.net",
+        "blocklisted",
+    ),
+    (
+        DNSBL,
+        "5.7.1",
+        "554",
+        None,
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using ix.dnsbl.manitu.net",
+        "blocklisted",
+    ),
 ]
 
 
@@ -1402,3 +2410,11 @@ DOCUMENTED = [
 )
 def test_documented_refusal(source, status, reply, stage, text, expected):
     assert explain(status, reply, text, stage).code == expected, source
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [(row[4], row[4].rsplit(" ", 1)[-1]) for row in DOCUMENTED if row[0] == DNSBL],
+)
+def test_documented_block_list_is_named(text, listed):
+    assert explain("5.7.1", "554", text).blocklist == listed

@@ -385,11 +385,22 @@ VENDOR_RULES = (
         r"group\s+you\s+tried\s+to\s+contact\b.{0,120}?\bpermission\s+to\s+post",
         "Google Groups bounce text (hedged: may not exist, or no permission to post)",
     ),
+    # Comcast's block codes are bit flags, one a list (BL000001 Spamhaus ZEN,
+    # BL000010 Cloudmark CSI, BL000100 SenderScore...; BL000000 its own
+    # block); ES000001 / ES000010: sent from dynamic / residential space
     (
         "blocklisted",
         "bl0",
-        r"#BL\d{6}\b|\bBL0{6}\b",
-        "Comcast postmaster, SMTP error codes (BL000000)",
+        r"#BL\d{6}\b|\bBL0[01]{5}\b",
+        "Comcast postmaster, Mail delivery error codes"
+        " (postmaster.comcast.net/mail-error-codes: BL000000-BL000111)",
+    ),
+    (
+        "ip_rejected",
+        "es0000",
+        r"\bES0000(?:01|10)\b",
+        "Comcast postmaster, Mail delivery error codes (ES000001, ES000010:"
+        " mail from dynamic / residential IP space)",
     ),
     ("rate_limited", "rl0", r"#RL\d{6}\b", "Comcast postmaster, SMTP error codes (RL)"),
     ("greylisted", "[gl01]", r"\[GL01\]", _YAHOO + " (GL01: deferred, try again)"),
@@ -397,6 +408,21 @@ VENDOR_RULES = (
     ("ip_rejected", "dy-00", r"\bDY-00[1-2]\b", _OUTLOOK),
     ("reputation", "ou-00", r"\bOU-00[1-2]\b", _OUTLOOK),
     ("ip_rejected", "dns:nr", r"\(DNS:NR\)", _AOL),
+    (
+        "ip_rejected",
+        "rtr:",
+        r"\(RTR:(?:BB|RD|BG|DU)\)",
+        _AOL + " (postmaster.aol.com/errors: RTR:BB, RTR:DU dynamic or residential"
+        " IP space, RTR:RD reverse DNS typical of a dynamic IP, RTR:BG an IP not"
+        " yet allocated)",
+    ),
+    (
+        "spam_content",
+        "hvu:",
+        r"\(HVU:\w+\)",
+        _AOL + " (postmaster.aol.com/errors/554hvub1.html: a domain in the message"
+        " body draws complaints, the block is content-based)",
+    ),
     (
         "reputation",
         ("rtr:", "hvu:", "rly:", "con:", "dyn:", "mlk:"),
@@ -451,11 +477,59 @@ VENDOR_RULES = (
     ),
     (
         "blocklisted",
-        ("proofpoint", "reputation service", "mail-abuse"),
+        ("proofpoint", "reputation service", "mail-abuse", "(ers)"),
         r"\bipcheck\.proofpoint\.com\b|\bemail\s+reputation\s+service\b"
-        r"|\bmail-abuse\.(?:com|org)\b",
+        r"|\bmail-abuse\.(?:com|org)\b|\bmatches\s+\(ERS\)",
         "Proofpoint, IP reputation check (ipcheck.proofpoint.com); Trend Micro Email"
-        " Reputation Services (ERS, mail-abuse.com lookups)",
+        " Reputation Services (ERS, mail-abuse.com lookups; Deep Discovery Email"
+        " Inspector's SMTP error codes: 'for Zombie matches (ERS)', 'for RBL+"
+        " matches (ERS)')",
+    ),
+    # Sophos Central Email, SMTP error codes (docs.sophos.com ... SMTPErrorCodes)
+    (
+        "auth_failed",
+        "xgemail_000",
+        r"\bXGEMAIL_000[1-3]\b",
+        "Sophos Email: XGEMAIL_0001-0003, no valid DKIM signature, SPF or DMARC failed",
+    ),
+    (
+        "blocklisted",
+        "xgemail_000",
+        r"\bXGEMAIL_000[45]\b",
+        "Sophos Email: XGEMAIL_0004 / 0005, sender IP on an RBL, domain on a DBL",
+    ),
+    ("tls_required", "xgemail_0006", r"\bXGEMAIL_0006\b", "Sophos Email: TLS version"),
+    (
+        "recipient_refuses",
+        "xgemail_000",
+        r"\bXGEMAIL_000[89]\b",
+        "Sophos Email: XGEMAIL_0008 / 0009, we are on the admin's or the user's block"
+        " list",
+    ),
+    (
+        "relay_denied",
+        "xgemail_0010",
+        r"\bXGEMAIL_0010\b",
+        "Sophos Email: not our domain",
+    ),
+    (
+        "mailbox_unknown",
+        "xgemail_0011",
+        r"\bXGEMAIL_0011\b",
+        "Sophos Email: no such address",
+    ),
+    ("message_too_large", "xgemail_0012", r"\bXGEMAIL_0012\b", "Sophos Email: size"),
+    (
+        "too_many_recipients",
+        "xgemail_0013",
+        r"\bXGEMAIL_0013\b",
+        "Sophos Email: too many recipients for a large message",
+    ),
+    (
+        "rate_limited",
+        "xgemail_001",
+        r"\bXGEMAIL_001[45]\b",
+        "Sophos Email: XGEMAIL_0014 / 0015, the recipient's inbound rate limits",
     ),
     (
         "mailbox_unknown",
@@ -476,9 +550,53 @@ VENDOR_RULES = (
     (
         "blocklisted",
         "aup#",
-        r"\bAUP#(?:CX)?BL\b|\bAUP#I-\d+\b",
+        r"\bAUP#(?:CX|CDR)?BL\b|\bAUP#IPBL[01]{4}\b|\bAUP#I-\d+\b",
         "Spectrum (Charter / Time Warner Cable) postmaster, AUP codes (AUP#BL,"
-        " AUP#CXBL, AUP#I-xxxx: the sending IP blocked)",
+        " AUP#CXBL, AUP#I-xxxx: the sending IP blocked); Cox postmaster, Error"
+        " Codes (postmaster.cox.net: CXBL blocked by Cox, CDRBL blocked for 24"
+        " hours, IPBL0001-IPBL1111 listed on Spamhaus ZEN / Return Path /"
+        " ivmSIP / Cloudmark CSI)",
+    ),
+    (
+        "blocklisted",
+        ("rblmx", "is blocked", "for abuse"),
+        r"\bou=rblmx\b|^\s*(?:521[\s-]+)?<\s*\d{1,3}(?:\.\d{1,3}){3}\s*>\s+is\s+blocked\b"
+        r"|\bblocked\s+for\s+abuse\b",
+        "AT&T / BellSouth mailblock, Error Message Summary (rbl.att.net"
+        ' block_enduser.html: "521 <ip> is blocked", "550 <ip> blocked by'
+        ' ldap:ou=rblmx,dc=bellsouth,dc=net", "550 Error. Blocked for abuse":'
+        " the sending system identified as a source of spam)",
+    ),
+    (
+        "spam_content",
+        ("ofr", "lpn007_510"),
+        r"\bOFR(?:\d{3})?_506\b|\bLPN007_510\b",
+        "Orange (ofr_506 'Mail rejete. Mail rejected.') and La Poste (LPN007_510"
+        " 'Service refuse') refusals after DATA, listed as spam or virus by"
+        " doc.gadz.org (filtrage des fournisseurs de messagerie): a 5.2.0 / 5.5.0"
+        " that says nothing else",
+    ),
+    (
+        "mailbox_disabled",
+        "policy rejection",
+        r"\bpolicy\s+rejection\s+on\s+the\s+target\s+address\b",
+        "Yandex Mail help, non-delivery to Yandex (bounces/yandex.html: 'Policy"
+        " rejection on the target address', the recipient's account blocked for"
+        " violating the User Agreement)",
+    ),
+    (
+        "mailbox_unknown",
+        "no correct",
+        r"\bno\s+correct\s+recipients?\b",
+        "Yandex Mail help, non-delivery to Yandex ('No correct recipients': the"
+        " address does not exist)",
+    ),
+    (
+        "reputation",
+        "spam statistics",
+        r"\bblocked\s+by\s+spam\s+statistics\b",
+        "Yandex Mail help, bounces (message-rejected-under-suspicion-of-spam:"
+        " a sender that sends only spam is blocked for 24 hours)",
     ),
     (
         "spam_content",
@@ -654,7 +772,10 @@ PHRASE_RULES = (
     (
         "sender_rejected",
         "domain",
-        r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)",
+        r"\bdomain\s+of\s+sender\s+address\b|\bsender\s+domain\s+must\s+(?:exist|resolve)"
+        # AT&T / BellSouth mailblock: "550 [permfail] <domain> requires valid
+        # sender domain"; 1&1: "421 unable to verify sender domain"
+        r"|\b(?:requires?\s+(?:a\s+)?valid|unable\s+to\s+verify)\s+sender\s+domain\b",
     ),
     ("sender_rejected", "verify", r"\bsender\s+verif(?:y|ication)\b"),
     (
@@ -664,6 +785,17 @@ PHRASE_RULES = (
         r"|\bno\s+valid\s+sender\s+in\s+any\s+header\s+line\b",
     ),
     ("sender_rejected", "sender", r"\bunauthori[sz]ed\s+sender\b"),
+    # our own account may no longer send (Mail.ru: "550 Message sending for
+    # this account is disabled"): not the recipient's account
+    (
+        "sender_rejected",
+        ("sending", "unusual"),
+        r"\b(?:message\s+)?sending\s+(?:for|from)\s+(?:this|your)\s+account\s+"
+        r"(?:is\s+|has\s+been\s+)?(?:disabled|blocked|suspended)\b"
+        # Zoho restricts an account's outgoing mail on unusual activity
+        # ("550 5.4.6 Unusual sending activity detected", its usage policy)
+        r"|\bunusual\s+sending\s+activity\b",
+    ),
     (
         "sender_rejected",
         ("badmailfrom", "not verified"),
@@ -730,7 +862,8 @@ PHRASE_RULES = (
             "host",
         ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
-        r"|\bptr\s+record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
+        # 1&1 / GMX: "Bad DNS PTR resource record" (postmaster.gmx.net, c=rdns)
+        r"|\bptr\s+(?:resource\s+)?record|\breverse\s+(?:dns|lookup|hostname)|\brdns\b"
         r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
         r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
         r"|\b(?:helo|ehlo)(?:/ehlo)?\s+argument\s+is\s+invalid\b"
@@ -809,7 +942,9 @@ PHRASE_RULES = (
     (
         "relay_denied",
         ("relay", "rcpthosts"),
-        r"\brelay(?:ing)?\s+(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)|prohibited)"
+        # Libero: "RELAYING NOT ALLOWED (550 Relay Disabled)"
+        r"\brelay(?:ing)?\s+(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)|prohibited"
+        r"|disabled)"
         r"|\b(?:unable|not\s+permitted|not\s+allowed)\s+to\s+relay\b|\bwe\s+do\s+not\s+relay\b"
         r"|\brcpthosts\b|\bno\s+relaying\b"
         # RFC 5321 section 3.6.2: a server that is not the destination and
@@ -821,11 +956,25 @@ PHRASE_RULES = (
     ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     (
         "rate_limited",
-        ("rate", "throttl", "too many", "limit", "frequency", "volume", "per hour"),
+        (
+            "rate",
+            "throttl",
+            "too many",
+            "limit",
+            "frequency",
+            "volume",
+            "per hour",
+            "threshold",
+        ),
         r"\brate[\s-]?limit|\bthrottl|\btoo\s+many\s+(?:messages|connections|mails|e-?mails"
         r"|sessions|concurrent)|\b(?:sending|hourly|daily|message)\s+(?:rate\s+)?limit"
         r"\s+(?:exceeded|reached)|\bexceeded\s+(?:the\s+)?(?:sending|hourly|daily|rate)"
-        r"|\bunexpected\s+volume\b|\bsending\s+frequency\b"
+        r"|\b(?:unexpected|excessive)\s+volume\b|\bsending\s+frequency\b"
+        # iCloud Mail: "421 4.7.1 Messages to <x> deferred due to excessive
+        # volume" (the reply links Apple's postmaster page, HT204137); Cox
+        # postmaster, Error Codes: "452 - [Message threshold exceeded]", one
+        # of its rate limits
+        r"|\b(?:message|connection|sending)\s+threshold\s+(?:exceeded|reached)\b"
         # cPanel's hourly cap of a domain's outgoing mail ("Domain x has
         # exceeded the max emails per hour (111/100 (111%)) allowed")
         r"|\bexceeded\s+the\s+max(?:imum)?\s+(?:number\s+of\s+)?(?:e-?mails|messages)"
@@ -851,8 +1000,11 @@ PHRASE_RULES = (
     ),
     (
         "recipient_refuses",
-        ("accept", "restricted", "authori", "allow"),
+        ("accept", "restricted", "authori", "allow", "destination domain"),
         r"\bnot\s+accepting\s+(?:e-?mail|mail|messages)\s+from\b"
+        # Zoho: "541 5.4.1 Mail rejected by destination domain", filters the
+        # receiving domain set (smtp.codes/zoho)
+        r"|\b(?:e-?mail|mail|message)\s+rejected\s+by\s+(?:the\s+)?destination\s+domain\b"
         r"|\bdoes\s*n[o']t\s+accept\s+(?:e-?mail|mail|messages)\s+from\b"
         r"|\bhas\s+restricted\b|\brestricted\s+(?:sms\s+)?e-?mail\b"
         r"|\bonly\s+accepts?\s+(?:e-?mail|mail|messages)\s+from\b"
@@ -887,8 +1039,21 @@ PHRASE_RULES = (
             "header",
             "field",
             "executable",
+            "macro",
+            "too long",
         ),
         r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
+        # Broadcom KB 162445 (Email Security.cloud), among the refusals of
+        # suspicious content: "552 MS-Office file containing VBA macros found
+        # inside of the email" (a 552 that is not a full mailbox)
+        r"|\b(?:files?|attachments?|documents?)\s+containing\s+(?:vba\s+)?macros\b"
+        r"|\b(?:vba\s+)?macros?\s+(?:found|detected)\b"
+        # Hornetsecurity (antispameurope classification codes): "554 5.5.7
+        # e-mail Rejected Content Attachment"; Broadcom KB 169925: "554
+        # Rejected due to banned content"
+        r"|\brejected\s+(?:due\s+to\s+|for\s+)?(?:banned\s+)?(?:content|attachments?)\b"
+        # a line over RFC 5322's 998 characters (docomo: "500 Line Too Long")
+        r"|\b(?:text\s+)?line\s+(?:is\s+)?too\s+long\b"
         r"|\b(?:filter(?:ed)?\s+fail|\(filter\s+fail\)|message\s+filter)"
         r"|\battachments?\s+(?:type\s+)?(?:not\s+allowed|rejected|blocked|forbidden)"
         r"|\b(?:potentially\s+)?executable\s+attachment\b"
@@ -919,6 +1084,8 @@ PHRASE_RULES = (
             "piena",
         ),
         r"\bquota\b|\bover\s*quota\b|\bmail\s?(?:box|folder)\s+(?:is\s+)?(?:full|exceeded)\b"
+        # Yandex: "Mailbox size limit exceeded" is a full mailbox, not a size
+        r"|\bmailbox\s+size\s+(?:limit\s+)?exceeded\b"
         r"|\b(?:inbox|box)\s+is\s+full\b|\bfull\s+mailbox\b"
         r"|\binsufficient\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
         r"|\bnot\s+enough\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
@@ -937,10 +1104,16 @@ PHRASE_RULES = (
     ),
     (
         "bad_address",
-        ("unqualified", "malformed", "constructed", "syntax"),
+        ("unqualified", "malformed", "constructed", "syntax", "fully"),
         r"\bunqualified\s+(?:recipient\s+)?address|\bmalformed\s+(?:recipient\s+)?address"
         r"|\bincorrectly\s+constructed\b|\bsyntax\s+error\s+in\s+(?:the\s+)?(?:recipient"
-        r"\s+)?address|\binvalid\s+address\s+syntax\b",
+        r"\s+)?address|\binvalid\s+address\s+syntax\b"
+        # Yandex Mail help, non-delivery to Yandex: "Bad recipient address
+        # syntax", "Bad address mailbox syntax", "Recipient address rejected:
+        # need fully-qualified address" (Postfix reject_non_fqdn_recipient;
+        # a sender's is caught above as our sender)
+        r"|\bbad\s+(?:destination\s+|recipient\s+)?(?:address\s+|mailbox\s+){1,2}syntax\b"
+        r"|\bneed\s+(?:a\s+)?fully[\s-]qualified\s+address\b",
     ),
     # hard: the address (a temporary DNS failure first: it is not one)
     (
@@ -1147,7 +1320,10 @@ PHRASE_RULES = (
     (
         "policy",
         ("block", "banned", "denied", "refused", "not allowed"),
-        r"\bblock(?:ed|ing)?\b|\bbanned\b|\baccess\s+denied\b|\bnot\s+authori[sz]ed\b",
+        r"\bblock(?:ed|ing)?\b|\bbanned\b|\baccess\s+denied\b|\bnot\s+authori[sz]ed\b"
+        # a permanent reply that says only "Denied" (Broadcom KB 162445,
+        # 169901, 169925: "554 Denied (Mode: normal)", "550 Permission denied")
+        r"|^\s*5\d\d[\s-]+(?:5\.\d\.\d{1,3}\s+)?(?:permission\s+)?denied\b",
     ),
 )
 
@@ -1172,6 +1348,15 @@ _OVERRIDE_STATUS = frozenset(
 _EXPLICIT = (
     ("policy", re.compile(r"\b(?:mail\s*)?policy\s+violation\b", re.I)),
     ("sender_rejected", re.compile(r"\bunauthori[sz]ed\s+sender\b", re.I)),
+    # a mailbox code beside "sender is blacklisted": the recipient's own list
+    # (grhosting.cz / aspone.cz: "550 5.1.1 <x> sender is blacklisted", the
+    # recipient set a blacklist for the mailbox and our address matches it)
+    (
+        "recipient_refuses",
+        re.compile(
+            r"\bsender\s+(?:address\s+)?is\s+(?:black|block|deny)[\s-]?listed\b", re.I
+        ),
+    ),
 )
 _HEDGE = re.compile(
     r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
@@ -1312,6 +1497,16 @@ def explain(
     hit = phrase_reason(text) if phrase is _UNSET else phrase
     if hit and hit[0] == "server_trouble" and status and status.startswith("5.7."):
         hit = None  # "550 5.7.1 Connection refused": a policy refusal in words
+    elif (
+        hit
+        and hit[0] == "server_trouble"
+        and (reply_code or "").startswith("5")
+        and hit[1].group(0).lower().startswith("connection refused")
+    ):
+        # a server that answers "550 Connection refused" refused us, it is
+        # not out of reach (Broadcom KB 169901, a block list's refusal:
+        # "550 Connection refused - we hate spammers!")
+        hit = ("ip_rejected", hit[1])
     if found:
         if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
             return verdict(hit[0], "phrase")
@@ -1319,10 +1514,17 @@ def explain(
             for code, pattern in _EXPLICIT:
                 if pattern.search(text):
                     return verdict(code, "phrase")
+        if stage == MAIL and REASONS[found[0]].category == HARD:
+            return verdict("sender_rejected", "stage")
         return verdict(found[0], "status")
     # 3. phrases
     if hit and hit[0] not in WEAK_PHRASES:
         code = hit[0]
+        if stage == MAIL and REASONS[code].category == HARD:
+            # in reply to MAIL FROM no recipient has been named yet: "does not
+            # exist" is about our sender (SoftBank: "553 <domain> does not
+            # exist", an envelope sender domain without DNS records)
+            return verdict("sender_rejected", "phrase")
         if klass == "4" and REASONS[code].category == HARD and not final:
             return verdict("server_trouble", "phrase")
         return verdict(code, "phrase")
