@@ -902,9 +902,19 @@ PHRASE_RULES = (
         r"\bpolic(?:y|ies)\b|\badministrative\s+prohibition\b",
     ),
     # soft: the mailbox or the message size
+    # the message's size against the server's limit, not the mailbox's:
+    # Postfix smtp_proto.c "message size %lu exceeds size limit %.0f of server
+    # %s", smtpd "Message size exceeds fixed limit" (unless a quota is named)
+    (
+        "message_too_large",
+        ("size",),
+        r"\bmessage\s+(?:size|length)\s+(?:\d+\s+(?:bytes\s+)?)?exceeds?\b"
+        r"(?![^\n]{0,40}\bquota\b)",
+    ),
     (
         "mailbox_full",
         (
+            "file too",
             "quota",
             "full",
             "exceed",
@@ -926,7 +936,11 @@ PHRASE_RULES = (
         r"|\bexceed\w*\s+(?:(?:the|its|their)\s+)?(?:mailbox\s+|storage\s+)?(?:size\s+)?"
         r"(?:limit|storage|quota)|\bout\s+of\s+(?:storage\s+|disk\s+)?space\b"
         r"|\bpostfach\s+(?:ist\s+)?voll\b|\bbo[iî]te\s+(?:aux\s+lettres\s+)?pleine\b"
-        r"|\bbuz[oó]n\s+(?:est[aá]\s+)?lleno\b|\bcasella\s+(?:di\s+posta\s+)?piena\b",
+        r"|\bbuz[oó]n\s+(?:est[aá]\s+)?lleno\b|\bcasella\s+(?:di\s+posta\s+)?piena\b"
+        # EFBIG writing the mailbox file: Postfix global/mbox_open.c maps
+        # EDQUOT and EFBIG to 5.2.2 (mailbox full), "cannot update mailbox %s
+        # for user %s. error writing message: File too large"
+        r"|\bfile\s+too\s+large\b",
     ),
     (
         "message_too_large",
@@ -1117,7 +1131,8 @@ PHRASE_RULES = (
         r"|\b(?:could|can)\s*(?:not|n't)\s+(?:connect|establish)\b|\bunable\s+to\s+connect\b"
         r"|\bnot\s+(?:be\s+)?reachable\b|\bunreachable\b|\bnot\s+responding\b"
         r"|\bdid\s+not\s+respond\b|\bno\s+answer\b|\btoo\s+many\s+hops\b"
-        r"|\b(?:mail|routing|forwarding|alias(?:ing)?)\s+loop\b"
+        # Postfix local/alias.c: "alias database loop for %s"
+        r"|\b(?:mail|routing|forwarding|alias(?:ing)?)(?:\s+database)?\s+loop\b"
         r"|\bloop(?:ing)?\s+(?:detected|broken)\b|\blooping\b|\bloops\s+back\b"
         r"|\bserver\s+(?:is\s+)?(?:too\s+)?busy\b|\bserver\s+(?:is\s+)?unavailable\b"
         r"|\bservice\s+(?:is\s+)?(?:not\s+available|unavailable)\b"
