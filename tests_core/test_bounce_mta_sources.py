@@ -437,3 +437,593 @@ def test_postfix_success_report_is_not_a_failure():
     )
     raw = _report(POSTFIX_SUCCESS, fields, subject="Successful Mail Delivery Report")
     assert classify_message(raw).kind == "none"
+
+
+# --------------------------------------------------------------------------
+# Haraka: haraka/Haraka @ 0bf10cbb486253752042e10af4c65ec78ec7fe91
+# config/outbound.bounce_message (the text), outbound/hmail.js
+# (populate_bounce_message_with_headers: "Intended Recipients: {recipients}",
+# "Failure Reason: {reason}", "{original}: {reason}" per refused recipient;
+# the delivery-status part: "Status: <extc> (<code> <msg>)", "Remote-MTA:
+# <mx>" without a type, "Diagnostic-Code: smtp;<code> <extc> <response> ";
+# convert_temp_failed_to_bounce turns a 4.x.x status into 5.x.x after
+# "Too many failures (...)"; the reasons "No Such Domain: %s", "Domain %s
+# sends and receives no email (NULL MX)", "Tried all MXs" with
+# DSN.addr_bad_dest_system, i.e. X.1.2).
+# --------------------------------------------------------------------------
+
+
+def _haraka(reason, extended, status, diagnostic=None, remote=None):
+    notice = (
+        "Hi. This is the Haraka Mailer program at mx.example.net.\n"
+        "I'm afraid I wasn't able to deliver your message\n"
+        '    "Invoice 42"\n'
+        "to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+        "\n"
+        "Intended Recipients: <nobody@b.example>\n"
+        f"Failure Reason: {reason}\n"
+        "\n"
+        f"{extended}\n"
+    )
+    fields = (
+        "Reporting-MTA: dns;mx.example.net\n"
+        "Arrival-Date: Mon, 01 Jan 2024 10:00:00 +0100\n"
+        "\n"
+        "Final-Recipient: rfc822;nobody@b.example\n"
+        "Action: failed\n"
+        f"Status: {status}\n"
+        + (f"Remote-MTA: {remote}\n" if remote else "")
+        + (f"Diagnostic-Code: {diagnostic}\n" if diagnostic else "")
+    )
+    return _report(notice, fields, subject="failure notice")
+
+
+HARAKA = [
+    (
+        "rcpt-unknown",
+        _haraka(
+            "Some recipients failed: <nobody@b.example>",
+            "<nobody@b.example>: 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+            "5.1.1",
+            "smtp;550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown ",
+            "mx.b.example",
+        ),
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "data-spam",
+        _haraka(
+            "550 5.7.1 Message rejected as spam",
+            "",
+            "5.7.1",
+            "smtp;550 5.7.1 Message rejected as spam ",
+            "mx.b.example",
+        ),
+        "blocked",
+        "spam_content",
+    ),
+    (
+        "no-such-domain",
+        _haraka(
+            "No Such Domain: b.example", "", "5.1.2 (550 No Such Domain: b.example)"
+        ),
+        "hard",
+        "domain_unknown",
+    ),
+    (
+        "null-mx",
+        _haraka(
+            "Domain b.example sends and receives no email (NULL MX)",
+            "",
+            "5.1.2 (550 Domain b.example sends and receives no email (NULL MX))",
+        ),
+        "hard",
+        "null_mx",
+    ),
+    (
+        # every MX failed to answer until the retries ran out: X.1.2 by the
+        # code's choice, but nothing says the domain is wrong
+        "tried-all-mxs",
+        _haraka(
+            "Too many failures (Tried all MXs)",
+            "",
+            "5.1.2 (550 Tried all MXs b.example)",
+        ),
+        "soft",
+        None,
+    ),
+    (
+        "greylisted-until-expiry",
+        _haraka(
+            "Too many failures (Some recipients temp failed: <nobody@b.example>)",
+            "<nobody@b.example>: 451 4.7.1 Greylisting in action, please come back later",
+            "5.7.1",
+            "smtp;451 4.7.1 Greylisting in action, please come back later ",
+            "mx.b.example",
+        ),
+        "soft",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "category", "reason"),
+    [case[1:] for case in HARAKA],
+    ids=[case[0] for case in HARAKA],
+)
+def test_haraka(raw, category, reason):
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"], reason)
+
+
+# --------------------------------------------------------------------------
+# maddy: foxcpp/maddy @ 837b1b8a7761eaaa9ae2b3ff8c9b3a4495e9821e
+# internal/dsn/dsn.go (failedText: "This is the mail delivery system at
+# %s. / Unfortunately, your message could not be delivered to one or more
+# recipients...", then "Delivery to %s failed with error: %v" per
+# recipient; Subject "Undelivered Mail Returned to Sender"; a
+# Diagnostic-Code only for a go-smtp error, else none; headers as
+# message/rfc822-headers), the errors: internal/target/remote/connect.go
+# ("Domain does not accept email (null MX)" 5.1.10, "No usable MXs, last
+# err: ..."), internal/smtpconn/smtpconn.go (a remote reply wrapped, its
+# Error() being go-smtp's "SMTP error %03d: %s").
+# --------------------------------------------------------------------------
+
+
+def _maddy(error, status, diagnostic=None, remote=None):
+    notice = (
+        "\nThis is the mail delivery system at mx.example.net.\n"
+        "\n"
+        "Unfortunately, your message could not be delivered to one or more\n"
+        "recipients. The usual cause of this problem is invalid\n"
+        "recipient address or maintenance at the recipient side.\n"
+        "\n"
+        "Contact the postmaster for further assistance, provide the Message ID (below):\n"
+        "\n"
+        "Message ID: 3f1a2b4c\n"
+        "Arrival: 2024-01-01 10:00:00 +0100 CET\n"
+        "Last delivery attempt: 2024-01-01 10:00:01 +0100 CET\n"
+        "\n"
+        f"Delivery to nobody@b.example failed with error: {error}\n"
+    )
+    fields = (
+        "Reporting-MTA: dns; mx.example.net\n"
+        "X-Maddy-Sender: rfc822; bounces@erp.example.com\n"
+        "X-Maddy-MsgID: 3f1a2b4c\n"
+        "Arrival-Date: Mon, 1 Jan 2024 10:00:00 +0100\n"
+        "Last-Attempt-Date: Mon, 1 Jan 2024 10:00:01 +0100\n"
+        "\n"
+        "Final-Recipient: rfc822; nobody@b.example\n"
+        "Action: failed\n"
+        f"Status: {status}\n"
+        + (f"Diagnostic-Code: {diagnostic}\n" if diagnostic else "")
+        + (f"Remote-MTA: dns; {remote}\n" if remote else "")
+    )
+    return _report(notice, fields, sender="MAILER-DAEMON@mx.example.net")
+
+
+MADDY = [
+    (
+        "rcpt-unknown",
+        _maddy(
+            "SMTP error 550: User unknown",
+            "5.1.1",
+            "smtp; 550 5.1.1 User unknown",
+            "mx.b.example",
+        ),
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "null-mx",
+        _maddy("Domain does not accept email (null MX)", "5.1.10"),
+        "hard",
+        "null_mx",
+    ),
+    (
+        "no-usable-mx",
+        _maddy(
+            "No usable MXs, last err: dial tcp 192.0.2.7:25: i/o timeout",
+            "5.4.0",
+        ),
+        "soft",
+        None,
+    ),
+    (
+        "quarantined",
+        _maddy("Refusing to deliver a quarantined message", "5.7.1"),
+        "blocked",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "category", "reason"),
+    [case[1:] for case in MADDY],
+    ids=[case[0] for case in MADDY],
+)
+def test_maddy(raw, category, reason):
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"], reason)
+
+
+# --------------------------------------------------------------------------
+# mox: mjl-/mox @ 1c9587665b321199312e11b6a47a0480a9e2750f
+# queue/dsn.go (deliverDSNFailure: "Delivery has failed permanently for your
+# email to: / <address> / No further deliveries will be attempted. / Error
+# during the last delivery attempt: / <errmsg>", "Full SMTP response:";
+# deliverDSNDelay: "Delivery has been delayed of your email to:"; subjects
+# "mail delivery failed" / "mail delivery delayed"; From postmaster@host),
+# dsn/dsn.go ("Status: <code> (<errmsg>)", "Remote-MTA: dns;<name>
+# (<ip>)", "Diagnostic-Code: smtp; <lines>"), smtpclient/client.go
+# (Error(): "<err>, permanent: <line>", "%w: got %d, expected 2xx").
+# --------------------------------------------------------------------------
+
+
+def _mox(errmsg, status, smtp_lines=None, delay=False):
+    if delay:
+        notice = (
+            "\nDelivery has been delayed of your email to:\n\n\tslow@b.example\n\n"
+            "Next attempts to deliver: in 4 hours, 8 hours and 16 hours.\n"
+            "If these attempts all fail, you will receive a notice.\n\n"
+            f"Error during the last delivery attempt:\n\n\t{errmsg}\n"
+        )
+    else:
+        notice = (
+            "\nDelivery has failed permanently for your email to:\n\n\tnobody@b.example\n\n"
+            "No further deliveries will be attempted.\n\n"
+            f"Error during the last delivery attempt:\n\n\t{errmsg}\n"
+        )
+    if smtp_lines:
+        notice += "\nFull SMTP response:\n\n\t" + smtp_lines + "\n"
+    address = "slow@b.example" if delay else "nobody@b.example"
+    fields = (
+        "Reporting-MTA: dns; mx.example.net\n"
+        "Arrival-Date: Mon, 01 Jan 2024 10:00:00 +0100\n"
+        "\n"
+        f"Final-Recipient: rfc822;{address}\n"
+        f"Action: {'delayed' if delay else 'failed'}\n"
+        f"Status: {status} ({errmsg})\n"
+        "Remote-MTA: dns;mx.b.example ([192.0.2.7])\n"
+        + (f"Diagnostic-Code: smtp; {smtp_lines}\n" if smtp_lines else "")
+        + "Last-Attempt-Date: Mon, 01 Jan 2024 10:00:01 +0100\n"
+    )
+    return _report(
+        notice,
+        fields,
+        sender="postmaster@mx.example.net",
+        subject="mail delivery delayed" if delay else "mail delivery failed",
+    )
+
+
+MOX = [
+    (
+        "rcpt-unknown",
+        _mox(
+            "remote smtp server sent unexpected response status code: got 550, expected 2xx, permanent: 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+            "5.1.1",
+            "550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+        ),
+        "failure",
+        "hard",
+        ["nobody@b.example"],
+    ),
+    (
+        "mailbox-full",
+        _mox(
+            "remote smtp server sent unexpected response status code: got 552, expected 2xx, permanent: 552 5.2.2 Mailbox full",
+            "5.2.2",
+            "552 5.2.2 Mailbox full",
+        ),
+        "failure",
+        "soft",
+        ["nobody@b.example"],
+    ),
+    (
+        "dial-failed",
+        _mox(
+            "dialing smtp server: dial tcp 192.0.2.7:25: connect: connection refused",
+            "5.0.0",
+        ),
+        "failure",
+        "soft",
+        ["nobody@b.example"],
+    ),
+    (
+        "delayed",
+        _mox(
+            "remote smtp server sent unexpected response status code: got 451, expected 2xx, transient: 451 4.7.1 Greylisted, try again later",
+            "4.7.1",
+            "451 4.7.1 Greylisted, try again later",
+            delay=True,
+        ),
+        "delay",
+        "soft",
+        ["slow@b.example"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "category", "recipients"),
+    [case[1:] for case in MOX],
+    ids=[case[0] for case in MOX],
+)
+def test_mox(raw, kind, category, recipients):
+    _check(classify_message(raw), kind, category, recipients)
+
+
+# --------------------------------------------------------------------------
+# Postal: postalserver/postal @ 8ef89606bc34146fffba77a604dd824e6b1cdcc2
+# app/models/bounce_message.rb: From "Mail Delivery Service <route>" (the
+# route's own address, name@domain, route.rb#description), Subject "Mail
+# Delivery Failed (<subject>)", a text part "This is the mail delivery
+# service responsible for delivering mail to <route>. / The message you've
+# sent cannot be delivered..." with "Rcpt To: <address>", and the original
+# as "Original Message.eml"; sent for a route set to Bounce / Reject or an
+# endpoint that hard-failed (message_dequeuer/incoming_message_processor.rb):
+# no reason given.
+# --------------------------------------------------------------------------
+
+POSTAL = b"""From: Mail Delivery Service <support@b.example>
+To: bounces@erp.example.com
+Subject: Mail Delivery Failed (Invoice 42)
+Message-ID: <0b6a1c62-7d0e-4d8e-9a55-3f1a2b4c5d6e@psrp.b.example>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="P"
+
+--P
+Content-Type: text/plain; charset=UTF-8
+
+This is the mail delivery service responsible for delivering mail to support@b.example.
+
+The message you've sent cannot be delivered. Your original message is attached to this message.
+
+For further assistance please contact postmaster@b.example. Please include the details below to help us identify the issue.
+
+Message Token: Ab3dE6gH@Xy12Zw34
+Orginal Message ID: <invoice-42@erp.example.com>
+Mail from: bounces@erp.example.com
+Rcpt To: support@b.example
+
+--P
+Content-Type: message/rfc822
+Content-Disposition: attachment; filename="Original Message.eml"
+
+From: bounces@erp.example.com
+To: support@b.example
+Subject: Invoice 42
+Message-ID: <invoice-42@erp.example.com>
+
+Hello
+--P--
+"""
+
+
+def test_postal_route_bounce_names_the_recipient_without_a_reason():
+    _check(classify_message(POSTAL), "failure", "soft", ["support@b.example"])
+
+
+# --------------------------------------------------------------------------
+# hMailServer: hmailserver/hmailserver @ 4d11f81d14af5136b5e0e1d231e0eb19d8361177
+# source/DBScripts/CreateTablesMYSQL.sql (SEND_FAILED_NOTIFICATION: "Your
+# message did not reach some or all of the intended recipients. ... The
+# following recipient(s) could not be reached:", MESSAGE_UNDELIVERABLE
+# "Message undeliverable" as the subject's prefix), Server/SMTP/
+# ExternalDelivery.cpp (each failed address on its own line, then its
+# error; "No mail servers appear to exists for the recipient's address.",
+# "Unable to find the recipient's email server. The DNS query has failed.",
+# "Tried %d time(s)"), SMTPClientConnection.cpp ("Remote server (%s)
+# issued an error. / hMailServer sent: %s / Remote server replied: %s",
+# "Connection to recipients server failed."), LocalDelivery.cpp ("Error
+# Description: Inbox is full").
+# --------------------------------------------------------------------------
+
+
+def _hmailserver(errors):
+    body = (
+        "Your message did not reach some or all of the intended recipients.\r\n"
+        "\r\n"
+        "   Sent: Mon, 1 Jan 2024 10:00:00 +0100\r\n"
+        "   Subject: Invoice 42\r\n"
+        "\r\n"
+        "The following recipient(s) could not be reached:\r\n"
+        "\r\n"
+        f"{errors}\r\n"
+        "\r\n"
+        "hMailServer\r\n"
+    )
+    return _mail(
+        body,
+        sender="mailer-daemon@mx.example.net",
+        subject="Message undeliverable: Invoice 42",
+    )
+
+
+HMAILSERVER = [
+    (
+        "rcpt-unknown",
+        "nobody@b.example\r\n"
+        "   Error Type: SMTP\r\n"
+        "   Remote server (192.0.2.7) issued an error.\r\n"
+        "   hMailServer sent: RCPT TO:<nobody@b.example>\r\n"
+        "   Remote server replied: 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown\r\n",
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "sender-refused",
+        "nobody@b.example\r\n"
+        "   Error Type: SMTP\r\n"
+        "   Remote server (192.0.2.7) issued an error.\r\n"
+        "   hMailServer sent: MAIL FROM:<bounces@erp.example.com>\r\n"
+        "   Remote server replied: 550 5.7.1 Sender rejected\r\n",
+        "blocked",
+        None,
+    ),
+    (
+        "no-mail-servers",
+        "nobody@b.example\r\n"
+        "   Error Type: SMTP\r\n"
+        "   Error Description: No mail servers appear to exists for the recipient's address.\r\n"
+        "   Additional information: Please check that you have not misspelled the recipient's email address.\r\n"
+        "\r\n"
+        "\r\nTried 5 time(s)\r\n",
+        "hard",
+        "domain_unknown",
+    ),
+    (
+        "dns-failed",
+        "nobody@b.example\r\n"
+        "   Error Type: SMTP\r\n"
+        "   Error Description: Unable to find the recipient's email server. The DNS query has failed.\r\n"
+        "\r\n"
+        "\r\nTried 5 time(s)\r\n",
+        "soft",
+        None,
+    ),
+    (
+        "connection-failed",
+        "nobody@b.example\r\n"
+        "   Error Type: SMTP\r\n"
+        "   Connection to recipients server failed.\r\n"
+        "   Error: 10060 A connection attempt failed because the connected party did not properly respond after a period of time\r\n"
+        "\r\nTried 5 time(s)\r\n",
+        "soft",
+        None,
+    ),
+    (
+        "inbox-full",
+        "nobody@b.example\r\n"
+        "   Error Type: SMTP\r\n"
+        "   Error Description: Inbox is full\r\n"
+        "   Additional information: The recipients inbox is full.\r\n",
+        "soft",
+        "mailbox_full",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("errors", "category", "reason"),
+    [case[1:] for case in HMAILSERVER],
+    ids=[case[0] for case in HMAILSERVER],
+)
+def test_hmailserver(errors, category, reason):
+    raw = _hmailserver(errors)
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"], reason)
+
+
+# --------------------------------------------------------------------------
+# Dovecot: dovecot/core @ f28b5a92ec52eef0a111a095d00435756343dc94
+# src/lib-lda/lda-settings.c (rejection_subject "Rejected: %{subject}",
+# rejection_reason "Your message to <%{to}> was automatically
+# rejected:%{literal('\r\n')}%{reason}"), src/lib-lda/mail-send.c (a
+# delivery-status part "Action: failed / Status: 5.2.2" when the mailbox is
+# full, else a disposition-notification "automatic-action/MDN-sent-
+# automatically; deleted"), src/plugins/quota/quota-settings.c
+# (quota_exceeded_message "Quota exceeded (mailbox for user is full)"),
+# src/lmtp/lmtp-local.c (552 5.2.2 with that message), lmtp-recipient.c
+# ("User doesn't exist: %s").  Pigeonhole: dovecot/pigeonhole @
+# d0d2bedb71d227bdac782c244f455724fa0f2688 src/lib-sieve/sieve-actions.c
+# (Subject "Automatically rejected mail", "Your message to <%s> was
+# automatically rejected:" and the script's reason).
+# --------------------------------------------------------------------------
+
+
+def _dovecot(reason, subject="Rejected: Invoice 42", quota=None):
+    head = (
+        "From: Mail Delivery Subsystem <postmaster@mx.b.example>\n"
+        f"To: <{SENDER}>\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type={rt};\n\tboundary="1234/mx.b.example"\n'
+        f"Subject: {subject}\n"
+        "Auto-Submitted: auto-replied (rejected)\n"
+        "Precedence: bulk\n"
+        "\n"
+        "This is a MIME-encapsulated message\n"
+        "\n"
+        "--1234/mx.b.example\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "Content-Disposition: inline\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "\n"
+        "Your message to <nobody@b.example> was automatically rejected:\n"
+        f"{reason}\n"
+        "--1234/mx.b.example\n"
+    )
+    if quota is not None:
+        report = (
+            "Content-Type: message/delivery-status\n\n"
+            "Reporting-MTA: dns; mx.b.example\n"
+            "Final-Recipient: rfc822; nobody@b.example\n"
+            "Action: failed\n"
+            f"Status: {quota}\n"
+        )
+        report_type = "delivery-status"
+    else:
+        report = (
+            "Content-Type: message/disposition-notification\n\n"
+            "Reporting-UA: mx.b.example; Dovecot Mail Delivery Agent\n"
+            "Final-Recipient: rfc822; nobody@b.example\n"
+            "Original-Message-ID: <invoice-42@erp.example.com>\n"
+            "Disposition: automatic-action/MDN-sent-automatically; deleted\n"
+        )
+        report_type = "disposition-notification"
+    return (
+        head.replace("{rt}", report_type)
+        + report
+        + "\n--1234/mx.b.example\nContent-Type: message/rfc822\n\n"
+        + f"From: {SENDER}\nTo: nobody@b.example\nSubject: Invoice 42\n"
+        + "Message-ID: <invoice-42@erp.example.com>\n\n\n--1234/mx.b.example--\n"
+    ).encode()
+
+
+def test_dovecot_lda_quota_rejection_is_mailbox_full():
+    raw = _dovecot("Quota exceeded (mailbox for user is full)", quota="5.2.2")
+    _check(
+        classify_message(raw), "failure", "soft", ["nobody@b.example"], "mailbox_full"
+    )
+
+
+def test_dovecot_sieve_reject_through_lda_is_blocked():
+    raw = _dovecot("I don't accept mail from you.")
+    _check(classify_message(raw), "failure", "blocked", ["nobody@b.example"])
+
+
+def test_pigeonhole_sieve_reject_is_blocked():
+    raw = _dovecot(
+        "Your mail was rejected by my filter.", subject="Automatically rejected mail"
+    )
+    _check(classify_message(raw), "failure", "blocked", ["nobody@b.example"])
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "reason"),
+    [
+        (
+            "host mx.b.example[private/dovecot-lmtp] said: 550 5.1.1 <nobody@b.example> User doesn't exist: nobody@b.example (in reply to RCPT TO command)",
+            "hard",
+            "mailbox_unknown",
+        ),
+        (
+            "host mx.b.example[private/dovecot-lmtp] said: 552 5.2.2 <nobody@b.example> Quota exceeded (mailbox for user is full) (in reply to end of DATA command)",
+            "soft",
+            "mailbox_full",
+        ),
+        (
+            "host mx.b.example[private/dovecot-lmtp] said: 452 4.2.2 <nobody@b.example> Quota exceeded (mailbox for user is full) (in reply to end of DATA command)",
+            "soft",
+            "mailbox_full",
+        ),
+    ],
+    ids=["user-doesnt-exist", "quota-552", "quota-452"],
+)
+def test_dovecot_lmtp_replies_in_a_postfix_bounce(text, category, reason):
+    raw = _mail(
+        _postfix_text("nobody@b.example", text),
+        subject="Undelivered Mail Returned to Sender",
+    )
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"], reason)

@@ -137,6 +137,8 @@ VENDOR_EXAMPLES = [
         "554 delivery error: dd This user doesn't have a yahoo.com account",
         "mailbox_unknown",
     ),
+    # Haraka outbound/hmail.js: no MX answered, under the status X.1.2
+    ("5.1.2 (550 Tried all MXs b.example)", "server_trouble"),
 ]
 
 # (text, expected reason) -- one row per phrase family, in table order; the
@@ -228,6 +230,11 @@ PHRASE_EXAMPLES = [
     ("connect to mx.b.example[192.0.2.1]:25: Connection timed out", "server_trouble"),
     ("550 Requested action not taken: mailbox unavailable", "recipient_rejected"),
     ("550 Email was blocked", "policy"),
+    # Postfix smtp_proto.c: the message against the server's limit
+    (
+        "message size 20480000 exceeds size limit 10240000 of server mx.b.example",
+        "message_too_large",
+    ),
 ]
 
 # (status, reply, text, stage, final, expected reason, source)

@@ -142,7 +142,16 @@ _ALIMAIL = (
     " (aliyuntx.com news 351)"
 )
 
+_HARAKA = "Haraka, outbound/hmail.js (haraka/Haraka)"
+
 VENDOR_RULES = (
+    (
+        "server_trouble",
+        "tried all mx",
+        r"\btried\s+all\s+MXs\b",
+        _HARAKA + " (try_deliver: no MX answered, given the status X.1.2 of"
+        " DSN.addr_bad_dest_system; a bounce after 'Too many failures')",
+    ),
     (
         "reputation",
         "unusual rate",
@@ -970,7 +979,16 @@ PHRASE_RULES = (
     ),
     (
         "domain_unknown",
-        ("domain", "host", "mx", "exchanger", "nameserver", "service", "existent"),
+        (
+            "domain",
+            "host",
+            "mx",
+            "exchanger",
+            "nameserver",
+            "service",
+            "existent",
+            "mail server",
+        ),
         r"\bunknown\s+(?:host|domain)\b|\b(?:host|domain)\s+(?:or\s+domain\s+)?(?:name\s+)?"
         r"not\s+found\b|\bname\s+or\s+service\s+not\s+known\b"
         r"|\bno\s+(?:mx|mail\s+exchanger)\b|\bno\s+such\s+(?:domain|host)\b"
@@ -979,7 +997,11 @@ PHRASE_RULES = (
         r"|\bdomain\s+(?:name\s+)?(?:couldn'?t|could\s+not|can\s*not)\s+be\s+found\b"
         r"|\billegal\s+host/domain\s+name\b"
         r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
-        r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b",
+        r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b"
+        # hMailServer ExternalDelivery.cpp: the DNS answered, with no MX nor
+        # address ("No mail servers appear to exists for the recipient's
+        # address.")
+        r"|\bno\s+mail\s+servers?\s+appears?\s+to\s+exists?\b",
     ),
     (
         "mailbox_unknown",
@@ -1179,6 +1201,7 @@ _OVERRIDE_STATUS = frozenset(
         "virus",
         "mailbox_full",  # vpopmail's "User over quota. (#5.1.1)"
         "message_too_large",
+        "null_mx",  # Haraka's "(NULL MX)" under X.1.2 (DSN.addr_bad_dest_system)
     }
 )
 # sentences that name their reason so plainly that a specific status code
