@@ -632,6 +632,12 @@ MADDY = [
         None,
     ),
     (
+        "dane",
+        _maddy("TLS is required but unsupported or failed (enforced by DANE)", "5.7.1"),
+        "soft",
+        "tls_required",
+    ),
+    (
         "quarantined",
         _maddy("Refusing to deliver a quarantined message", "5.7.1"),
         "blocked",
@@ -1027,3 +1033,115 @@ def test_dovecot_lmtp_replies_in_a_postfix_bounce(text, category, reason):
         subject="Undelivered Mail Returned to Sender",
     )
     _check(classify_message(raw), "failure", category, ["nobody@b.example"], reason)
+
+
+# --------------------------------------------------------------------------
+# ZoneMTA: zone-eu/zone-mta @ cf94b992e3a5eb81f0bdf28455210227e68a44a9
+# plugins/core/email-bounce.js (Subject "Delivery Status Notification
+# (Failure: <rcpt>)" / "(Delay: <rcpt>)", "X-Failed-Recipients" listing
+# every recipient of the message, not only the failed one; "Delivery to the
+# following recipient failed permanently:" / "Delivery incomplete ... There
+# was a temporary problem delivering your message to:", "Original message
+# recipients:", "Technical details of permanent failure:"; the
+# delivery-status part "Status: 5.0.0" (4.0.0 for a delay) whatever the
+# reply, "Diagnostic-Code: smtp; <response>"), lib/sender.js ("Network
+# error: Error connecting to %s. %s", "Policy error: Failed to establish a
+# TLS connection to the MX server as requested by policy").
+# --------------------------------------------------------------------------
+
+
+def _zonemta(response, delay=False, mx="mx.b.example", others=()):
+    failed = "nobody@b.example"
+    everyone = [failed, *others]
+    originals = (
+        "\nOriginal message recipients:\n    " + "\n    ".join(everyone) + "\n"
+        if others
+        else ""
+    )
+    if delay:
+        notice = (
+            "Delivery incomplete\n\n"
+            f"There was a temporary problem delivering your message to:\n    {failed}{originals}\n\n"
+            "Delivery will be retried. You'll be notified if the delivery fails permanently.\n\n"
+            f"Technical details of the failure:\n\n{response}\n"
+        )
+    else:
+        notice = (
+            f"Delivery to the following recipient failed permanently:\n    {failed}{originals}\n\n"
+            f"Technical details of permanent failure:\n\n{response}\n"
+        )
+    fields = (
+        "Reporting-MTA: dns; mx.example.net\n"
+        "X-ZoneMTA-Queue-ID: 18c6f1a2b3c000a1b2\n"
+        "X-ZoneMTA-Sender: rfc822; bounces@erp.example.com\n"
+        "Arrival-Date: Mon, 01 Jan 2024 09:00:00 +0000\n"
+        "\n"
+        f"Final-Recipient: rfc822; {failed}\n"
+        f"Action: {'delayed' if delay else 'failed'}\n"
+        f"Status: {'4.0.0' if delay else '5.0.0'}\n"
+        + (f"Remote-MTA: dns; {mx}\n" if mx else "")
+        + f"Diagnostic-Code: smtp; {response}\n"
+    )
+    status = "Delay" if delay else "Failure"
+    raw = _report(
+        notice,
+        fields,
+        sender="Mail Delivery Subsystem <mailer-daemon@mx.example.net>",
+        subject=f"Delivery Status Notification ({status}: {failed})",
+    ).decode()
+    head = f"X-Failed-Recipients: {', '.join(everyone)}\n"
+    return (head + raw).encode()
+
+
+ZONEMTA = [
+    (
+        "rcpt-unknown",
+        _zonemta(
+            "550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown in virtual mailbox table",
+            others=("someone@c.example",),
+        ),
+        "failure",
+        "hard",
+    ),
+    (
+        "blocklisted",
+        _zonemta(
+            "554 5.7.1 Service unavailable; Client host [198.51.100.1] blocked using zen.spamhaus.org"
+        ),
+        "failure",
+        "blocked",
+    ),
+    (
+        "network-error",
+        _zonemta(
+            "Network error: Error connecting to mx.b.example. connect ECONNREFUSED 192.0.2.7:25",
+            mx=None,
+        ),
+        "failure",
+        "soft",
+    ),
+    (
+        "tls-policy",
+        _zonemta(
+            "Policy error: Failed to establish a TLS connection to the MX server as requested by policy",
+            mx=None,
+        ),
+        "failure",
+        "soft",
+    ),
+    (
+        "delayed",
+        _zonemta("451 4.7.1 Greylisting in action, please come back later", delay=True),
+        "delay",
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "category"),
+    [case[1:] for case in ZONEMTA],
+    ids=[case[0] for case in ZONEMTA],
+)
+def test_zonemta(raw, kind, category):
+    _check(classify_message(raw), kind, category, ["nobody@b.example"])

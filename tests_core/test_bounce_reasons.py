@@ -137,6 +137,11 @@ VENDOR_EXAMPLES = [
         "554 delivery error: dd This user doesn't have a yahoo.com account",
         "mailbox_unknown",
     ),
+    # ZoneMTA lib/sender.js: our own TLS policy could not be met
+    (
+        "Policy error: Failed to establish a TLS connection to the MX server",
+        "tls_required",
+    ),
     # Haraka outbound/hmail.js: no MX answered, under the status X.1.2
     ("5.1.2 (550 Tried all MXs b.example)", "server_trouble"),
 ]

@@ -143,8 +143,17 @@ _ALIMAIL = (
 )
 
 _HARAKA = "Haraka, outbound/hmail.js (haraka/Haraka)"
+_ZONEMTA = "ZoneMTA, lib/sender.js (zone-eu/zone-mta)"
 
 VENDOR_RULES = (
+    (
+        "tls_required",
+        "tls connection",
+        r"\bfailed\s+to\s+establish\s+a\s+TLS\s+connection\b",
+        _ZONEMTA + " (POLICY_RESPONSE, 'Policy error: Failed to establish a TLS"
+        " connection to the MX server as requested by policy': our MTA-STS policy,"
+        " not the receiver's)",
+    ),
     (
         "server_trouble",
         "tried all mx",
