@@ -11,6 +11,8 @@ fixtures, not part of the measured corpus.
 import pytest
 
 from distribution.bounce import classify_message
+from distribution.bounce.reasons import explain
+from distribution.bounce.text import codes_in
 
 SENDER = "bounces@erp.example.com"
 
@@ -1145,3 +1147,60 @@ ZONEMTA = [
 )
 def test_zonemta(raw, kind, category):
     _check(classify_message(raw), kind, category, ["nobody@b.example"])
+
+
+# ZoneMTA's table of real replies and what to do about them
+# (zone-eu/zone-mta @ cf94b992e3a5eb81f0bdf28455210227e68a44a9,
+# config/bounces.txt: "# <example reply>" above "regex,action,category,
+# message"); the categories it gives: greylist, blacklist, capacity,
+# recipient.  (Its "550 DNS error when resolving MX server for <domain>:
+# Domain name not found", category network, stays hard here: a domain that
+# does not exist; and qmail's "domain isn't in my list of allowed
+# rcpthosts", category recipient, stays relay_denied: the labelling guide's
+# blocked.)
+ZONEMTA_RULES = [
+    (
+        "421 4.7.1 Service unavailable; Client host [192.0.2.1] blocked using grey.rbl - Rechazo temporal, intentelo mas tarde por favor...Greylisting in action, please try again later",
+        "soft",
+        "greylisted",
+    ),
+    (
+        "554 IP:192.0.2.1 - A problem occurred. (Ask your postmaster for help or to contact tosa@rx.t-online.de to clarify.)",
+        "blocked",
+        "ip_rejected",
+    ),
+    (
+        "552 5.1.1 Boite du destinataire pleine. Recipient overquota. OFR_417 [417]",
+        "soft",
+        "mailbox_full",
+    ),
+    (
+        "550 5.1.1 Adresse d au moins un destinataire invalide. Invalid recipient. OFR_416 [416]",
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "550 5.1.1 Mail Refused - Address <nobody@b.example> Recipient Unknown",
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "554 delivery error: dd Not a valid recipient - atlas315.free.mail.ne1.yahoo.com",
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "550 Rejected by header based Anti-Spoofing policy: nobody@b.example - https://community.mimecast.com/docs/DOC-1369#550 [_g67iKwmNreAb9PeazQFDQ.us227]",
+        "blocked",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "reason"), ZONEMTA_RULES)
+def test_zonemta_bounce_rules_examples(text, category, reason):
+    status, reply = codes_in(text)
+    verdict = explain(status, reply, text)
+    assert verdict.category == category, verdict
+    if reason is not None:
+        assert verdict.code == reason, verdict

@@ -137,6 +137,11 @@ VENDOR_EXAMPLES = [
         "554 delivery error: dd This user doesn't have a yahoo.com account",
         "mailbox_unknown",
     ),
+    # ZoneMTA config/bounces.txt: T-Online refusing our IP
+    (
+        "554 IP:192.0.2.1 - A problem occurred. (Ask your postmaster for help)",
+        "ip_rejected",
+    ),
     # ZoneMTA lib/sender.js: our own TLS policy could not be met
     (
         "Policy error: Failed to establish a TLS connection to the MX server",

@@ -144,8 +144,16 @@ _ALIMAIL = (
 
 _HARAKA = "Haraka, outbound/hmail.js (haraka/Haraka)"
 _ZONEMTA = "ZoneMTA, lib/sender.js (zone-eu/zone-mta)"
+_ZONEMTA_RULES = "ZoneMTA's bounce rules, config/bounces.txt (zone-eu/zone-mta)"
 
 VENDOR_RULES = (
+    (
+        "ip_rejected",
+        "a problem occurred",
+        r"\b554\s+IP:\s*[\d.]+\s+-\s+A\s+problem\s+occurred\b",
+        _ZONEMTA_RULES + " (T-Online's '554 IP:<ip> - A problem occurred. (Ask your"
+        " postmaster ... tosa@rx.t-online.de ...)', category blacklist: our IP)",
+    ),
     (
         "tls_required",
         "tls connection",
@@ -708,6 +716,11 @@ PHRASE_RULES = (
         r"\b(?:black|block|deny)[\s-]?listed\s+(?:url|uri|link|domain)s?\s+in\b"
         r"|\b(?:url|uri)\s*(?:black|block|deny)[\s-]?list",
     ),
+    # greylisting, before the block lists: a greylisting server may name its
+    # list like a DNSBL ("421 4.7.1 ... Client host [x] blocked using grey.rbl
+    # ... Greylisting in action, please try again later", zone-eu/zone-mta
+    # config/bounces.txt, category greylist)
+    ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     # block lists, then our server / IP
     (
         "blocklisted",
@@ -836,7 +849,6 @@ PHRASE_RULES = (
         r"|\bnot\s+configured\s+to\s+relay\b",
     ),
     # temporary conditions named as such
-    ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     (
         "rate_limited",
         ("rate", "throttl", "too many", "limit", "frequency", "volume", "per hour"),
