@@ -1204,3 +1204,163 @@ def test_zonemta_bounce_rules_examples(text, category, reason):
     assert verdict.category == category, verdict
     if reason is not None:
         assert verdict.code == reason, verdict
+
+
+# --------------------------------------------------------------------------
+# Stalwart: stalwartlabs/mail-server @ 55e62a683048d934a3890e86e6384c65fc29b0f2
+# crates/smtp/src/queue/dsn.rs ("Your message could not be delivered to the
+# following recipients:", subject "Failed to deliver message"; "There was a
+# temporary problem delivering your message to the following recipients:",
+# "Warning: Delay in message delivery"; "Your message has been partially
+# delivered:" with "----- Delivery to the following addresses was
+# successful -----" / "----- Delivery to the following addresses failed
+# -----"; per recipient "<addr> (host '%s' rejected command '%s' with code
+# %d (%d.%d.%d) '%s')", "(failed to lookup '%s': %s)", "(connection to '%s'
+# failed: %s)"; the delivery-status part's Status is the reply's enhanced
+# code, else made of the reply code's digits ("550" gives "5.5.0", "553"
+# "5.5.3"), "5.0.0" for an error of its own), crates/smtp/src/outbound/
+# mod.rs ("Domain not found: %?"), delivery.rs ("Domain does not accept
+# messages (null MX)").
+# --------------------------------------------------------------------------
+
+
+def _stalwart(lines, records, subject="Failed to deliver message", opening=None):
+    notice = (
+        opening or "Your message could not be delivered to the following recipients:"
+    ) + f"\n\n{lines}\n"
+    fields = (
+        "Reporting-MTA: dns;mx.example.net\n"
+        "Arrival-Date: Mon, 1 Jan 2024 10:00:00 +0100\n"
+        "\n" + "\n".join(records)
+    )
+    return _report(
+        notice,
+        fields,
+        sender="Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        subject=subject,
+    )
+
+
+def _stalwart_record(address, action, status, diagnostic=None, remote=None):
+    return (
+        f"Final-Recipient: rfc822;{address}\n"
+        f"Action: {action}\n"
+        f"Status: {status}\n"
+        + (f"Diagnostic-Code: smtp;{diagnostic}\n" if diagnostic else "")
+        + (f"Remote-MTA: dns;{remote}\n" if remote else "")
+    )
+
+
+def _stalwart_reply(code, esc, text, command="RCPT TO:<nobody@b.example>"):
+    line = (
+        f"<nobody@b.example> (host 'mx.b.example' rejected command '{command}'"
+        f" with code {code} ({esc}) '{text}')"
+    )
+    record = _stalwart_record(
+        "nobody@b.example", "failed", esc, f"{code} {text}", "mx.b.example"
+    )
+    return _stalwart(line, [record])
+
+
+def _stalwart_own(text, status="5.0.0"):
+    line = f"<nobody@b.example> ({text})"
+    return _stalwart(line, [_stalwart_record("nobody@b.example", "failed", status)])
+
+
+STALWART = [
+    (
+        "rcpt-unknown",
+        _stalwart_reply(
+            550,
+            "5.1.1",
+            "5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+        ),
+        "hard",
+    ),
+    (
+        # no enhanced code in the reply: Status "5.5.0" from "550"
+        "rcpt-unknown-no-esc",
+        _stalwart_reply(550, "5.5.0", "sorry, no mailbox here by that name. (#5.1.1)"),
+        "hard",
+    ),
+    (
+        # "553" gives "5.5.3", which is not "too many recipients" here
+        "relay-no-esc",
+        _stalwart_reply(
+            553,
+            "5.5.3",
+            "sorry, that domain isn't in my list of allowed rcpthosts. (#5.7.1)",
+        ),
+        "blocked",
+    ),
+    (
+        # "552" gives "5.5.2": the mailbox is full, not a syntax error
+        "mailbox-full-no-esc",
+        _stalwart_reply(552, "5.5.2", "Mailbox full", command="DATA"),
+        "soft",
+    ),
+    (
+        "spam-after-data",
+        _stalwart_reply(
+            554, "5.7.1", "5.7.1 Message rejected as spam", command="BDAT 1024 LAST"
+        ),
+        "blocked",
+    ),
+    (
+        "domain-not-found",
+        _stalwart_own("failed to lookup 'b.example': Domain not found: NXDomain"),
+        "hard",
+    ),
+    (
+        "null-mx",
+        _stalwart_own(
+            "failed to lookup 'b.example': Domain does not accept messages (null MX)"
+        ),
+        "hard",
+    ),
+    (
+        "connection-failed",
+        _stalwart_own(
+            "connection to 'mx.b.example' failed: Connection refused (os error 111)"
+        ),
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "category"),
+    [case[1:] for case in STALWART],
+    ids=[case[0] for case in STALWART],
+)
+def test_stalwart(raw, category):
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+def test_stalwart_partial_delivery_reports_only_the_failed_recipient():
+    lines = (
+        "    ----- Delivery to the following addresses was successful -----\n"
+        "<someone@c.example> (delivered to 'mx.c.example' with code 250 (2.0.0) '2.0.0 Ok: queued as 3F1A2B')\n"
+        "\n"
+        "    ----- Delivery to the following addresses failed -----\n"
+        "<nobody@b.example> (host 'mx.b.example' rejected command 'RCPT TO:<nobody@b.example>' with code 550 (5.1.1) '5.1.1 User unknown')\n"
+    )
+    records = [
+        _stalwart_record(
+            "someone@c.example", "delivered", "2.0.0", "250 2.0.0 Ok", "mx.c.example"
+        ),
+        _stalwart_record(
+            "nobody@b.example",
+            "failed",
+            "5.1.1",
+            "550 5.1.1 User unknown",
+            "mx.b.example",
+        ),
+    ]
+    raw = _stalwart(
+        lines,
+        records,
+        subject="Partially delivered message",
+        opening="Your message has been partially delivered:",
+    )
+    _check(classify_message(raw), "failure", "hard", ["nobody@b.example"])
