@@ -1364,3 +1364,116 @@ def test_stalwart_partial_delivery_reports_only_the_failed_recipient():
         opening="Your message has been partially delivered:",
     )
     _check(classify_message(raw), "failure", "hard", ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# Apache James: apache/james-project @ 20bf8083e39be4a750f606e576a162087bb3f18a
+# server/mailet/mailets/.../remote/delivery/Bouncer.java (explanationText:
+# "Hi. This is the James mail server at %s. / I'm afraid I wasn't able to
+# deliver your message to the following addresses. ...", the recipients
+# one a line, then "Remote mail server told me: %s", "Unknown host: %s /
+# This could be a DNS server error, a typo, or a problem with the
+# recipient's mail server.", a ConnectException's own text ("Connection
+# timed out: connect"), "Socket exception: %s"), MailDelivrerToHost.java
+# ("Mail delivery failed; the receiving server does not support
+# STARTTLS"), mailetcontainer-impl/.../JamesMailetContext.java (rawBounce:
+# a reply, Subject "Re: <subject>", from the postmaster, text only);
+# transport/mailets/DSNBounce.java (createTextMsg: "Original email subject:
+# %s", "Failed recipient(s):" comma-separated, "Error message:"; the
+# delivery-status part's "Status:" holds the error text itself, or
+# defaultStatus "unknown", with "Diagnostic-Code: smtp; ..." or "X-James;
+# ...").
+# --------------------------------------------------------------------------
+
+JAMES_HEAD = """Hi. This is the James mail server at mx.example.net.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out. Below
+I include the list of recipients and the reason why I was unable to deliver
+your message.
+
+"""
+
+
+def _james(reason):
+    body = f"{JAMES_HEAD}nobody@b.example\n{reason}\n\n"
+    raw = _mail(body, sender="postmaster@mx.example.net", subject="Re: Invoice 42")
+    return raw.replace(
+        b"Message-ID: <notice@mx.example.net>\n",
+        b"Message-ID: replyTo-Mail1704099600000-1\n"
+        b"In-Reply-To: <invoice-42@erp.example.com>\n",
+    )
+
+
+JAMES = [
+    (
+        "remote-told-me",
+        "Remote mail server told me: 550 5.1.1 <nobody@b.example>... User unknown",
+        "hard",
+    ),
+    (
+        "unknown-host",
+        "Unknown host: b.example\nThis could be a DNS server error, a typo, or a problem with the recipient's mail server.",
+        "hard",
+    ),
+    ("connect-timeout", "Connection timed out: connect", "soft"),
+    (
+        "no-starttls",
+        "Mail delivery failed; the receiving server does not support STARTTLS",
+        "soft",
+    ),
+    (
+        "remote-spam",
+        "Remote mail server told me: 554 5.7.1 Message rejected as spam",
+        "blocked",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reason", "category"),
+    [case[1:] for case in JAMES],
+    ids=[case[0] for case in JAMES],
+)
+def test_james_bouncer(reason, category):
+    _check(classify_message(_james(reason)), "failure", category, ["nobody@b.example"])
+
+
+def _james_dsn(error, status=None, diagnostic_type="smtp"):
+    status = status or error
+    notice = (
+        "Hi. This is the James mail server at mx.example.net.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.  Below\n"
+        "I include the list of recipients and the reason why I was unable to deliver\n"
+        "your message.\n"
+        "\n"
+        "Original email subject: Invoice 42\n"
+        "\n"
+        "Failed recipient(s):\n"
+        "nobody@b.example\n"
+        "\n" + (f"Error message:\n{error}\n\n" if error else "")
+    )
+    fields = (
+        "Reporting-MTA: dns; mx.example.net\n"
+        "Received-From-MTA: dns; erp.example.com\n"
+        "\n"
+        "Final-Recipient: rfc822; nobody@b.example\n"
+        "Action: failed\n"
+        f"Status: {status}\n"
+        f"Diagnostic-Code: {diagnostic_type}; {status}\n"
+        "Last-Attempt-Date: Mon, 1 Jan 2024 10:00:00 +0100\n"
+    )
+    return _report(notice, fields, sender="postmaster@mx.example.net")
+
+
+@pytest.mark.parametrize(
+    ("raw", "category"),
+    [
+        (_james_dsn("550 5.1.1 <nobody@b.example>... User unknown"), "hard"),
+        (_james_dsn("552 5.2.2 Mailbox full"), "soft"),
+        (_james_dsn(None, status="unknown", diagnostic_type="X-James"), "soft"),
+    ],
+    ids=["status-holds-the-reply", "mailbox-full", "status-unknown"],
+)
+def test_james_dsn_bounce(raw, category):
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
