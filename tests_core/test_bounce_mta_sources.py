@@ -1477,3 +1477,130 @@ def _james_dsn(error, status=None, diagnostic_type="smtp"):
 )
 def test_james_dsn_bounce(raw, category):
     _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# OpenSMTPD: OpenSMTPD/OpenSMTPD @ 3153385b02a0a155690061767491ca4009ccd4ee
+# usr.sbin/smtpd/bounce.c (NOTICE_INTRO "    Hi! / This is the
+# MAILER-DAEMON, please DO NOT REPLY to this email.", notice_error,
+# notice_warning "A message is delayed for more than %s for the following
+# list of recipients:", notice_warning2, notice_success "Your message was
+# successfully delivered to these recipients.", notice_relay; one
+# "%s@%s: %s" line per envelope; Subject "Delivery status notification:
+# <action>"; the delivery-status part gives Final-Recipient, Action and
+# Status only), usr.sbin/smtpd/mta.c (relay->failstr: "Domain does not
+# exist", "Domain does not accept mail", "No MX found for domain",
+# "Network error on destination MXs", "Destination seem to reject all
+# mails", with ESC_OTHER_STATUS: X.0.0), queue.c ("Envelope expired",
+# X.4.7).
+# --------------------------------------------------------------------------
+
+OPENSMTPD_INTRO = (
+    "    Hi!\n\n    This is the MAILER-DAEMON, please DO NOT REPLY to this email.\n\n"
+)
+
+
+def _opensmtpd(line, status, action="failed", with_dsn=True, notice=None):
+    notice = notice or (
+        "    An error has occurred while attempting to deliver a message for\n"
+        "    the following list of recipients:\n\n"
+    )
+    text = f"{OPENSMTPD_INTRO}{notice}{line}\n\n"
+    if action == "delayed":
+        text += (
+            "    Please note that this is only a temporary failure report.\n"
+            "    The message is kept in the queue for up to 4 days.\n"
+            "    You DO NOT NEED to re-send the message to these recipients.\n\n"
+        )
+    text += "    Below is a copy of the original message:\n"
+    subject = f"Delivery status notification: {action}"
+    sender = "Mailer Daemon <MAILER-DAEMON@mx.example.net>"
+    if not with_dsn:
+        return _mail(
+            text + f"\nFrom: {SENDER}\nTo: nobody@b.example\nSubject: Invoice 42\n",
+            sender=sender,
+            subject=subject,
+        )
+    address = line.split(":", 1)[0]
+    fields = (
+        "Reporting-MTA: dns; mx.example.net\n\n"
+        f"Final-Recipient: rfc822; {address}\n"
+        f"Action: {action}\n"
+        f"Status: {status}\n"
+    )
+    return _report(text, fields, sender=sender, subject=subject)
+
+
+OPENSMTPD = [
+    (
+        "rcpt-unknown",
+        "nobody@b.example: 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+        "5.1.1",
+        "hard",
+    ),
+    (
+        "domain-does-not-exist",
+        "nobody@b.example: Domain does not exist",
+        "5.0.0",
+        "hard",
+    ),
+    (
+        "domain-does-not-accept-mail",
+        "nobody@b.example: Domain does not accept mail",
+        "5.0.0",
+        "hard",
+    ),
+    ("envelope-expired", "nobody@b.example: Envelope expired", "5.4.7", "soft"),
+    (
+        "network-error",
+        "nobody@b.example: Network error on destination MXs",
+        "5.0.0",
+        "soft",
+    ),
+    (
+        "mailbox-full",
+        "nobody@b.example: 552 5.2.2 <nobody@b.example>: Mailbox full",
+        "5.2.2",
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "category"),
+    [case[1:] for case in OPENSMTPD],
+    ids=[case[0] for case in OPENSMTPD],
+)
+@pytest.mark.parametrize("with_dsn", [True, False], ids=["dsn", "text"])
+def test_opensmtpd(line, status, category, with_dsn):
+    raw = _opensmtpd(line, status, with_dsn=with_dsn)
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+def test_opensmtpd_delay_warning():
+    notice = (
+        "    A message is delayed for more than 4 hours for the following\n"
+        "    list of recipients:\n\n"
+    )
+    for with_dsn in (True, False):
+        raw = _opensmtpd(
+            "slow@b.example: Network error on destination MXs",
+            "4.0.0",
+            action="delayed",
+            with_dsn=with_dsn,
+            notice=notice,
+        )
+        _check(classify_message(raw), "delay", "soft", ["slow@b.example"])
+
+
+def test_opensmtpd_success_notice_is_not_a_failure():
+    notice = "    Your message was successfully delivered to these recipients.\n\n"
+    for with_dsn in (True, False):
+        raw = _opensmtpd(
+            "someone@b.example: 250 2.0.0 Ok: queued as 3F1A2B",
+            "2.0.0",
+            action="delivered",
+            with_dsn=with_dsn,
+            notice=notice,
+        )
+        assert classify_message(raw).kind == "none", with_dsn

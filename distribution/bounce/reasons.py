@@ -996,7 +996,9 @@ PHRASE_RULES = (
     (
         "null_mx",
         ("null", "accept"),
-        r"\bnull\s*-?mx\b|\bdomain\s+\S+\s+does\s*n[o']t\s+accept\s+(?:e-?)?mail\b(?!\s+from)",
+        # OpenSMTPD mta.c names no domain: "Domain does not accept mail"
+        r"\bnull\s*-?mx\b|\bdomain\s+(?:\S+\s+)?does\s*n[o']t\s+accept\s+(?:e-?)?mail\b"
+        r"(?!\s+from)",
     ),
     (
         "domain_unknown",
