@@ -1604,3 +1604,99 @@ def test_opensmtpd_success_notice_is_not_a_failure():
             notice=notice,
         )
         assert classify_message(raw).kind == "none", with_dsn
+
+
+# --------------------------------------------------------------------------
+# Sendmail: hrs-allbsd/sendmail @ 19036c0d9fafa600b0748fc7ada98a939a56b0c8
+# (a mirror of sendmail 8) sendmail/savemail.c ("The original message was
+# received at %s", "   ----- The following addresses had permanent fatal
+# errors -----", "    (reason: %s)", "    (expanded from: %s)", "   -----
+# Transcript of session follows -----", Subject "Returned mail: see
+# transcript for details"), sendmail/envelope.c (a timeout: "Cannot send
+# message for %s", "Message could not be delivered for %s", "Message will
+# be deleted from queue", status 4.4.7), sendmail/err.c ("Connection
+# refused by %s", "Host %s is down", DNS "host not found" / "host name
+# lookup failure"), libsm/strexit.c (sm_sysexmsg: "550 5.1.1 User
+# unknown", "550 5.1.2 Host unknown", "554 5.0.0 Service unavailable",
+# "554 5.3.5 Local configuration error", "450 4.0.0 Deferred").
+# --------------------------------------------------------------------------
+
+
+def _sendmail(reason, transcript):
+    body = (
+        "The original message was received at Mon, 1 Jan 2024 10:00:00 +0100\n"
+        "from erp.example.com [198.51.100.1]\n"
+        "\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<nobody@b.example>\n"
+        f"    (reason: {reason})\n"
+        "\n"
+        "   ----- Transcript of session follows -----\n"
+        f"{transcript}\n"
+        "\n"
+        "   ----- Original message follows -----\n"
+        "\n"
+        f"From: {SENDER}\nTo: nobody@b.example\nSubject: Invoice 42\n"
+    )
+    return _mail(
+        body,
+        sender="Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        subject="Returned mail: see transcript for details",
+    )
+
+
+SENDMAIL_CASES = [
+    (
+        "expired",
+        "Connection refused by mx.b.example.",
+        "<nobody@b.example>... Deferred: Connection refused by mx.b.example.\n"
+        "Message could not be delivered for 5 days\n"
+        "Message will be deleted from queue",
+        "soft",
+    ),
+    (
+        "host-unknown",
+        "550 5.1.2 Host unknown (Name server: b.example: host not found)",
+        "550 5.1.2 <nobody@b.example>... Host unknown (Name server: b.example: host not found)",
+        "hard",
+    ),
+    (
+        "user-unknown-local",
+        "550 5.1.1 <nobody@b.example>... User unknown",
+        "550 5.1.1 <nobody@b.example>... User unknown",
+        "hard",
+    ),
+    (
+        "greeting-refused",
+        "554 5.7.1 mx.b.example ESMTP not accepting messages",
+        "... while talking to mx.b.example.:\n"
+        "<<< 554 5.7.1 mx.b.example ESMTP not accepting messages\n"
+        "554 5.0.0 Service unavailable",
+        "blocked",
+    ),
+    (
+        "data-refused",
+        "554 5.7.1 Message rejected: spam content",
+        "... while talking to mx.b.example.:\n"
+        ">>> DATA\n"
+        "<<< 554 5.7.1 Message rejected: spam content\n"
+        "554 5.0.0 Service unavailable",
+        "blocked",
+    ),
+    (
+        "local-configuration-error",
+        "554 5.3.5 Local configuration error",
+        "554 5.3.5 <nobody@b.example>... Local configuration error",
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reason", "transcript", "category"),
+    [case[1:] for case in SENDMAIL_CASES],
+    ids=[case[0] for case in SENDMAIL_CASES],
+)
+def test_sendmail(reason, transcript, category):
+    raw = _sendmail(reason, transcript)
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
