@@ -1700,3 +1700,76 @@ SENDMAIL_CASES = [
 def test_sendmail(reason, transcript, category):
     raw = _sendmail(reason, transcript)
     _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# qmail (notqmail/notqmail @ a7012e4fdf2f82f6aa5abe2f57e20831d238d774):
+# qmail-send.c ("Hi. This is the qmail-send program at %s.", "I'm not going
+# to try again; this message has been in the queue too long."),
+# qmail-remote.c ("Sorry, I couldn't find any host named %s. (#5.1.2)",
+# "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)",
+# "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)",
+# "Connected to %s but connection died. (#4.4.2)", "Sorry. Although I'm
+# listed as a best-preference MX or A for that host, / it isn't in my
+# control/locals file, so I don't treat it as local. (#5.4.6)"),
+# qmail-local.c ("Sorry, no mailbox here by that name. (#5.1.1)", "This
+# message is looping: it already has my Delivered-To line. (#5.4.6)").
+# --------------------------------------------------------------------------
+
+
+def _qmail(paragraph):
+    body = (
+        "Hi. This is the qmail-send program at mx.example.net.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.\n"
+        "\n"
+        f"<nobody@b.example>:\n{paragraph}\n"
+        "\n"
+        "--- Below this line is a copy of the message.\n"
+        "\n"
+        f"Return-Path: <{SENDER}>\nTo: nobody@b.example\nSubject: Invoice 42\n"
+    )
+    return _mail(body)
+
+
+QMAIL_CASES = [
+    ("no-mailbox", "Sorry, no mailbox here by that name. (#5.1.1)", "hard"),
+    ("no-host", "Sorry, I couldn't find any host named b.example. (#5.1.2)", "hard"),
+    (
+        "no-mx-nor-ip",
+        "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)",
+        "hard",
+    ),
+    (
+        "queue-too-long-no-connection",
+        "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)\n"
+        "I'm not going to try again; this message has been in the queue too long.",
+        "soft",
+    ),
+    (
+        "queue-too-long-connection-died",
+        "Connected to 192.0.2.7 but connection died. (#4.4.2)\n"
+        "I'm not going to try again; this message has been in the queue too long.",
+        "soft",
+    ),
+    (
+        "looping",
+        "This message is looping: it already has my Delivered-To line. (#5.4.6)",
+        "soft",
+    ),
+    (
+        "mx-points-to-me",
+        "Sorry. Although I'm listed as a best-preference MX or A for that host,\n"
+        "it isn't in my control/locals file, so I don't treat it as local. (#5.4.6)",
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "category"),
+    [case[1:] for case in QMAIL_CASES],
+    ids=[case[0] for case in QMAIL_CASES],
+)
+def test_qmail(paragraph, category):
+    _check(classify_message(_qmail(paragraph)), "failure", category, ["nobody@b.example"])
