@@ -1772,4 +1772,35 @@ QMAIL_CASES = [
     ids=[case[0] for case in QMAIL_CASES],
 )
 def test_qmail(paragraph, category):
-    _check(classify_message(_qmail(paragraph)), "failure", category, ["nobody@b.example"])
+    _check(
+        classify_message(_qmail(paragraph)), "failure", category, ["nobody@b.example"]
+    )
+
+
+# Coremail's list of bounce texts (its support site, "退信提示": the replies
+# its users see, icoremail.vip/support/index.php?cate_id=84), read without
+# the SMTP stage (a text-only notice often gives none)
+COREMAIL = [
+    ("550 Requested mail action not taken: Invalid IP", "blocked"),
+    ("553 Requested mail action not taken: Fake sender", "blocked"),
+    ("553 Requested action not taken: NULL sender is not allowed", "blocked"),
+    ("550 sender is rejected", "blocked"),
+    ("451 IP is Hangup", "blocked"),
+    ("550 User suspended", "hard"),
+    ("550 User hangup", "hard"),
+    ("550 User not found: nobody@b.example", "hard"),
+    ("550 User in blacklist", "blocked"),
+    ("550 Mailbox not found", "hard"),
+    ("550 invalid user", "hard"),
+    ("550 user disabled", "hard"),
+    ("550 user not known", "hard"),
+    ("550 local server don't exists that user", "hard"),
+    ("550 not user of this server", "hard"),
+    ("550 unavailable mail user", "hard"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), COREMAIL)
+def test_coremail_listed_texts(text, category):
+    status, reply = codes_in(text)
+    assert explain(status, reply, text).category == category

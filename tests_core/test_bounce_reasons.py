@@ -137,6 +137,12 @@ VENDOR_EXAMPLES = [
         "554 delivery error: dd This user doesn't have a yahoo.com account",
         "mailbox_unknown",
     ),
+    # Coremail's list of bounce texts
+    ("550 Requested mail action not taken: Invalid IP", "ip_rejected"),
+    ("553 Requested mail action not taken: Fake sender", "sender_rejected"),
+    ("550 User hangup", "mailbox_disabled"),
+    ("550 User in blacklist", "recipient_refuses"),
+    ("550 local server don't exists that user", "mailbox_unknown"),
     # ZoneMTA config/bounces.txt: T-Online refusing our IP
     (
         "554 IP:192.0.2.1 - A problem occurred. (Ask your postmaster for help)",

@@ -145,8 +145,44 @@ _ALIMAIL = (
 _HARAKA = "Haraka, outbound/hmail.js (haraka/Haraka)"
 _ZONEMTA = "ZoneMTA, lib/sender.js (zone-eu/zone-mta)"
 _ZONEMTA_RULES = "ZoneMTA's bounce rules, config/bounces.txt (zone-eu/zone-mta)"
+_COREMAIL = (
+    "Coremail support, the bounce texts (退信提示) it lists"
+    " (icoremail.vip/support/index.php?cate_id=84)"
+)
 
 VENDOR_RULES = (
+    (
+        "ip_rejected",
+        ("invalid ip", "hangup"),
+        r"\baction\s+not\s+taken:\s*Invalid\s+IP\b|\bIP\s+is\s+hang\s?up\b",
+        _COREMAIL + " ('Requested mail action not taken: Invalid IP', 'IP is Hangup')",
+    ),
+    (
+        "sender_rejected",
+        "fake sender",
+        r"\baction\s+not\s+taken:\s*Fake\s+sender\b",
+        _COREMAIL + " ('Requested mail action not taken: Fake sender')",
+    ),
+    (
+        "mailbox_disabled",
+        "hangup",
+        r"\bUser\s+hang\s?up\b",
+        _COREMAIL + " ('User hangup': the account is suspended)",
+    ),
+    (
+        "recipient_refuses",
+        "in blacklist",
+        r"\bUser\s+in\s+blacklist\b",
+        _COREMAIL + " ('User in blacklist': the recipient's own refused senders)",
+    ),
+    (
+        "mailbox_unknown",
+        ("exists that user", "exist that user", "user of this server", "mail user"),
+        r"\bdon'?t\s+exists?\s+that\s+user\b|\bnot\s+(?:a\s+)?user\s+of\s+this\s+server\b"
+        r"|\bunavailable\s+mail\s+user\b",
+        _COREMAIL + " ('local server don't exists that user', 'not user of this"
+        " server', 'unavailable mail user')",
+    ),
     (
         "ip_rejected",
         "a problem occurred",
