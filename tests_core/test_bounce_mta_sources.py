@@ -1804,3 +1804,88 @@ COREMAIL = [
 def test_coremail_listed_texts(text, category):
     status, reply = codes_in(text)
     assert explain(status, reply, text).category == category
+
+
+# --------------------------------------------------------------------------
+# Exim: Exim/exim @ 13835a3c1e057efad7da269c0f93bf2eac850205
+# src/src/deliver.c (the bounce: "This message was created automatically by
+# mail delivery software. / A message that you sent could not be delivered
+# to one or more of its recipients. This is a permanent error. The
+# following address(es) failed:", X-Failed-Recipients), transports/smtp.c
+# ("all hosts for '%s' have been failing for a long time (and retry time
+# not reached)"), retry.c ("%s: retry timeout exceeded"), route.c
+# ("Unrouteable address"), routers/dnslookup.c ("all relevant MX records
+# point to non-existent hosts"), transports/appendfile.c ("mailbox is
+# full"), deliver.c ("Too many \"Received\" headers - suspected mail loop").
+# --------------------------------------------------------------------------
+
+
+def _exim(reason, address="nobody@b.example", generated=None):
+    # print_address_information(addr, f, "  ", "\n    ", ""): the origin on
+    # its own line
+    origin = f"\n    (generated from {generated})" if generated else ""
+    body = (
+        "This message was created automatically by mail delivery software.\n"
+        "\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n"
+        "\n"
+        f"  {address}{origin}\n"
+        f"    {reason}\n"
+        "\n"
+        "------ This is a copy of the message, including all the headers. ------\n"
+        "\n"
+        f"From: {SENDER}\nTo: {generated or address}\nSubject: Invoice 42\n"
+    )
+    raw = _mail(
+        body,
+        sender="Mail Delivery System <Mailer-Daemon@mx.example.net>",
+        subject="Mail delivery failed: returning message to sender",
+    ).decode()
+    return (f"X-Failed-Recipients: {address}\n" + raw).encode()
+
+
+EXIM = [
+    (
+        "hosts-failing",
+        "all hosts for 'b.example' have been failing for a long time (and retry time not reached)",
+        "soft",
+    ),
+    ("retry-timeout", "retry timeout exceeded", "soft"),
+    ("unrouteable", "Unrouteable address", "hard"),
+    ("mx-nonexistent", "all relevant MX records point to non-existent hosts", "hard"),
+    ("mailbox-full-expired", "mailbox is full: retry timeout exceeded", "soft"),
+    (
+        "rcpt-unknown",
+        "host mx.b.example [192.0.2.7]\n"
+        "    SMTP error from remote mail server after RCPT TO:<nobody@b.example>:\n"
+        "    550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+        "hard",
+    ),
+    (
+        "mail-from-refused",
+        "host mx.b.example [192.0.2.7]\n"
+        "    SMTP error from remote mail server after MAIL FROM:<bounces@erp.example.com> SIZE=2048:\n"
+        "    550 5.7.1 Sender rejected",
+        "blocked",
+    ),
+    (
+        "mail-loop",
+        'Too many "Received" headers - suspected mail loop',
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reason", "category"),
+    [case[1:] for case in EXIM],
+    ids=[case[0] for case in EXIM],
+)
+def test_exim(reason, category):
+    _check(classify_message(_exim(reason)), "failure", category, ["nobody@b.example"])
+
+
+def test_exim_generated_from_is_the_address_we_sent_to():
+    raw = _exim("Unrouteable address", generated="alias@c.example")
+    _check(classify_message(raw), "failure", "hard", ["alias@c.example"])
