@@ -1889,3 +1889,118 @@ def test_exim(reason, category):
 def test_exim_generated_from_is_the_address_we_sent_to():
     raw = _exim("Unrouteable address", generated="alias@c.example")
     _check(classify_message(raw), "failure", "hard", ["alias@c.example"])
+
+
+# --------------------------------------------------------------------------
+# Cyrus IMAP's LMTP replies (cyrusimap/cyrus-imapd @
+# 1f3a12931114d95a12c938d043d53a2cbcaf3eca, imap/lmtp_err.et:
+# LMTP_USER_UNKNOWN_LONG "550-Mailbox unknown.  Either there is no mailbox
+# associated with this / 550-name or you do not have authorization to see
+# it." then "550 5.1.1 User unknown"; LMTP_MAILBOX_FULL "452 4.2.2 %s
+# SESSIONID=<%s>" with imap_err.et's "Over quota"; LMTP_NOT_AUTHORIZED_LONG
+# "550-You do not have permission to post a message to this mailbox." then
+# "550 5.7.1 %s") as Postfix's lmtp client reports them.
+# --------------------------------------------------------------------------
+
+CYRUS = [
+    (
+        "user-unknown",
+        "host mx.b.example[/var/lib/imap/socket/lmtp] said: 550-Mailbox unknown.  Either there is no mailbox associated with this 550-name or you do not have authorization to see it. 550 5.1.1 User unknown (in reply to RCPT TO command)",
+        "hard",
+    ),
+    (
+        "over-quota",
+        "host mx.b.example[/var/lib/imap/socket/lmtp] said: 452 4.2.2 Over quota SESSIONID=<cyrus-1234-1704099600-1> (in reply to RCPT TO command)",
+        "soft",
+    ),
+    (
+        "not-authorized",
+        "host mx.b.example[/var/lib/imap/socket/lmtp] said: 550-You do not have permission to post a message to this mailbox. 550-Please contact the owner of this mailbox in order to submit 550-your message, or postmaster@b.example if you believe you 550-received this message in error. 550 5.7.1 Permission denied (in reply to RCPT TO command)",
+        "blocked",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [case[1:] for case in CYRUS],
+    ids=[case[0] for case in CYRUS],
+)
+def test_cyrus_lmtp_replies_in_a_postfix_bounce(text, category):
+    raw = _mail(
+        _postfix_text("nobody@b.example", text),
+        subject="Undelivered Mail Returned to Sender",
+    )
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# nullmailer: bruceg/nullmailer @ 79a8a45c4bd22b250f2765f239e95eb479232693
+# src/dsn.cc (From "Message Delivery Subsystem <MAILER-DAEMON@%s>", Subject
+# "Returned mail: Could not send message", "This is the nullmailer delivery
+# system.  The message attached below could not be delivered to one or
+# more of the intended recipients:" / "has not been delivered" for a
+# delay; "Reporting-MTA: x-local-hostname; %s"), src/send.cc (parse_output:
+# "Diagnostic-Code: SMTP; <the protocol's output>", the first X.Y.Z in it
+# as the status, else 5.0.0), protocols/protocol.cc ("%s: Failed: %s"),
+# lib/errcodes.cc ("Connection refused", "Connection timed out").
+# --------------------------------------------------------------------------
+
+
+def _nullmailer(output, status, delay=False):
+    verb = "has not been" if delay else "could not be"
+    notice = (
+        "This is the nullmailer delivery system.  The message attached below\n"
+        f"{verb} delivered to one or more of the intended recipients:\n\n"
+        "\t<nobody@b.example>\n"
+    )
+    if delay:
+        notice += (
+            "\nDelivery will continue to be attempted until Tue, 02 Jan 2024 10:00:00 +0100.\n"
+            "\nA final delivery status notification will be generated if delivery\n"
+            "proves to be impossible within the configured time limit.\n"
+        )
+    fields = (
+        "Reporting-MTA: x-local-hostname; erp.example.com\n"
+        "Arrival-Date: Mon, 01 Jan 2024 10:00:00 +0100\n"
+        "\n"
+        "Final-Recipient: rfc822; nobody@b.example\n"
+        f"Action: {'delayed' if delay else 'failed'}\n"
+        f"Status: {status}\n"
+        "Last-Attempt-Date: Mon, 01 Jan 2024 10:00:05 +0100\n"
+        "Remote-MTA: dns; smtp.example.net\n"
+        f"Diagnostic-Code: SMTP; {output}\n"
+    )
+    return _report(
+        notice,
+        fields,
+        sender="Message Delivery Subsystem <MAILER-DAEMON@erp.example.com>",
+        subject="Returned mail: Could not send message",
+    )
+
+
+@pytest.mark.parametrize(
+    ("output", "status", "category"),
+    [
+        (
+            "smtp: Failed: 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+            "5.1.1",
+            "hard",
+        ),
+        (
+            "smtp: Failed: 554 5.7.1 <nobody@b.example>: Relay access denied",
+            "5.7.1",
+            "blocked",
+        ),
+        ("smtp: Failed: Connect failed", "5.0.0", "soft"),
+    ],
+    ids=["user-unknown", "relay-denied", "connect-failed"],
+)
+def test_nullmailer(output, status, category):
+    raw = _nullmailer(output, status)
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+def test_nullmailer_delay():
+    raw = _nullmailer("smtp: Failed: Connection timed out", "4.0.0", delay=True)
+    _check(classify_message(raw), "delay", "soft", ["nobody@b.example"])
