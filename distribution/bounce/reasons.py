@@ -1157,12 +1157,15 @@ PHRASE_RULES = (
             "transport",
             "error",
             "append",
+            "output file",
         ),
         r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
         r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
         r"|\bprocessing\s+error\b|\berror\s+while\s+(?:being\s+)?process"
         r"|\bmailer\s+error\b|\btransport\s+error\b|\bno\s+recipient\s+addresses\b"
-        r"|\bunable\s+to\s+(?:create|write|open)\b|\bcannot\s+append\s+message\s+to\b",
+        r"|\bunable\s+to\s+(?:create|write|open)\b|\bcannot\s+append\s+message\s+to\b"
+        # Postfix global/sys_exits.c: EX_CANTCREAT of a local command
+        r"|\bcan'?t\s+create\s+user\s+output\s+file\b",
     ),
     (
         "too_many_recipients",
