@@ -2052,3 +2052,130 @@ def test_nullmailer(output, status, category):
 def test_nullmailer_delay():
     raw = _nullmailer("smtp: Failed: Connection timed out", "4.0.0", delay=True)
     _check(classify_message(raw), "delay", "soft", ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# Courier: svarshavchik/courier @ fe506ccc6d496692ea153e5b2cb0a4dc5bdb7b69
+# courier/courier/module.dsn/dsnheader.txt.in ("This is a delivery status
+# notification from %s, / running the Courier mail server, version %s."),
+# dsnfailed.txt ("UNDELIVERABLE MAIL / Your message to the following
+# recipients cannot be delivered:"), dsndelayed.txt ("DELAYS IN DELIVERING
+# YOUR MESSAGE / The delivery of the following E-mail message has been
+# delayed.  This is an advisory notice only..."), dsndelivered.txt
+# ("MESSAGE DELIVERED SUCCESSFULLY"), dsnfooter.txt, dsnsubjectwarn.txt
+# ("WARNING: delayed mail."), dsnsubjectnotice.txt ("NOTICE: mail delivery
+# status."), dsn.C (print_receipient "<%s>:", format_del_info "     %s:"
+# for the peer, " *** %s" a connection error, " >>> %s" sent, " <<< %s"
+# the reply).
+# --------------------------------------------------------------------------
+
+COURIER_HEAD = """This is a delivery status notification from mx.example.net,
+running the Courier mail server, version 1.3.13.
+
+The original message was received on Mon, 01 Jan 2024 10:00:00 +0100
+from erp.example.com (erp.example.com [198.51.100.1])
+"""
+
+COURIER_FAILED = """
+---------------------------------------------------------------------------
+
+                           UNDELIVERABLE MAIL
+
+Your message to the following recipients cannot be delivered:
+"""
+
+COURIER_DELAYED = """
+---------------------------------------------------------------------------
+
+                     DELAYS IN DELIVERING YOUR MESSAGE
+
+The delivery of the following E-mail message has been delayed.  This is an
+advisory notice only; it is sent only to notify you about a temporary delay
+in delivering your message.  You DO NOT need to do anything at this time.
+Additional attempts to deliver your message will be made.  Some possible
+reasons for this delay:
+
+   * Network congestion or failure.
+
+   * The destination mail server is temporarily off-line.
+
+Diagnostic information is provided below for each recipient.  If copies of
+this message were sent to additional recipients, deliveries to those
+addresses are not included in this notice.  This is an advisory notice for
+the following addresses only:
+"""
+
+COURIER_DELIVERED = """
+---------------------------------------------------------------------------
+
+                    MESSAGE DELIVERED SUCCESSFULLY
+
+Your E-mail requested a delivery notice/return receipt for the following
+addresses:
+"""
+
+COURIER_FOOTER = """
+---------------------------------------------------------------------------
+
+If your message was also sent to additional recipients, their delivery
+status is not included in this report.  You may or may not receive
+other delivery status notifications for additional recipients.
+
+The original message follows as a separate attachment.
+"""
+
+
+def _courier(section, info, subject="NOTICE: mail delivery status."):
+    body = f"{COURIER_HEAD}{section}\n<nobody@b.example>:\n{info}\n{COURIER_FOOTER}"
+    return _mail(body, sender="postmaster@mx.example.net", subject=subject)
+
+
+COURIER_CASES = [
+    (
+        "rcpt-unknown",
+        "     mx.b.example [192.0.2.7]:\n"
+        " >>> RCPT TO:<nobody@b.example>\n"
+        " <<< 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown",
+        "hard",
+    ),
+    (
+        "data-spam",
+        "     mx.b.example [192.0.2.7]:\n"
+        " >>> DATA\n"
+        " <<< 554 5.7.1 Message rejected as spam",
+        "blocked",
+    ),
+    (
+        "connection-error-expired",
+        " *** Connection refused",
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("info", "category"),
+    [case[1:] for case in COURIER_CASES],
+    ids=[case[0] for case in COURIER_CASES],
+)
+def test_courier(info, category):
+    raw = _courier(COURIER_FAILED, info)
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+def test_courier_delay_notice():
+    raw = _courier(
+        COURIER_DELAYED,
+        "     mx.b.example [192.0.2.7]:\n >>> RCPT TO:<nobody@b.example>\n"
+        " <<< 451 4.7.1 Greylisted, please try again later",
+        subject="WARNING: delayed mail.",
+    )
+    _check(classify_message(raw), "delay", "soft", ["nobody@b.example"])
+
+
+def test_courier_return_receipt_is_not_a_failure():
+    raw = _courier(
+        COURIER_DELIVERED,
+        "     mx.b.example [192.0.2.7]:\n >>> DATA\n <<< 250 2.0.0 Ok: queued as 3F1A2B",
+    )
+    assert classify_message(raw).kind == "none"
