@@ -2179,3 +2179,50 @@ def test_courier_return_receipt_is_not_a_failure():
         "     mx.b.example [192.0.2.7]:\n >>> DATA\n <<< 250 2.0.0 Ok: queued as 3F1A2B",
     )
     assert classify_message(raw).kind == "none"
+
+
+# sendmail/savemail.c: "----- The following addresses had successful
+# delivery notifications -----" with "(relayed to non-DSN-aware mailer)",
+# deliver.c "%s... relayed; expect no further notifications"; envelope.c
+# sends it as "Return receipt"
+SENDMAIL_RECEIPT = """The original message was received at Mon, 1 Jan 2024 10:00:00 +0100
+from erp.example.com [198.51.100.1]
+
+   ----- The following addresses had successful delivery notifications -----
+<someone@b.example>  (relayed to non-DSN-aware mailer)
+
+   ----- Transcript of session follows -----
+<someone@b.example>... relayed; expect no further notifications
+
+   ----- Original message follows -----
+
+From: bounces@erp.example.com
+To: someone@b.example
+Subject: Invoice 42
+"""
+
+
+def test_sendmail_return_receipt_is_not_a_failure():
+    raw = _mail(
+        SENDMAIL_RECEIPT,
+        sender="Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        subject="Return receipt",
+    )
+    assert classify_message(raw).kind == "none"
+
+
+def test_sendmail_failure_beside_a_receipt_lists_only_the_failed_address():
+    body = SENDMAIL_RECEIPT.replace(
+        "   ----- The following addresses had successful",
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<nobody@b.example>\n"
+        "    (reason: 550 5.1.1 <nobody@b.example>... User unknown)\n"
+        "\n"
+        "   ----- The following addresses had successful",
+    )
+    raw = _mail(
+        body,
+        sender="Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        subject="Returned mail: see transcript for details",
+    )
+    _check(classify_message(raw), "failure", "hard", ["nobody@b.example"])
