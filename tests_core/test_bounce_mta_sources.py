@@ -2226,3 +2226,24 @@ def test_sendmail_failure_beside_a_receipt_lists_only_the_failed_address():
         subject="Returned mail: see transcript for details",
     )
     _check(classify_message(raw), "failure", "hard", ["nobody@b.example"])
+
+
+def test_stalwart_delay_without_its_dsn_part_is_a_delay():
+    # the delivery-status part stripped (a forwarded notice): the text alone
+    raw = _mail(
+        "There was a temporary problem delivering your message to the following recipients:\n\n"
+        "<slow@b.example> (connection to 'mx.b.example' failed: Connection refused (os error 111))\n",
+        sender="Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        subject="Warning: Delay in message delivery",
+    )
+    _check(classify_message(raw), "delay", "soft", ["slow@b.example"])
+
+
+def test_stalwart_success_without_its_dsn_part_is_not_a_failure():
+    raw = _mail(
+        "Your message has been successfully delivered to the following recipients:\n\n"
+        "<someone@b.example> (delivered to 'mx.b.example' with code 250 (2.0.0) '2.0.0 Ok: queued as 3F1A2B')\n",
+        sender="Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
+        subject="Successfully delivered message",
+    )
+    assert classify_message(raw).kind == "none"

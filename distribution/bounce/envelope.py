@@ -408,6 +408,14 @@ _DELAY_TEXT = Phrases(
     ),
     ("postponed", r"\bpostponed\b"),
     ("advisory", r"\badvisory[-\s]only\b"),
+    # Stalwart (crates/smtp/src/queue/dsn.rs: "There was a temporary problem
+    # delivering your message to the following recipients:", subject
+    # "Warning: Delay in message delivery"), ZoneMTA (email-bounce.js), Gmail
+    (
+        ("temporary", "delay in"),
+        r"\btemporary\s+problem\s+delivering\s+your\s+message\b"
+        r"|\bdelay\s+in\s+(?:message\s+)?delivery\b",
+    ),
     ("action", r"\bno\s+action\s+is\s+required\b"),
 )
 _PERMANENT_TEXT = Phrases(
