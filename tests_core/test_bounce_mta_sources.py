@@ -2247,3 +2247,48 @@ def test_stalwart_success_without_its_dsn_part_is_not_a_failure():
         subject="Successfully delivered message",
     )
     assert classify_message(raw).kind == "none"
+
+
+@pytest.mark.parametrize(
+    ("reason", "category"),
+    [
+        ("Quota exceeded (mailbox for user is full)", "soft"),
+        ("I don't accept mail from you.", "blocked"),
+    ],
+    ids=["quota", "sieve-reject"],
+)
+def test_dovecot_rejection_without_its_report_part(reason, category):
+    # lda-settings.c's text alone (a forwarded or stripped notice)
+    raw = _mail(
+        f"Your message to <nobody@b.example> was automatically rejected:\n{reason}\n",
+        sender="Mail Delivery Subsystem <postmaster@mx.b.example>",
+        subject="Rejected: Invoice 42",
+    )
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+def test_zonemta_network_error_without_its_dsn_part():
+    raw = _mail(
+        "Delivery to the following recipient failed permanently:\n    nobody@b.example\n\n"
+        "Technical details of permanent failure:\n\n"
+        "Network error: Error connecting to mx.b.example. connect ECONNREFUSED 192.0.2.7:25\n",
+        sender="Mail Delivery Subsystem <mailer-daemon@mx.example.net>",
+        subject="Delivery Status Notification (Failure: nobody@b.example)",
+    )
+    _check(
+        classify_message(raw), "failure", "soft", ["nobody@b.example"], "server_trouble"
+    )
+
+
+def test_nullmailer_delay_without_its_dsn_part():
+    raw = _mail(
+        "This is the nullmailer delivery system.  The message attached below\n"
+        "has not been delivered to one or more of the intended recipients:\n\n"
+        "\t<slow@b.example>\n\n"
+        "Delivery will continue to be attempted until Tue, 02 Jan 2024 10:00:00 +0100.\n\n"
+        "A final delivery status notification will be generated if delivery\n"
+        "proves to be impossible within the configured time limit.\n",
+        sender="Message Delivery Subsystem <MAILER-DAEMON@erp.example.com>",
+        subject="Returned mail: Could not send message",
+    )
+    _check(classify_message(raw), "delay", "soft", ["slow@b.example"])

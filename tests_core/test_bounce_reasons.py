@@ -246,6 +246,11 @@ PHRASE_EXAMPLES = [
     ("connect to mx.b.example[192.0.2.1]:25: Connection timed out", "server_trouble"),
     ("550 Requested action not taken: mailbox unavailable", "recipient_rejected"),
     ("550 Email was blocked", "policy"),
+    # Dovecot LDA / Pigeonhole Sieve reject
+    (
+        "Your message to <nobody@b.example> was automatically rejected: not wanted",
+        "recipient_refuses",
+    ),
     # Postfix smtp_proto.c: the message against the server's limit
     (
         "message size 20480000 exceeds size limit 10240000 of server mx.b.example",

@@ -1206,9 +1206,15 @@ PHRASE_RULES = (
             "lost",
             "hop",
             "accepting",
+            "econn",
+            "etimedout",
+            "unreach",
         ),
         r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
         r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
+        # the errno names Node.js puts in its errors (ZoneMTA lib/sender.js
+        # "Network error: Error connecting to %s. connect ECONNREFUSED ...")
+        r"|\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH)\b"
         r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b|\blost\s+connection\s+with\b"
         r"|\bhop\s+count\s+exceeded\b|\bexceeded\s+\d+\s+hops\b"
         r"|\bis\s*n[o']t\s+accepting\s+messages\s+now\b"
@@ -1233,6 +1239,15 @@ PHRASE_RULES = (
         ("message",),
         r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:by|because|due)"
         r"|\bmessage\s+refused\b",
+    ),
+    # Dovecot's LDA and Pigeonhole's Sieve reject (lib-lda/lda-settings.c
+    # rejection_reason, lib-sieve/sieve-actions.c: "Your message to <%s> was
+    # automatically rejected:" and the script's reason): the recipient's own
+    # filter refused us, unless a reason above (quota...) is named
+    (
+        "recipient_refuses",
+        "automatically rejected",
+        r"\bwas\s+automatically\s+rejected\b",
     ),
     # weak: generic refusals that name the mailbox
     (
