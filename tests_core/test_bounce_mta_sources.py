@@ -2292,3 +2292,101 @@ def test_nullmailer_delay_without_its_dsn_part():
         subject="Returned mail: Could not send message",
     )
     _check(classify_message(raw), "delay", "soft", ["slow@b.example"])
+
+
+# --------------------------------------------------------------------------
+# chasquid: albertito/chasquid @ ca2538b9745a448170dbd078c65b97c8821c33f9
+# internal/queue/dsn.go (From "Mail Delivery System <postmaster-dsn@%s>",
+# Subject "Mail delivery failed: returning message to sender",
+# X-Failed-Recipients, "Delivery of your message to the following
+# recipient(s) failed permanently:", '- "%s" (EMAIL) failed permanently with
+# error:' or '... failed repeatedly and timed out, last error:'; a
+# message/global-delivery-status part with "Original-Recipient: utf-8; %s",
+# "Status: 5.0.0" (4.0.0 for the timed-out ones), "Diagnostic-Code: smtp;
+# <error>"), internal/courier/smtp.go ("MAIL+RCPT %v", "DATA %v", "Could
+# not find mail server: %v", "all MXs returned transient failures (last:
+# %v)", "Could not dial: %v"), test/t-16-spf/expected_dsn.
+# --------------------------------------------------------------------------
+
+
+def _chasquid(error, timed_out=False):
+    verb = (
+        "failed repeatedly and timed out, last error:"
+        if timed_out
+        else "failed permanently with error:"
+    )
+    return (
+        "From: Mail Delivery System <postmaster-dsn@mx.example.net>\n"
+        f"To: <{SENDER}>\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "Message-ID: <chasquid-dsn-AbCdEf12@mx.example.net>\n"
+        "In-Reply-To: <invoice-42@erp.example.com>\n"
+        "X-Failed-Recipients: nobody@b.example, \n"
+        "Auto-Submitted: auto-replied\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status;\n    boundary="XyZ123"\n'
+        "\n\n--XyZ123\n"
+        'Content-Type: text/plain; charset="utf-8"\n'
+        "Content-Disposition: inline\n"
+        "Content-Description: Notification\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "\n"
+        "Delivery of your message to the following recipient(s) failed permanently:\n"
+        "\n  - nobody@b.example\n\n\n"
+        f'Technical details:\n- "nobody@b.example" (EMAIL) {verb}\n    {error}\n'
+        "\n\n--XyZ123\n"
+        "Content-Type: message/global-delivery-status\n"
+        "Content-Description: Delivery Report\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.net\n"
+        "\n"
+        "Original-Recipient: utf-8; nobody@b.example\n"
+        "Final-Recipient: utf-8; nobody@b.example\n"
+        "Action: failed\n"
+        f"Status: {'4.0.0' if timed_out else '5.0.0'}\n"
+        f"Diagnostic-Code: smtp; {error}\n"
+        "\n\n--XyZ123\n"
+        "Content-Type: message/rfc822\n"
+        "Content-Description: Undelivered Message\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "\n"
+        f"From: {SENDER}\nTo: nobody@b.example\nSubject: Invoice 42\n"
+        "Message-ID: <invoice-42@erp.example.com>\n\nHello\n"
+        "\n--XyZ123--\n"
+    ).encode()
+
+
+CHASQUID = [
+    (
+        "rcpt-unknown",
+        'MAIL+RCPT 550 "5.1.1 <nobody@b.example>: Recipient address rejected: User unknown"',
+        False,
+        "hard",
+    ),
+    # test/t-16-spf/expected_dsn
+    ("spf", 'MAIL+RCPT 550 "5.7.23 SPF check failed: matched all"', False, "blocked"),
+    ("data-spam", 'DATA 554 "5.7.1 Message rejected as spam"', False, "blocked"),
+    (
+        "no-such-host",
+        "Could not find mail server: lookup b.example on 127.0.0.53:53: no such host",
+        False,
+        "hard",
+    ),
+    (
+        "timed-out",
+        "all MXs returned transient failures (last: Could not dial: dial tcp 192.0.2.7:25: connect: connection refused)",
+        True,
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("error", "timed_out", "category"),
+    [case[1:] for case in CHASQUID],
+    ids=[case[0] for case in CHASQUID],
+)
+def test_chasquid(error, timed_out, category):
+    raw = _chasquid(error, timed_out)
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
