@@ -2390,3 +2390,61 @@ CHASQUID = [
 def test_chasquid(error, timed_out, category):
     raw = _chasquid(error, timed_out)
     _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# Citadel: mingodad/citadel (a mirror) @ 5e3befebe2ed0ce85324da3be83b21880dc7d069
+# citadel/modules/smtp/serv_smtpqueue.c (smtpq_do_bounce: Subject "Delivery
+# Status Notification (Failure)", "A message you sent could not be
+# delivered to some or all of its recipients. / The following addresses
+# were undeliverable:" or "... due to prolonged unavailability of its
+# destination(s). / Giving up on the following addresses:", one
+# " <address>: <status messages>" line per recipient, the original as
+# message/rfc822; no delivery-status part).
+# --------------------------------------------------------------------------
+
+
+def _citadel(lines, give_up=False):
+    intro = (
+        "A message you sent could not be delivered to some or all of its recipients\n"
+        "due to prolonged unavailability of its destination(s).\n"
+        "Giving up on the following addresses:\n\n"
+        if give_up
+        else "A message you sent could not be delivered to some or all of its recipients.\n"
+        "The following addresses were undeliverable:\n\n"
+    )
+    return (
+        "From: Citadel <citadel@mx.example.net>\n"
+        f"To: {SENDER}\n"
+        "Subject: Delivery Status Notification (Failure)\n"
+        "MIME-Version: 1.0\n"
+        'Content-type: multipart/mixed; boundary="=_Citadel_Multipart_mx_0001"\n'
+        "\n"
+        "This is a multipart message in MIME format.\n\n"
+        "--=_Citadel_Multipart_mx_0001\n"
+        "Content-type: text/plain\n\n"
+        f"{intro}{lines}\n"
+        "--=_Citadel_Multipart_mx_0001\n"
+        "Content-type: message/rfc822\n\n"
+        f"From: {SENDER}\nTo: nobody@b.example\nSubject: Invoice 42\n\nHello\n"
+        "--=_Citadel_Multipart_mx_0001--\n"
+    ).encode()
+
+
+def test_citadel():
+    unknown = " nobody@b.example: 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown\n"
+    _check(classify_message(_citadel(unknown)), "failure", "hard", ["nobody@b.example"])
+    full = unknown + " other@c.example: 552 5.2.2 Mailbox full\n"
+    _check(
+        classify_message(_citadel(full)),
+        "failure",
+        "hard",
+        ["nobody@b.example", "other@c.example"],
+    )
+    gave_up = " nobody@b.example: Connection refused\n"
+    _check(
+        classify_message(_citadel(gave_up, give_up=True)),
+        "failure",
+        "soft",
+        ["nobody@b.example"],
+    )
