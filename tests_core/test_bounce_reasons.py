@@ -139,6 +139,24 @@ VENDOR_EXAMPLES = [
         "554 delivery error: dd This user doesn't have a yahoo.com account",
         "mailbox_unknown",
     ),
+    # Coremail's list of bounce texts
+    ("550 Requested mail action not taken: Invalid IP", "ip_rejected"),
+    ("553 Requested mail action not taken: Fake sender", "sender_rejected"),
+    ("550 User hangup", "mailbox_disabled"),
+    ("550 User in blacklist", "recipient_refuses"),
+    ("550 local server don't exists that user", "mailbox_unknown"),
+    # ZoneMTA config/bounces.txt: T-Online refusing our IP
+    (
+        "554 IP:192.0.2.1 - A problem occurred. (Ask your postmaster for help)",
+        "ip_rejected",
+    ),
+    # ZoneMTA lib/sender.js: our own TLS policy could not be met
+    (
+        "Policy error: Failed to establish a TLS connection to the MX server",
+        "tls_required",
+    ),
+    # Haraka outbound/hmail.js: no MX answered, under the status X.1.2
+    ("5.1.2 (550 Tried all MXs b.example)", "server_trouble"),
 ]
 
 # (text, expected reason) -- one row per phrase family, in table order; the
@@ -232,6 +250,16 @@ PHRASE_EXAMPLES = [
     ("550 Email was blocked", "policy"),
     # Broadcom KB 169901: a permanent reply that says only "Denied"
     ("554 Denied", "policy"),
+    # Dovecot LDA / Pigeonhole Sieve reject
+    (
+        "Your message to <nobody@b.example> was automatically rejected: not wanted",
+        "recipient_refuses",
+    ),
+    # Postfix smtp_proto.c: the message against the server's limit
+    (
+        "message size 20480000 exceeds size limit 10240000 of server mx.b.example",
+        "message_too_large",
+    ),
 ]
 
 # (status, reply, text, stage, final, expected reason, source)

@@ -340,6 +340,11 @@ _BODY_BOUNCE = Phrases(
     ("sent", r"\ba\s+message\s+that\s+you\s+(?:have\s+)?sent\b"),
 )
 _STRONG_BODY = Phrases(
+    # Dovecot LDA / Pigeonhole Sieve reject (lda-settings.c, sieve-actions.c)
+    (
+        "automatically rejected",
+        r"your\s+message\s+to\s+<[^\s<>]+@[^\s<>]+>\s+was\s+automatically\s+rejected",
+    ),
     (
         "automatically",
         r"this\s+message\s+was\s+created\s+automatically\s+by\s+mail\s+delivery\s+software",
@@ -393,7 +398,9 @@ _DELAY_TEXT = Phrases(
     ("still", r"\bstill\s+(?:being\s+)?(?:retried|trying|queued|awaiting)\b"),
     (
         "will",
-        r"\bwill\s+(?:continue\s+(?:to\s+)?(?:try|attempt)|be\s+retried|retry|keep\s+trying)\b",
+        r"\bwill\s+(?:continue\s+(?:to\s+)?(?:try|attempt)|be\s+retried|retry|keep\s+trying)\b"
+        # nullmailer src/dsn.cc, Exchange: "Delivery will continue to be attempted"
+        r"|\bwill\s+continue\s+to\s+be\s+attempted\b",
     ),
     ("continue", r"\bdelivery\s+attempts\s+will\s+continue\b|\bcontinue\s+trying\b"),
     (
@@ -408,6 +415,14 @@ _DELAY_TEXT = Phrases(
     ),
     ("postponed", r"\bpostponed\b"),
     ("advisory", r"\badvisory[-\s]only\b"),
+    # Stalwart (crates/smtp/src/queue/dsn.rs: "There was a temporary problem
+    # delivering your message to the following recipients:", subject
+    # "Warning: Delay in message delivery"), ZoneMTA (email-bounce.js), Gmail
+    (
+        ("temporary", "delay in"),
+        r"\btemporary\s+problem\s+delivering\s+your\s+message\b"
+        r"|\bdelay\s+in\s+(?:message\s+)?delivery\b",
+    ),
     ("action", r"\bno\s+action\s+is\s+required\b"),
 )
 _PERMANENT_TEXT = Phrases(

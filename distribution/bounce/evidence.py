@@ -57,12 +57,19 @@ def to_failure(record, context="", fallback_codes=(None, None), final=True):
         shown = line_around(evidence, hit[1])
     context_line = ""
     weak = hit is None or hit[0] in WEAK_PHRASES
-    if weak and context and is_generic_status(status):
+    generic = is_generic_status(status)
+    # a specific status with no words at all (maddy's DSN gives no
+    # Diagnostic-Code for its own errors, only "Delivery to <rcpt> failed
+    # with error: ..." in the text): the recipient's own paragraph only
+    mute = not generic and not evidence.strip()
+    if weak and context and (generic or mute):
         # the paragraphs naming this recipient first, then the whole notice
         about = paragraphs_about(context, record.address)
         context_hit = phrase_reason(about) if about else None
         if context_hit is not None and context_hit[0] not in WEAK_PHRASES:
             context = about
+        elif mute:
+            context_hit = None
         else:
             context_hit = phrase_reason(context)
         if context_hit is not None and (

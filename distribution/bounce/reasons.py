@@ -142,7 +142,69 @@ _ALIMAIL = (
     " (aliyuntx.com news 351)"
 )
 
+_HARAKA = "Haraka, outbound/hmail.js (haraka/Haraka)"
+_ZONEMTA = "ZoneMTA, lib/sender.js (zone-eu/zone-mta)"
+_ZONEMTA_RULES = "ZoneMTA's bounce rules, config/bounces.txt (zone-eu/zone-mta)"
+_COREMAIL = (
+    "Coremail support, the bounce texts (退信提示) it lists"
+    " (icoremail.vip/support/index.php?cate_id=84)"
+)
+
 VENDOR_RULES = (
+    (
+        "ip_rejected",
+        ("invalid ip", "hangup"),
+        r"\baction\s+not\s+taken:\s*Invalid\s+IP\b|\bIP\s+is\s+hang\s?up\b",
+        _COREMAIL + " ('Requested mail action not taken: Invalid IP', 'IP is Hangup')",
+    ),
+    (
+        "sender_rejected",
+        "fake sender",
+        r"\baction\s+not\s+taken:\s*Fake\s+sender\b",
+        _COREMAIL + " ('Requested mail action not taken: Fake sender')",
+    ),
+    (
+        "mailbox_disabled",
+        "hangup",
+        r"\bUser\s+hang\s?up\b",
+        _COREMAIL + " ('User hangup': the account is suspended)",
+    ),
+    (
+        "recipient_refuses",
+        "in blacklist",
+        r"\bUser\s+in\s+blacklist\b",
+        _COREMAIL + " ('User in blacklist': the recipient's own refused senders)",
+    ),
+    (
+        "mailbox_unknown",
+        ("exists that user", "exist that user", "user of this server", "mail user"),
+        r"\bdon'?t\s+exists?\s+that\s+user\b|\bnot\s+(?:a\s+)?user\s+of\s+this\s+server\b"
+        r"|\bunavailable\s+mail\s+user\b",
+        _COREMAIL + " ('local server don't exists that user', 'not user of this"
+        " server', 'unavailable mail user')",
+    ),
+    (
+        "ip_rejected",
+        "a problem occurred",
+        r"\b554\s+IP:\s*[\d.]+\s+-\s+A\s+problem\s+occurred\b",
+        _ZONEMTA_RULES + " (T-Online's '554 IP:<ip> - A problem occurred. (Ask your"
+        " postmaster ... tosa@rx.t-online.de ...)', category blacklist: our IP)",
+    ),
+    (
+        "tls_required",
+        "tls connection",
+        r"\bfailed\s+to\s+establish\s+a\s+TLS\s+connection\b",
+        _ZONEMTA + " (POLICY_RESPONSE, 'Policy error: Failed to establish a TLS"
+        " connection to the MX server as requested by policy': our MTA-STS policy,"
+        " not the receiver's)",
+    ),
+    (
+        "server_trouble",
+        "tried all mx",
+        r"\btried\s+all\s+MXs\b",
+        _HARAKA + " (try_deliver: no MX answered, given the status X.1.2 of"
+        " DSN.addr_bad_dest_system; a bounce after 'Too many failures')",
+    ),
     (
         "reputation",
         "unusual rate",
@@ -822,6 +884,11 @@ PHRASE_RULES = (
         r"\b(?:black|block|deny)[\s-]?listed\s+(?:url|uri|link|domain)s?\s+in\b"
         r"|\b(?:url|uri)\s*(?:black|block|deny)[\s-]?list",
     ),
+    # greylisting, before the block lists: a greylisting server may name its
+    # list like a DNSBL ("421 4.7.1 ... Client host [x] blocked using grey.rbl
+    # ... Greylisting in action, please try again later", zone-eu/zone-mta
+    # config/bounces.txt, category greylist)
+    ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     # block lists, then our server / IP
     (
         "blocklisted",
@@ -953,7 +1020,6 @@ PHRASE_RULES = (
         r"|\bnot\s+configured\s+to\s+relay\b",
     ),
     # temporary conditions named as such
-    ("greylisted", ("grey", "gray"), r"\bgr[ae]y[\s-]?list"),
     (
         "rate_limited",
         (
@@ -1067,9 +1133,19 @@ PHRASE_RULES = (
         r"\bpolic(?:y|ies)\b|\badministrative\s+prohibition\b",
     ),
     # soft: the mailbox or the message size
+    # the message's size against the server's limit, not the mailbox's:
+    # Postfix smtp_proto.c "message size %lu exceeds size limit %.0f of server
+    # %s", smtpd "Message size exceeds fixed limit" (unless a quota is named)
+    (
+        "message_too_large",
+        ("size",),
+        r"\bmessage\s+(?:size|length)\s+(?:\d+\s+(?:bytes\s+)?)?exceeds?\b"
+        r"(?![^\n]{0,40}\bquota\b)",
+    ),
     (
         "mailbox_full",
         (
+            "file too",
             "quota",
             "full",
             "exceed",
@@ -1093,7 +1169,11 @@ PHRASE_RULES = (
         r"|\bexceed\w*\s+(?:(?:the|its|their)\s+)?(?:mailbox\s+|storage\s+)?(?:size\s+)?"
         r"(?:limit|storage|quota)|\bout\s+of\s+(?:storage\s+|disk\s+)?space\b"
         r"|\bpostfach\s+(?:ist\s+)?voll\b|\bbo[iî]te\s+(?:aux\s+lettres\s+)?pleine\b"
-        r"|\bbuz[oó]n\s+(?:est[aá]\s+)?lleno\b|\bcasella\s+(?:di\s+posta\s+)?piena\b",
+        r"|\bbuz[oó]n\s+(?:est[aá]\s+)?lleno\b|\bcasella\s+(?:di\s+posta\s+)?piena\b"
+        # EFBIG writing the mailbox file: Postfix global/mbox_open.c maps
+        # EDQUOT and EFBIG to 5.2.2 (mailbox full), "cannot update mailbox %s
+        # for user %s. error writing message: File too large"
+        r"|\bfile\s+too\s+large\b",
     ),
     (
         "message_too_large",
@@ -1125,11 +1205,22 @@ PHRASE_RULES = (
     (
         "null_mx",
         ("null", "accept"),
-        r"\bnull\s*-?mx\b|\bdomain\s+\S+\s+does\s*n[o']t\s+accept\s+(?:e-?)?mail\b(?!\s+from)",
+        # OpenSMTPD mta.c names no domain: "Domain does not accept mail"
+        r"\bnull\s*-?mx\b|\bdomain\s+(?:\S+\s+)?does\s*n[o']t\s+accept\s+(?:e-?)?mail\b"
+        r"(?!\s+from)",
     ),
     (
         "domain_unknown",
-        ("domain", "host", "mx", "exchanger", "nameserver", "service", "existent"),
+        (
+            "domain",
+            "host",
+            "mx",
+            "exchanger",
+            "nameserver",
+            "service",
+            "existent",
+            "mail server",
+        ),
         r"\bunknown\s+(?:host|domain)\b|\b(?:host|domain)\s+(?:or\s+domain\s+)?(?:name\s+)?"
         r"not\s+found\b|\bname\s+or\s+service\s+not\s+known\b"
         r"|\bno\s+(?:mx|mail\s+exchanger)\b|\bno\s+such\s+(?:domain|host)\b"
@@ -1138,7 +1229,11 @@ PHRASE_RULES = (
         r"|\bdomain\s+(?:name\s+)?(?:couldn'?t|could\s+not|can\s*not)\s+be\s+found\b"
         r"|\billegal\s+host/domain\s+name\b"
         r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
-        r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b",
+        r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b"
+        # hMailServer ExternalDelivery.cpp: the DNS answered, with no MX nor
+        # address ("No mail servers appear to exists for the recipient's
+        # address.")
+        r"|\bno\s+mail\s+servers?\s+appears?\s+to\s+exists?\b",
     ),
     (
         "mailbox_unknown",
@@ -1235,12 +1330,15 @@ PHRASE_RULES = (
             "transport",
             "error",
             "append",
+            "output file",
         ),
         r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
         r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
         r"|\bprocessing\s+error\b|\berror\s+while\s+(?:being\s+)?process"
         r"|\bmailer\s+error\b|\btransport\s+error\b|\bno\s+recipient\s+addresses\b"
-        r"|\bunable\s+to\s+(?:create|write|open)\b|\bcannot\s+append\s+message\s+to\b",
+        r"|\bunable\s+to\s+(?:create|write|open)\b|\bcannot\s+append\s+message\s+to\b"
+        # Postfix global/sys_exits.c: EX_CANTCREAT of a local command
+        r"|\bcan'?t\s+create\s+user\s+output\s+file\b",
     ),
     (
         "too_many_recipients",
@@ -1281,16 +1379,23 @@ PHRASE_RULES = (
             "lost",
             "hop",
             "accepting",
+            "econn",
+            "etimedout",
+            "unreach",
         ),
         r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
         r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
+        # the errno names Node.js puts in its errors (ZoneMTA lib/sender.js
+        # "Network error: Error connecting to %s. connect ECONNREFUSED ...")
+        r"|\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH)\b"
         r"|\bconnection\s+to\s+\S+(?:\s+\S+)?\s+failed\b|\blost\s+connection\s+with\b"
         r"|\bhop\s+count\s+exceeded\b|\bexceeded\s+\d+\s+hops\b"
         r"|\bis\s*n[o']t\s+accepting\s+messages\s+now\b"
         r"|\b(?:could|can)\s*(?:not|n't)\s+(?:connect|establish)\b|\bunable\s+to\s+connect\b"
         r"|\bnot\s+(?:be\s+)?reachable\b|\bunreachable\b|\bnot\s+responding\b"
         r"|\bdid\s+not\s+respond\b|\bno\s+answer\b|\btoo\s+many\s+hops\b"
-        r"|\b(?:mail|routing|forwarding|alias(?:ing)?)\s+loop\b"
+        # Postfix local/alias.c: "alias database loop for %s"
+        r"|\b(?:mail|routing|forwarding|alias(?:ing)?)(?:\s+database)?\s+loop\b"
         r"|\bloop(?:ing)?\s+(?:detected|broken)\b|\blooping\b|\bloops\s+back\b"
         r"|\bserver\s+(?:is\s+)?(?:too\s+)?busy\b|\bserver\s+(?:is\s+)?unavailable\b"
         r"|\bservice\s+(?:is\s+)?(?:not\s+available|unavailable)\b"
@@ -1307,6 +1412,15 @@ PHRASE_RULES = (
         ("message",),
         r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:by|because|due)"
         r"|\bmessage\s+refused\b",
+    ),
+    # Dovecot's LDA and Pigeonhole's Sieve reject (lib-lda/lda-settings.c
+    # rejection_reason, lib-sieve/sieve-actions.c: "Your message to <%s> was
+    # automatically rejected:" and the script's reason): the recipient's own
+    # filter refused us, unless a reason above (quota...) is named
+    (
+        "recipient_refuses",
+        "automatically rejected",
+        r"\bwas\s+automatically\s+rejected\b",
     ),
     # weak: generic refusals that name the mailbox
     (
@@ -1340,6 +1454,7 @@ _OVERRIDE_STATUS = frozenset(
         "virus",
         "mailbox_full",  # vpopmail's "User over quota. (#5.1.1)"
         "message_too_large",
+        "null_mx",  # Haraka's "(NULL MX)" under X.1.2 (DSN.addr_bad_dest_system)
     }
 )
 # sentences that name their reason so plainly that a specific status code

@@ -4,8 +4,8 @@ the message answers.
 Each parser is a module with ``NAME`` and ``parse(envelope)`` returning a
 :class:`~..model.BounceResult` or None (not its format).  Specific formats
 come first; the generic RFC 3464 parser reads every other DSN; the notice
-texts of Postfix, qmail, Sendmail, Courier, OpenSMTPD, Yahoo, Gmail, Exchange
-and Domino are read only in messages without a DSN part; the plain-text
+texts of Postfix, qmail, Sendmail, Courier, OpenSMTPD, Yahoo, Gmail, Exchange,
+Domino and Postal are read only in messages without a DSN part; the plain-text
 parser, last, reads what is left (after the challenge-response requests and
 the refusals of an Odoo database's mail gateway).
 """
@@ -22,6 +22,7 @@ from . import (
     mdn,
     odoo,
     opensmtpd,
+    postal,
     postfix,
     qmail,
     rfc3464,
@@ -45,6 +46,7 @@ PARSERS = (
     gmail,
     exchange,
     domino,
+    postal,
     mdn,
     listmanager,
     challenge,

@@ -4,12 +4,15 @@ then "UNDELIVERABLE MAIL" (or "DELAYED MAIL") and "Your message to the
 following recipients cannot be delivered:", one ``<address>:`` paragraph per
 recipient holding the remote server's name and the SMTP dialogue
 (``>>> RCPT TO:<address>`` / ``<<< 550 5.1.1 ...``): the command before the
-reply is the SMTP stage.
+reply is the SMTP stage.  Current versions (svarshavchik/courier,
+module.dsn/dsndelayed.txt) head a delay "DELAYS IN DELIVERING YOUR MESSAGE";
+a notice of return receipts only ("MESSAGE DELIVERED SUCCESSFULLY",
+dsndelivered.txt) is not a failure.
 """
 
 import re
 
-from ..model import DELAY, FAILURE
+from ..model import DELAY, FAILURE, NONE, BounceResult
 from . import notice
 
 NAME = "courier"
@@ -18,9 +21,18 @@ _MARKER = re.compile(
     r"\brunning\s+the\s+Courier\s+mail\s+server\b|^\s*(?:UNDELIVERABLE|DELAYED)\s+MAIL\s*$",
     re.I | re.M,
 )
+# module.dsn/dsndelayed.txt of current versions: "DELAYS IN DELIVERING YOUR
+# MESSAGE ... This is an advisory notice for the following addresses only:"
 _DELAYED = re.compile(
-    r"^\s*DELAYED\s+MAIL\s*$|\bhas\s+not\s+yet\s+been\s+delivered\b", re.M
+    r"^\s*DELAYED\s+MAIL\s*$|\bhas\s+not\s+yet\s+been\s+delivered\b"
+    r"|^\s*DELAYS\s+IN\s+DELIVERING\s+YOUR\s+MESSAGE\s*$",
+    re.M,
 )
+# dsndelivered.txt / dsnrelayed.txt: return receipts, not failures
+_DELIVERED = re.compile(
+    r"^\s*MESSAGE\s+DELIVERED\s+(?:SUCCESSFULLY|TO\s+A\s+MAIL\s+GATEWAY)\s*$", re.M
+)
+_FAILED = re.compile(r"^\s*UNDELIVERABLE\s+MAIL\s*$", re.M)
 _STOP = re.compile(r"^-{10,}\s*$")
 
 
@@ -46,9 +58,15 @@ def parse(env):
         return None
     if not _MARKER.search(text[:3000]):
         return None
+    delayed = bool(_DELAYED.search(text))
+    if not delayed and not _FAILED.search(text) and _DELIVERED.search(text):
+        return BounceResult(False, NONE, parser=NAME)
     start = re.search(
-        r"following\s+recipients?\s+(?:cannot|could\s+not|has\s+not)", text, re.I
+        r"following\s+recipients?\s+(?:cannot|could\s+not|has\s+not)"
+        r"|\badvisory\s+notice\s+for\s+the\s+following\s+addresses\b",
+        text,
+        re.I,
     )
     entries = _entries(text[start.end() :] if start else text)
-    kind = DELAY if _DELAYED.search(text) else FAILURE
+    kind = DELAY if delayed else FAILURE
     return notice.result(env, NAME, entries, kind=kind)

@@ -4,11 +4,13 @@ occurred while attempting to deliver a message for the following list of
 recipients:" (later versions: "Delivery to the following recipients
 failed.") or, in a warning, "A message is delayed for more than ... for the
 following list of recipients:"; one ``address: reason`` line per recipient.
+A report of delivered or relayed recipients ("Your message was successfully
+delivered to these recipients.") is not a failure.
 """
 
 import re
 
-from ..model import DELAY, FAILURE
+from ..model import DELAY, FAILURE, NONE, BounceResult
 from . import notice
 
 NAME = "opensmtpd"
@@ -27,6 +29,12 @@ _DELAYED = re.compile(
     r"\bis\s+delayed\s+for\s+more\s+than\b|\bwas\s+delayed\.|\btemporary\s+failure\s+report\b",
     re.I,
 )
+# bounce.c notice_success / notice_relay: a report of delivered recipients
+_DELIVERED = re.compile(
+    r"\bYour\s+message\s+was\s+(?:successfully\s+delivered|relayed)\s+to\s+these"
+    r"\s+recipients\b",
+    re.I,
+)
 _STOP = re.compile(r"^\s*(?:Below\s+is\s+a\s+copy|-{3,})", re.I)
 
 
@@ -37,6 +45,8 @@ def parse(env):
         return None
     if not _MARKER.search(text[:3000]):
         return None
+    if _DELIVERED.search(text[:3000]):
+        return BounceResult(False, NONE, parser=NAME)
     start = _START.search(text)
     if not start:
         return None

@@ -19,7 +19,7 @@ the RFC 3464 part, the generic parser reads that one first.
 import re
 
 from ..evidence import Record, to_failure
-from ..model import DELAY, FAILURE, BounceResult
+from ..model import DELAY, FAILURE, NONE, BounceResult
 from ..text import codes_in, normalise_address
 
 NAME = "postfix"
@@ -32,6 +32,12 @@ _MARKER = re.compile(
 _RECIPIENT = re.compile(
     r"^<((?:\"[^\"\n]{1,64}\"|[^\s<>\"]+)@[^\s<>]+)>"
     r"(?:\s+\(expanded\s+from\s+<([^<>\s]+)>\))?:(.*)$"
+)
+# the success_template of bounce(5) ("Successful Mail Delivery Report",
+# postfix/src/bounce/template_test.ref): the recipients listed were delivered
+_SUCCESS = re.compile(
+    r"^\s*Your\s+message\s+was\s+successfully\s+delivered\s+to\s+the\s+destination",
+    re.I | re.M,
 )
 _REMOTE = re.compile(r"\bhost\s+([\w.-]+\.[a-z]{2,})\[", re.I)
 
@@ -62,6 +68,8 @@ def parse(env):
     paragraphs = _paragraphs(notice)
     if not paragraphs:
         return None
+    if _SUCCESS.search(notice[:2000]):
+        return BounceResult(False, NONE, parser=NAME)
     kind = DELAY if env.delay_text() and not env.permanent_text() else FAILURE
     action = "delayed" if kind == DELAY else "failed"
     recipients = []

@@ -130,6 +130,22 @@ def read_record(fields):
     ):
         status = found_status
     reply = reply or found_reply
+    if (
+        status
+        and reply
+        and status[2] == "5"
+        and status.replace(".", "") == reply
+        and (found_status or "") != status
+    ):
+        # a reply code written as a status: Stalwart (crates/smtp/src/queue/
+        # dsn.rs, write_dsn_status) makes "5.5.3" of a "553" reply that has
+        # no enhanced code, which is not RFC 3463's X.5.3 (too many
+        # recipients); the words decide, as under a generic status
+        status = (
+            found_status
+            if found_status and found_status[0] == status[0]
+            else f"{status[0]}.0.0"
+        )
     shown = unwrap(
         diagnostic or supplementary or unwrap(status_comment) or action_comment
     )

@@ -15,7 +15,7 @@ deliveries write "<address>... User unknown" lines instead.
 
 import re
 
-from ..model import DELAY, FAILURE
+from ..model import DELAY, FAILURE, NONE, BounceResult
 from ..stages import DATA, RCPT, find_stage
 from ..text import ADDRESS_SCAN, codes_in, normalise_address
 from . import notice
@@ -133,12 +133,20 @@ def parse(env):
     sections = _sections(text)
     entries = []
     transient = False
+    delivered = False
     for heading, body in sections.items():
-        if "following addresses had" in heading:
-            entries.extend(_listed(body))
-            transient = transient or bool(_TRANSIENT.search(heading))
+        if "following addresses had" not in heading:
+            continue
+        if "successful" in heading:
+            # "... had successful delivery notifications -----": a return
+            # receipt (savemail.c, deliver.c "relayed; expect no further
+            # notifications"), not a failure
+            delivered = True
+            continue
+        entries.extend(_listed(body))
+        transient = transient or bool(_TRANSIENT.search(heading))
     if not entries:
-        return None
+        return BounceResult(False, NONE, parser=NAME) if delivered else None
     for heading, body in sections.items():
         if "transcript of session" in heading:
             _transcript(body, entries)

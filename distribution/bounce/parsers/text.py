@@ -45,6 +45,9 @@ _CONTEXT = re.compile(
     r"\s*[:=,;\uff1a]?\s*[<\[\"'(]*\s*)$",
     re.IGNORECASE,
 )
+# a Message-ID named in the text ("Message-ID:", Postal's "Orginal Message
+# ID: <...>"): never a mailbox (RFC 5322 section 3.6.4)
+_MESSAGE_ID_LABEL = re.compile(r"\bmessage[\s-]?id\s*:\s*<?\s*$", re.I)
 _EXPANDED = re.compile(r"\b(?:expanded|generated)\s+from\s*:?\s*[<\[\"'(]*\s*$", re.I)
 _FROM_CONTEXT = re.compile(r"\bfrom\s*:?\s*[<\[\"'(]*\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]{3}")
@@ -141,7 +144,7 @@ def _recipient_occurrences(text, excluded, whole=""):
                 _FROM_CONTEXT.search(prefix) and not _EXPANDED.search(prefix)
             ):
                 continue
-            if prefix.rstrip().lower().endswith("message-id:"):
+            if _MESSAGE_ID_LABEL.search(prefix):
                 continue
             if _CONTACT.search(prefix):
                 continue  # "for help, contact <postmaster's address>"
