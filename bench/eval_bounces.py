@@ -125,7 +125,7 @@ SPLITS = {
     "heldout8": (
         "was held-out 8 (70 % of the seventh round's new sources; dev since round 8)"
     ),
-    "heldout9": "held-out 9 (round nine's sources, all blind)",
+    "heldout9": "was held-out 9 (round nine's sources; dev since round nine)",
 }
 
 

@@ -902,3 +902,164 @@ def test_an_address_after_a_word_at_the_line_end_is_kept():
     result = classify_message(raw.encode())
     assert (result.kind, result.category) == ("failure", "hard")
     assert result.addresses == ["jo@example.org"]
+
+
+# Round nine's blind misses, fixed by cause (layouts written after the
+# messages' formats, with example addresses).
+
+
+def test_unable_to_find_user_is_an_unknown_mailbox():
+    """Prodigy's plain notice (2002): "Unable to find user: <x>"."""
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net\n"
+        "Subject: Returned mail: Invoice 12\n"
+        "To: bounce@erp.example.com\n\n"
+        "Unable to find user: <ap@customer.example>\n"
+        "Please make sure the address is correct and resend your mail.\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.category, result.reason) == ("hard", "mailbox_unknown")
+    assert result.addresses == ["ap@customer.example"]
+
+
+def test_a_message_bounced_by_the_administrator_is_a_policy_refusal():
+    """Cisco AsyncOS's DSN for a message filter's bounce() action: a site's
+    rule, not a statement about the address."""
+    raw = (
+        'From: "Mail Delivery System" <MAILER-DAEMON@mx.example.org>\n'
+        "Subject: Delivery Status Notification (Failure)\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\ncontent-type: text/plain\n\n"
+        "The following message to <jo@example.org> was undeliverable.\n"
+        "The reason for the problem:\n"
+        "5.x.0 - Message bounced by administrator\n\n"
+        "--B\ncontent-type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822;jo@example.org\n"
+        "Action: failed\n"
+        "Status: 5.0.0 (permanent failure)\n"
+        "Diagnostic-Code: smtp; 5.x.0 - Message bounced by administrator"
+        "  (delivery attempts: 0)\n"
+        "Reporting-MTA: dns; mx.example.org\n\n--B--\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.category, result.reason) == ("blocked", "policy")
+    assert result.addresses == ["jo@example.org"]
+
+
+_FOLDED_BOUNDARY = """From: Mail Administrator <Postmaster@mx.example.net>
+To: bounce@erp.example.com
+Subject: Mail System Error - Returned Mail
+MIME-Version: 1.0
+Content-Type: multipart/mixed; Boundary="===========================_ _=
+              2283630(16235)"
+
+--===========================_ _=
+              2283630(16235)
+Content-type: text/plain; charset="us-ascii"
+
+This Message was undeliverable due to the following reason:
+
+The Program-Deliver module couldn't deliver the message to one or more
+of the intended recipients because their delivery program(s) failed.
+
+The message was not delivered to:
+
+     ap@customer.example
+
+--===========================_ _=
+              2283630(16235)
+Content-type: message/rfc822
+
+Received: from erp.example.com by mx.example.net
+          for <ap@customer.example>; Wed, 18 Dec 1996 16:58:30 -0500
+Received: from host.example.org by erp.example.com
+          for <list@lists.example.org>; Wed, 18 Dec 1996 18:59:21 +0100
+From: Billing <billing@erp.example.com>
+To: other@elsewhere.example
+CC: list@lists.example.org
+Subject: Invoice 12
+
+Please subscribe me, or I will be refused by the list policy.
+"""
+
+
+def test_a_boundary_folded_across_lines_does_not_read_the_returned_message():
+    """Netscape Mail Server 2 folded its long boundary in the header and in
+    the body; the parts cannot be split, so the returned message's part
+    header ends the notice (its addresses and words are not ours)."""
+    result = classify_message(_FOLDED_BOUNDARY.encode())
+    assert (result.category, result.reason) == ("soft", "local_error")
+    assert result.addresses == ["ap@customer.example"]
+
+
+_FORWARDED = """From: Mail Delivery Subsystem <MAILER-DAEMON@relay.example.net>
+To: <bounce@erp.example.com>
+Subject: Returned mail: see transcript for details
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+
+   ----- The following addresses had permanent fatal errors -----
+<ap@customer.example>
+
+   ----- Transcript of session follows -----
+... while talking to mx.mail.example.com.:
+>>> DATA
+<<< 554 delivery error: dd This account is over quota. - mta1.mail.example.com
+554 5.0.0 Service unavailable
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.example.net
+
+Final-Recipient: RFC822; ap.home@mail.example.com
+Action: failed
+Status: 5.0.0
+Diagnostic-Code: SMTP; 554 delivery error: dd This account is over quota.
+
+--B
+Content-Type: message/rfc822
+
+From: Billing <billing@erp.example.com>
+To: %(to)s
+Subject: Invoice 12
+
+Dear customer
+--B--
+"""
+
+
+@pytest.mark.parametrize(
+    ("to", "expected"),
+    [
+        # the alias we wrote to, forwarded by Sendmail to another mailbox
+        ("<ap@customer.example>", "ap@customer.example"),
+        # two of the returned message's recipients named: no telling which
+        ("<ap@customer.example>, <jo@customer.example>", "ap.home@mail.example.com"),
+        # the final address among those we wrote to: it is the one
+        (
+            "<ap@customer.example>, <ap.home@mail.example.com>",
+            "ap.home@mail.example.com",
+        ),
+        # a list we wrote to, not named in the notice: the final address stays
+        ("<list@lists.example.org>", "ap.home@mail.example.com"),
+    ],
+)
+def test_a_forward_target_s_failure_names_the_address_we_wrote_to(to, expected):
+    """A DSN without Original-Recipient for an alias or .forward target:
+    Sendmail lists the address as given (savemail.c) and puts the target in
+    Final-Recipient."""
+    raw = _FORWARDED % {"to": to}
+    if "jo@" in to:
+        raw = raw.replace(
+            "<ap@customer.example>\n",
+            "<ap@customer.example>\n<jo@customer.example>\n",
+            1,
+        )
+    result = classify_message(raw.encode())
+    assert (result.category, result.reason) == ("soft", "mailbox_full")
+    assert result.addresses == [expected]
+    assert result.recipients[0].final_recipient == "ap.home@mail.example.com"

@@ -269,6 +269,14 @@ _CUT = Phrases(
     ("mensaje", r"mensaje\s+original"),
     ("origine", r"-{2,}\s*message\s+d'origine"),
     ("nachricht", r"-{2,}\s*urspr(?:ü|ue)ngliche\s+nachricht"),
+    # The header of a returned-message part (RFC 3462/6522) read as text: a
+    # multipart whose boundary could not be recovered (a boundary folded
+    # across lines, as Netscape Mail Server 2 wrote it) shows its parts inline.
+    (
+        "content-type",
+        r"(?im)^content-type:\s*(?:message/rfc822|text/rfc822-headers"
+        r"|message/rfc822-headers)\b",
+    ),
 )
 
 
@@ -463,6 +471,7 @@ def _bounce_subject(subject):
 
 
 _MSGID = re.compile(r"<[^<>\s]+@[^<>\s]+>")
+_TO_CC = re.compile(r"(?im)^(?:to|cc)[ \t]*:((?:.*)(?:\n[ \t]+.*)*)")
 _BODY_MSGID = re.compile(
     r"^[ \t>]*message-id[ \t]*:[ \t]*(?:\n[ \t]+)?(<[^<>\s]+@[^<>\s]+>)",
     re.IGNORECASE | re.MULTILINE,
@@ -687,6 +696,20 @@ class Envelope:
 
     def delay_subject(self):
         return bool(_DELAY_TEXT.search(self.subject))
+
+    def returned_recipients(self):
+        """The addresses in the To and Cc of the returned message (or of its
+        returned headers), lower-cased: whom the original was written to."""
+        found = set()
+        for item in self.parts.returned[:2]:
+            if isinstance(item, Message):
+                values = [str(item.get(name, "")) for name in ("To", "Cc")]
+            else:
+                head = item.split("\n\n", 1)[0][:20000]
+                values = [match.group(1) for match in _TO_CC.finditer(head)]
+            for value in values:
+                found.update(a.lower() for a in ADDRESS_SCAN.findall(value))
+        return found
 
     def original_id(self):
         """The Message-ID of the mail that bounced, or None."""

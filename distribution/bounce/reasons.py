@@ -1129,8 +1129,12 @@ PHRASE_RULES = (
     ),
     (
         "policy",
-        ("polic", "prohibition"),
-        r"\bpolic(?:y|ies)\b|\badministrative\s+prohibition\b",
+        ("polic", "prohibition", "administrator"),
+        r"\bpolic(?:y|ies)\b|\badministrative\s+prohibition\b"
+        # a site's rule, not a statement about the address: Cisco AsyncOS's
+        # DSN reason for a message filter's bounce() action ("5.x.0 - Message
+        # bounced by administrator")
+        r"|\bmessage\s+(?:was\s+)?(?:bounced|rejected)\s+by\s+(?:the\s+)?administrator\b",
     ),
     # soft: the mailbox or the message size
     # the message's size against the server's limit, not the mailbox's:
@@ -1259,6 +1263,7 @@ PHRASE_RULES = (
             "wrong",
             "existe",
             "existiert",
+            "find",
             "unbekannt",
             "notfound",
             "be found",
@@ -1287,6 +1292,9 @@ PHRASE_RULES = (
         r"|\bwrong\s+(?:or\s+no\s+longer\s+valid|address)\b|\baddress\s+unknown\b"
         r"|\bkonnte\s+nicht\s+gefunden\s+werden\b"
         r"|\b(?:couldn'?t|could\s+not|can'?t|cannot)\s+be\s+found\b|\bwasn'?t\s+found\s+at\b"
+        # Prodigy (2002): "Unable to find user: <x>"
+        r"|\b(?:unable\s+to|couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:the\s+)?"
+        r"(?:user|recipient|mailbox|addressee)\b(?!['\u2019]s\b|\s+(?:domain|server|host))"
         r"|\b(?:utilisateur|destinataire|adresse|bo[iî]te)\s+inconnue?\b"
         r"|\bmailbox\s+inconnue\b|\busuario\s+desconocido\b"
         r"|\butente\s+(?:sconosciuto|inesistente)\b|\bempf(?:ä|ae)nger\s+unbekannt\b",
@@ -1331,6 +1339,7 @@ PHRASE_RULES = (
             "error",
             "append",
             "output file",
+            "program",
         ),
         r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
         r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
@@ -1338,7 +1347,10 @@ PHRASE_RULES = (
         r"|\bmailer\s+error\b|\btransport\s+error\b|\bno\s+recipient\s+addresses\b"
         r"|\bunable\s+to\s+(?:create|write|open)\b|\bcannot\s+append\s+message\s+to\b"
         # Postfix global/sys_exits.c: EX_CANTCREAT of a local command
-        r"|\bcan'?t\s+create\s+user\s+output\s+file\b",
+        r"|\bcan'?t\s+create\s+user\s+output\s+file\b"
+        # Netscape Mail Server 2 (Program-Deliver module): "their delivery
+        # program(s) failed"
+        r"|\bdelivery\s+program(?:\(s\)|s)?\s+failed\b",
     ),
     (
         "too_many_recipients",

@@ -175,6 +175,29 @@ def _paragraph_about(notice, address):
     return notice[start + 1 if start != -1 else 0 : end if end != -1 else len(notice)]
 
 
+def _forwarded_from(env, record):
+    """A forward target's failure, reported without ``Original-Recipient``:
+    the address we wrote to is the one the notice names that the returned
+    message was addressed to.
+
+    Sendmail, for one, lists the address as it was given to it ("<a@x>",
+    savemail.c) while its DSN's ``Final-Recipient`` is where an alias or a
+    ``.forward`` sent it (``b@y``).  Only when the final address is not among
+    the returned message's own recipients and exactly one of those is named
+    in the notice.
+    """
+    final = record.final_recipient
+    if record.original_recipient or not final:
+        return
+    written_to = env.returned_recipients()
+    if not written_to or final in written_to:
+        return
+    notice = env.notice.lower()
+    named = [address for address in written_to if address in notice]
+    if len(named) == 1 and normalise_address(named[0]):
+        record.address = record.original_recipient = normalise_address(named[0])
+
+
 def parse(env):
     records = []
     for text in env.parts.dsn:
@@ -209,6 +232,8 @@ def parse(env):
         return BounceResult(False, NONE, parser=NAME)
     else:
         return None
+    if len(chosen) == 1:
+        _forwarded_from(env, chosen[0])
     recipients = []
     seen = set()
     unattributed = None
