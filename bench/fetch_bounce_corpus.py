@@ -59,6 +59,9 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     by JM-Rodrigo/Datos_IA, at the commit that still holds it: no licence),
     ``rt/`` (bestpractical/rt, GPL-2.0) and ``mime4j/`` (a MIME-tools test
     message shipped by apache/james-mime4j under the Artistic License).
+    Round ten adds ``mysociety/<name>.eml``: the real bounces in the test
+    examples of https://github.com/mysociety/commonlib
+    (``perllib/mySociety/t/examples/*.txt``, AGPL-3.0), unmodified.
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -278,6 +281,38 @@ FILES = {
                 "core/src/test/resources/mimetools-testmsgs/badbound.msg",
                 "badbound.eml",
             ),
+        ),
+    ),
+    # round ten: the bounces mySociety's sites (TheyWorkForYou, HassleMe)
+    # received in 2008-2009 (one edited 2016), addresses anonymised upstream,
+    # from the test examples of mySociety's commonlib (AGPL-3.0)
+    "mysociety": (
+        "https://github.com/mysociety/commonlib.git",
+        "24bf6d5c85d9b8677508e6c66f37bf77e132be27",
+        tuple(
+            (f"perllib/mySociety/t/examples/{name}.txt", f"{name}.eml")
+            for name in (
+                "aol-arf",
+                "aol-mailbox-full",
+                "aol-spam",
+                "dovecot-mdn-quota-exceeded",
+                "dsn-extra-mime-parts",
+                "dsn-with-extra-text-in-status-field",
+                "exchange-rejected",
+                "exim-long-retry",
+                "hotmail-improper-command-sequence",
+                "hotmail-mailbox-unavailable",
+                "kundenserver",
+                "mailbox-full-multipart-mixed-dsn",
+                "messagelabs-mailbox-unavailable",
+                "messagelabs-no-host",
+                "messagelabs-unknown-user",
+                "nhs-user-over-quota",
+                "out-of-office",
+                "qmail-over-quota",
+                "yahoo-dsn-bounce",
+                "yahoo-timeout",
+            )
         ),
     ),
 }
