@@ -61,7 +61,10 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     message shipped by apache/james-mime4j under the Artistic License).
     Round ten adds ``mysociety/<name>.eml``: the real bounces in the test
     examples of https://github.com/mysociety/commonlib
-    (``perllib/mySociety/t/examples/*.txt``, AGPL-3.0), unmodified.
+    (``perllib/mySociety/t/examples/*.txt``, AGPL-3.0), unmodified, and
+    ``alaveteli/<name>.eml``: responses to WhatDoTheyKnow's alerts in the spec
+    fixtures of https://github.com/mysociety/alaveteli
+    (``spec/fixtures/files/track-response-*.eml``, AGPL-3.0), unmodified.
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -312,6 +315,26 @@ FILES = {
                 "qmail-over-quota",
                 "yahoo-dsn-bounce",
                 "yahoo-timeout",
+            )
+        ),
+    ),
+    # round ten: responses to WhatDoTheyKnow's alerts (2011-2012, addresses
+    # anonymised upstream) from the spec fixtures of mySociety's Alaveteli
+    # (AGPL-3.0)
+    "alaveteli": (
+        "https://github.com/mysociety/alaveteli.git",
+        "351eb61e0619a6f462bfc6f823c93cc42251d573",
+        tuple(
+            (f"spec/fixtures/files/{name}.eml", f"{name}.eml")
+            for name in (
+                "track-response-exim-bounce",
+                "track-response-ms-bounce",
+                "track-response-multipart-report",
+                "track-response-webshield-bounce",
+                "track-response-abcmail-oof",
+                "track-response-exchange-oof-1",
+                "track-response-messagelabs-oof-1",
+                "track-response-messageclass-oof",
             )
         ),
     ),
