@@ -64,7 +64,8 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     (``perllib/mySociety/t/examples/*.txt``, AGPL-3.0), unmodified, and
     ``alaveteli/<name>.eml``: responses to WhatDoTheyKnow's alerts in the spec
     fixtures of https://github.com/mysociety/alaveteli
-    (``spec/fixtures/files/track-response-*.eml``, AGPL-3.0), unmodified.
+    (``spec/fixtures/files/``: ``track-response-*.eml`` and two bounces,
+    AGPL-3.0), unmodified.
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -335,6 +336,8 @@ FILES = {
                 "track-response-exchange-oof-1",
                 "track-response-messagelabs-oof-1",
                 "track-response-messageclass-oof",
+                "humberside-police-odd-mime-type",
+                "utf-7-conversion",
             )
         ),
     ),
