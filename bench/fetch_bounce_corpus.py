@@ -65,7 +65,9 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     ``alaveteli/<name>.eml``: responses to WhatDoTheyKnow's alerts in the spec
     fixtures of https://github.com/mysociety/alaveteli
     (``spec/fixtures/files/``: ``track-response-*.eml`` and two bounces,
-    AGPL-3.0), unmodified.
+    AGPL-3.0), unmodified, and ``simplelogin/bounce.eml`` (a Postfix bounce in
+    ``local_data/email_tests/`` of https://github.com/simple-login/app,
+    AGPL-3.0).
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -340,6 +342,13 @@ FILES = {
                 "utf-7-conversion",
             )
         ),
+    ),
+    # round ten: a Postfix bounce SimpleLogin's relay received (2021), from its
+    # local test data (AGPL-3.0)
+    "simplelogin": (
+        "https://github.com/simple-login/app.git",
+        "dbc45fcce4e8e6b4fa615cc729ca95a67bf75266",
+        (("local_data/email_tests/bounce.eml", "bounce.eml"),),
     ),
 }
 # public-inbox archives (one message per commit, file ``m``) of mailing lists
