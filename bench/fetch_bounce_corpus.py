@@ -59,6 +59,15 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     by JM-Rodrigo/Datos_IA, at the commit that still holds it: no licence),
     ``rt/`` (bestpractical/rt, GPL-2.0) and ``mime4j/`` (a MIME-tools test
     message shipped by apache/james-mime4j under the Artistic License).
+    Round ten adds ``mysociety/<name>.eml``: the real bounces in the test
+    examples of https://github.com/mysociety/commonlib
+    (``perllib/mySociety/t/examples/*.txt``, AGPL-3.0), unmodified, and
+    ``alaveteli/<name>.eml``: responses to WhatDoTheyKnow's alerts in the spec
+    fixtures of https://github.com/mysociety/alaveteli
+    (``spec/fixtures/files/``: ``track-response-*.eml`` and two bounces,
+    AGPL-3.0), unmodified, and ``simplelogin/bounce.eml`` (a Postfix bounce in
+    ``local_data/email_tests/`` of https://github.com/simple-login/app,
+    AGPL-3.0).
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -279,6 +288,67 @@ FILES = {
                 "badbound.eml",
             ),
         ),
+    ),
+    # round ten: the bounces mySociety's sites (TheyWorkForYou, HassleMe)
+    # received in 2008-2009 (one edited 2016), addresses anonymised upstream,
+    # from the test examples of mySociety's commonlib (AGPL-3.0)
+    "mysociety": (
+        "https://github.com/mysociety/commonlib.git",
+        "24bf6d5c85d9b8677508e6c66f37bf77e132be27",
+        tuple(
+            (f"perllib/mySociety/t/examples/{name}.txt", f"{name}.eml")
+            for name in (
+                "aol-arf",
+                "aol-mailbox-full",
+                "aol-spam",
+                "dovecot-mdn-quota-exceeded",
+                "dsn-extra-mime-parts",
+                "dsn-with-extra-text-in-status-field",
+                "exchange-rejected",
+                "exim-long-retry",
+                "hotmail-improper-command-sequence",
+                "hotmail-mailbox-unavailable",
+                "kundenserver",
+                "mailbox-full-multipart-mixed-dsn",
+                "messagelabs-mailbox-unavailable",
+                "messagelabs-no-host",
+                "messagelabs-unknown-user",
+                "nhs-user-over-quota",
+                "out-of-office",
+                "qmail-over-quota",
+                "yahoo-dsn-bounce",
+                "yahoo-timeout",
+            )
+        ),
+    ),
+    # round ten: responses to WhatDoTheyKnow's alerts (2011-2012, addresses
+    # anonymised upstream) from the spec fixtures of mySociety's Alaveteli
+    # (AGPL-3.0)
+    "alaveteli": (
+        "https://github.com/mysociety/alaveteli.git",
+        "351eb61e0619a6f462bfc6f823c93cc42251d573",
+        tuple(
+            (f"spec/fixtures/files/{name}.eml", f"{name}.eml")
+            for name in (
+                "track-response-exim-bounce",
+                "track-response-ms-bounce",
+                "track-response-multipart-report",
+                "track-response-webshield-bounce",
+                "track-response-abcmail-oof",
+                "track-response-exchange-oof-1",
+                "track-response-messagelabs-oof-1",
+                "track-response-messageclass-oof",
+                "humberside-police-odd-mime-type",
+                "utf-7-conversion",
+            )
+        ),
+    ),
+    # round ten: a Postfix bounce SimpleLogin's relay received (2021), from its
+    # local test data (AGPL-3.0)
+    "simplelogin": (
+        "https://github.com/simple-login/app.git",
+        "dbc45fcce4e8e6b4fa615cc729ca95a67bf75266",
+        (("local_data/email_tests/bounce.eml", "bounce.eml"),),
     ),
 }
 # public-inbox archives (one message per commit, file ``m``) of mailing lists
