@@ -1113,3 +1113,25 @@ def test_a_long_run_of_blank_lines_is_read_in_linear_time(before, after):
     started = time.perf_counter()
     classify_message(raw)
     assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("unit", "count"),
+    [
+        # "(expanded from <x>)" pairs looked for over a line without blanks
+        # holding many "@": each position rescanned the rest of the line
+        ("a@", 100_000),
+        # one line naming thousands of addresses: each one's context was read
+        # from the whole line before it
+        ("a.b@c.", 10_000),
+    ],
+    ids=["at-signs", "addresses"],
+)
+def test_a_long_line_of_addresses_is_read_in_linear_time(unit, count):
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n" + unit * count + "\n"
+    ).encode()
+    started = time.perf_counter()
+    classify_message(raw)
+    assert time.perf_counter() - started < 5
