@@ -1063,3 +1063,75 @@ def test_a_forward_target_s_failure_names_the_address_we_wrote_to(to, expected):
     assert (result.category, result.reason) == ("soft", "mailbox_full")
     assert result.addresses == [expected]
     assert result.recipients[0].final_recipient == "ap.home@mail.example.com"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # no parser's marker (each looks for its own), then Postfix's
+        ("", "x\n"),
+        (
+            "",
+            "This is the mail system at host mx.example.net.\n\n"
+            "<sent@example.org>: host mx.example.org[192.0.2.7] said: 550 5.1.1"
+            " User unknown (in reply to RCPT TO command)\n",
+        ),
+        # Courier's
+        (
+            "This is a delivery status notification from mx.example.net, running"
+            " the Courier mail server.\n\nUNDELIVERABLE MAIL\n",
+            "x\n",
+        ),
+        # Postal's
+        (
+            "This is the mail delivery service responsible for delivering mail to"
+            " example.org.\n",
+            "Rcpt To: <sent@example.org>\n",
+        ),
+        # Sendmail's
+        (
+            "The original message was received at Mon, 1 Jan 2024 from localhost\n\n"
+            "   ----- The following addresses had permanent fatal errors -----\n"
+            "<sent@example.org>\n",
+            "   ----- Transcript of session follows -----\n"
+            "550 5.1.1 <sent@example.org>... User unknown\n",
+        ),
+    ],
+    ids=["none", "postfix", "courier", "postal", "sendmail"],
+)
+def test_a_long_run_of_blank_lines_is_read_in_linear_time(before, after):
+    """A line-anchored pattern opening with ``^\\s*`` (multiline) restarts at
+    every line of a run of blank lines and rescans the rest of it: quadratic,
+    minutes for a 200 kB notice that the envelope lets through."""
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n"
+        + before
+        + "\n" * 200_000
+        + after
+    ).encode()
+    started = time.perf_counter()
+    classify_message(raw)
+    assert time.perf_counter() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("unit", "count"),
+    [
+        # "(expanded from <x>)" pairs looked for over a line without blanks
+        # holding many "@": each position rescanned the rest of the line
+        ("a@", 100_000),
+        # one line naming thousands of addresses: each one's context was read
+        # from the whole line before it
+        ("a.b@c.", 10_000),
+    ],
+    ids=["at-signs", "addresses"],
+)
+def test_a_long_line_of_addresses_is_read_in_linear_time(unit, count):
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n" + unit * count + "\n"
+    ).encode()
+    started = time.perf_counter()
+    classify_message(raw)
+    assert time.perf_counter() - started < 5

@@ -573,3 +573,25 @@ def test_a_hard_reason_in_reply_to_mail_from_is_our_sender():
     assert explain(None, "553", text, MAIL).code == "sender_rejected"
     assert explain("5.1.1", "550", "550 5.1.1 unknown", MAIL).code == "sender_rejected"
     assert explain(None, "553", text, RCPT).code == "mailbox_unknown"
+
+
+@pytest.mark.parametrize(
+    "status, text",
+    [
+        # Exchange Online's NDR when the receiving host refused the TCP
+        # connection (WSAECONNREFUSED, socket error 10061): a 550 wrapping a
+        # network status, not a server that answered and refused us
+        (
+            "4.4.316",
+            "550 4.4.316 Connection refused [Message=Socket error code 10061]"
+            " [LastAttemptedServerName=mx.b.example] [LastAttemptedIP=192.0.2.1:25]",
+        ),
+        ("5.4.316", "550 5.4.316 Connection refused [Message=Socket error code 10061]"),
+    ],
+)
+def test_a_permanent_reply_over_a_network_status_is_not_a_refusal_of_us(status, text):
+    """Under an X.4.x status (RFC 3463: network and routing) "Connection
+    refused" is the TCP connection, whatever the wrapping reply code."""
+    found = explain(status, "550", text)
+    assert found.category == SOFT
+    assert found.code != "ip_rejected"

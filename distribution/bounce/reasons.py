@@ -1629,6 +1629,10 @@ def explain(
         and hit[0] == "server_trouble"
         and (reply_code or "").startswith("5")
         and hit[1].group(0).lower().startswith("connection refused")
+        # under a network status (X.4.x) it is the TCP connection that was
+        # refused (Exchange Online: "550 4.4.316 Connection refused
+        # [Message=Socket error code 10061]"), whatever the reply code
+        and not (status and status[2:4] == "4.")
     ):
         # a server that answers "550 Connection refused" refused us, it is
         # not out of reach (Broadcom KB 169901, a block list's refusal:

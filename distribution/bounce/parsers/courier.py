@@ -18,21 +18,22 @@ from . import notice
 NAME = "courier"
 
 _MARKER = re.compile(
-    r"\brunning\s+the\s+Courier\s+mail\s+server\b|^\s*(?:UNDELIVERABLE|DELAYED)\s+MAIL\s*$",
+    r"\brunning\s+the\s+Courier\s+mail\s+server\b"
+    r"|^[ \t]*(?:UNDELIVERABLE|DELAYED)\s+MAIL\s*$",
     re.I | re.M,
 )
 # module.dsn/dsndelayed.txt of current versions: "DELAYS IN DELIVERING YOUR
 # MESSAGE ... This is an advisory notice for the following addresses only:"
 _DELAYED = re.compile(
-    r"^\s*DELAYED\s+MAIL\s*$|\bhas\s+not\s+yet\s+been\s+delivered\b"
-    r"|^\s*DELAYS\s+IN\s+DELIVERING\s+YOUR\s+MESSAGE\s*$",
+    r"^[ \t]*DELAYED\s+MAIL\s*$|\bhas\s+not\s+yet\s+been\s+delivered\b"
+    r"|^[ \t]*DELAYS\s+IN\s+DELIVERING\s+YOUR\s+MESSAGE\s*$",
     re.M,
 )
 # dsndelivered.txt / dsnrelayed.txt: return receipts, not failures
 _DELIVERED = re.compile(
-    r"^\s*MESSAGE\s+DELIVERED\s+(?:SUCCESSFULLY|TO\s+A\s+MAIL\s+GATEWAY)\s*$", re.M
+    r"^[ \t]*MESSAGE\s+DELIVERED\s+(?:SUCCESSFULLY|TO\s+A\s+MAIL\s+GATEWAY)\s*$", re.M
 )
-_FAILED = re.compile(r"^\s*UNDELIVERABLE\s+MAIL\s*$", re.M)
+_FAILED = re.compile(r"^[ \t]*UNDELIVERABLE\s+MAIL\s*$", re.M)
 _STOP = re.compile(r"^-{10,}\s*$")
 
 

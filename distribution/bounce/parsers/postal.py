@@ -23,7 +23,7 @@ _MARKER = re.compile(
     r"\s+mail\s+to\b",
     re.I,
 )
-_RCPT_TO = re.compile(r"^\s*Rcpt\s+To:\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$", re.I | re.M)
+_RCPT_TO = re.compile(r"^[ \t]*Rcpt\s+To:\s*<?([^\s<>]+@[^\s<>]+?)>?\s*$", re.I | re.M)
 
 
 def parse(env):

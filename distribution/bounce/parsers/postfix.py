@@ -25,7 +25,7 @@ from ..text import codes_in, normalise_address
 NAME = "postfix"
 
 _MARKER = re.compile(
-    r"^\s*this\s+is\s+the\s+(?:mail\s+system\s+at\s+host\b"
+    r"^[ \t]*this\s+is\s+the\s+(?:mail\s+system\s+at\s+host\b"
     r"|(?:[\w ]+ )?postfix\b[^\n]*program)",
     re.I | re.M,
 )
@@ -36,7 +36,7 @@ _RECIPIENT = re.compile(
 # the success_template of bounce(5) ("Successful Mail Delivery Report",
 # postfix/src/bounce/template_test.ref): the recipients listed were delivered
 _SUCCESS = re.compile(
-    r"^\s*Your\s+message\s+was\s+successfully\s+delivered\s+to\s+the\s+destination",
+    r"^[ \t]*Your\s+message\s+was\s+successfully\s+delivered\s+to\s+the\s+destination",
     re.I | re.M,
 )
 _REMOTE = re.compile(r"\bhost\s+([\w.-]+\.[a-z]{2,})\[", re.I)

@@ -21,7 +21,8 @@ from . import notice
 NAME = "qmail"
 
 _MARKER = re.compile(
-    r"^\s*Hi\.\s+This\s+is\s+the\s+qmail-send\s+program\b|\bqmail-send\s+program\s+at\b",
+    r"^[ \t]*Hi\.\s+This\s+is\s+the\s+qmail-send\s+program\b"
+    r"|\bqmail-send\s+program\s+at\b",
     re.I | re.M,
 )
 _STOP = re.compile(r"^---\s+(?:Below\s+this\s+line|Enclosed\s+are)", re.I)

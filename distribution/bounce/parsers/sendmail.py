@@ -22,7 +22,7 @@ from . import notice
 
 NAME = "sendmail"
 
-_HEADING = re.compile(r"^\s*-{3,}\s*(.+?)\s*-{3,}\s*$", re.M)
+_HEADING = re.compile(r"^[ \t]*-{3,}\s*(.+?)\s*-{3,}\s*$", re.M)
 _MARKER = re.compile(
     r"-{3,}\s*(?:The\s+following\s+addresses\s+had\s+(?:permanent\s+fatal|transient"
     r"\s+non-fatal)\s+errors|Transcript\s+of\s+session\s+follows)\s*-{3,}",

@@ -73,9 +73,12 @@ _TOKEN_TAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+$")
 _ROUTE_PREFIX = re.compile(r"^(?:smtp|rfc822|mailto)[=:]", re.I)
 _LEADER = re.compile(r"^[\s>*\-|•\"'<\[(]*$")
 _LISTED_AFTER = re.compile(r">?\s*(?::|$|\.\.\.\s)")
+# One "@" and bounded like an address (RFC 5321 section 4.5.3.1: 64 + 255
+# octets): unbounded runs that may hold any number of "@" rescan a long line
+# without blanks from each of its positions (quadratic).
 _EXPANDED_PAIR = re.compile(
-    r"<?([^\s<>()]+@[^\s<>()]+?)>?\s*\((?:expanded|generated|alias)\s+from\s*:?\s*"
-    r"<?([^\s<>()]+@[^\s<>()]+?)>?\)",
+    r"<?([^\s<>()@]{1,64}@[^\s<>()@]{1,255}?)>?\s*\((?:expanded|generated|alias)\s+"
+    r"from\s*:?\s*<?([^\s<>()@]{1,64}@[^\s<>()@]{1,255}?)>?\)",
     re.I,
 )
 _BARE_NAME_LINE = re.compile(r"^[ \t]+([A-Za-z][\w.+-]{0,63})[ \t]*$")
@@ -134,24 +137,25 @@ def _recipient_occurrences(text, excluded, whole=""):
                     address, prefix = wrapped
             if not address or address in excluded:
                 continue
+            # the patterns below read the end of the prefix: searched over a
+            # whole long line for each of its addresses they are quadratic
+            near = prefix[-200:]
             if address.split("@", 1)[0] in SYSTEM_LOCALPARTS and not (
                 _LEADER.match(prefix) and _LISTED_AFTER.match(line, match.end())
             ):
                 # a mail-system mailbox, unless the line lists it as a
                 # failed recipient ("<postmaster@example.com>: ...")
                 continue
-            if fromish or (
-                _FROM_CONTEXT.search(prefix) and not _EXPANDED.search(prefix)
-            ):
+            if fromish or (_FROM_CONTEXT.search(near) and not _EXPANDED.search(near)):
                 continue
-            if _MESSAGE_ID_LABEL.search(prefix):
+            if _MESSAGE_ID_LABEL.search(near):
                 continue
-            if _CONTACT.search(prefix):
+            if _CONTACT.search(near):
                 continue  # "for help, contact <postmaster's address>"
-            if _LIST_FOOTER.search(prefix):
+            if _LIST_FOOTER.search(near):
                 continue  # "To unsubscribe send an email to <list>-leave@..."
             strong = not headerish and bool(
-                _LEADER.match(prefix) or _CONTEXT.search(prefix)
+                _LEADER.match(prefix) or _CONTEXT.search(near)
             )
             found.append((address, index, strong, headerish))
     return found
