@@ -126,7 +126,7 @@ SPLITS = {
         "was held-out 8 (70 % of the seventh round's new sources; dev since round 8)"
     ),
     "heldout9": "was held-out 9 (round nine's sources; dev since round nine)",
-    "heldout10": "held-out 10 (round ten's sources, all blind)",
+    "heldout10": "was held-out 10 (round ten's sources; dev since round eleven)",
 }
 
 

@@ -1135,3 +1135,60 @@ def test_a_long_line_of_addresses_is_read_in_linear_time(unit, count):
     started = time.perf_counter()
     classify_message(raw)
     assert time.perf_counter() - started < 5
+
+
+# Round ten's blind misses, fixed by cause.
+
+
+def test_exchange_s_template_sentence_is_not_a_content_refusal():
+    """Exchange 5.5-2003's NDR says "This message was rejected by the
+    recipient's e-mail system" for any refusal: without a reason in the
+    diagnostic it names none (soft, undetermined); a filter's words still
+    decide."""
+    raw = (
+        "From: System Administrator <postmaster@mx.example.net>\n"
+        "Subject: Undeliverable: Invoice 12\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\n"
+        "Delivery has failed to these recipients or distribution lists:\n\n"
+        "Jo<mailto:jo@example.org>\n"
+        "This message was rejected by the recipient's e-mail system. Microsoft\n"
+        "Exchange will not try to redeliver this message for you.\n\n"
+        "--B\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; MX1\n\n"
+        "Final-recipient: RFC822; jo@example.org\n"
+        "Action: failed\nStatus: 5.1.0\n"
+        "X-Supplementary-Info: %s\n\n--B--\n"
+    )
+    result = classify_message((raw % "MSEXCH:MSExchangeMTA:SITE:MX1").encode())
+    assert (result.category, result.reason) == ("soft", "undetermined")
+    assert result.addresses == ["jo@example.org"]
+    filtered = raw % "<mx.example.org #5.7.1 smtp;550 Message rejected as spam>"
+    assert classify_message(filtered.encode()).category == "blocked"
+
+
+@pytest.mark.parametrize("name", ["'jo'", '"jo"', "<jo>"])
+def test_a_recipient_quoted_before_is_unknown_is_an_unknown_mailbox(name):
+    """ "The recipient 'jo' is unknown": the name between the noun and the
+    verdict (a DSN naming a bare local part, which is no recipient of ours)."""
+    raw = (
+        "From: Mail Delivery System <postmaster@mx.example.net>\n"
+        "Subject: Returned mail\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        "--B\nContent-Type: text/plain\n\n"
+        "<jo>; originally to jo (unrecoverable error)\n"
+        f"\tThe recipient {name} is unknown\n\n"
+        "--B\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.net\n\n"
+        "Original-Recipient: jo\nFinal-Recipient: jo\nAction: failed\nStatus: 5.0.0\n"
+        "--B--\n"
+    )
+    result = classify_message(raw.encode())
+    assert (result.kind, result.category, result.reason) == (
+        "failure",
+        "hard",
+        "mailbox_unknown",
+    )
+    assert result.addresses == []

@@ -1277,6 +1277,9 @@ PHRASE_RULES = (
         r"|\bunknown\s+(?:e-?mail\s+)?(?:recipient|address(?:ee)?|mailbox|local[\s-]part|alias)\b"
         r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+)?(?:unknown|not\s+known)\b"
         r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+|was\s+)?not\s+found\b"
+        # the name quoted between them: "The recipient 'jo' is unknown"
+        r"|\b(?:recipient|user|mailbox|addressee)\s+(?:'[^'\s]{1,320}'|\"[^\"\s]{1,320}\"|<[^<>\s]{1,320}>)"
+        r"\s+(?:is\s+)?(?:unknown|not\s+known)\b"
         r"|\bno\s+such\s+(?:user|mailbox|recipient|address|account|person)\b"
         r"|\bno\s+(?:user|mailbox)\s+(?:here\s+)?by\s+that\s+name\b"
         r"|\bdoes\s*n[o']t\s+exist\b|\bnot\s+exist\b|\bn'existe\s+pas\b|\bno\s+existe\b"
@@ -1418,11 +1421,15 @@ PHRASE_RULES = (
         r"|\bmx\s+record\s+points\s+to\s+local\s+host\b|\bpoints\s+to\s+local\s+host\b",
     ),
     # "the message was rejected because ...": the message, unless a reason
-    # above (its size, the mailbox, the address...) is named
+    # above (its size, the mailbox, the address...) is named.  Not the
+    # boilerplate of Exchange 5.5-2003's NDR template, "This message was
+    # rejected by the recipient's e-mail system", written for any refusal
+    # whatever its reason (which is in the diagnostic, when there is one)
     (
         "content_rejected",
         ("message",),
-        r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:by|because|due)"
+        r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:because|due"
+        r"|by(?!\s+the\s+recipient['\u2019]s\s+(?:e-?mail|mail)\s+system))"
         r"|\bmessage\s+refused\b",
     ),
     # Dovecot's LDA and Pigeonhole's Sieve reject (lib-lda/lda-settings.c
