@@ -1096,8 +1096,11 @@ def test_a_forward_target_s_failure_names_the_address_we_wrote_to(to, expected):
             "   ----- Transcript of session follows -----\n"
             "550 5.1.1 <sent@example.org>... User unknown\n",
         ),
+        # Domino's "was not delivered to: ... because:" (here not its layout:
+        # the search fails and is retried from every line)
+        ("was not delivered to:\n", "because: User jo not listed\n"),
     ],
-    ids=["none", "postfix", "courier", "postal", "sendmail"],
+    ids=["none", "postfix", "courier", "postal", "sendmail", "domino"],
 )
 def test_a_long_run_of_blank_lines_is_read_in_linear_time(before, after):
     """A line-anchored pattern opening with ``^\\s*`` (multiline) restarts at
@@ -1192,3 +1195,23 @@ def test_a_recipient_quoted_before_is_unknown_is_an_unknown_mailbox(name):
         "mailbox_unknown",
     )
     assert result.addresses == []
+
+
+@pytest.mark.parametrize(
+    "filler",
+    [">\n", "-\n", "<sent@example.org>: x\n"],
+    ids=["quoted", "dashes", "named"],
+)
+def test_a_long_block_about_one_recipient_is_read_in_linear_time(filler):
+    """The text parser gathers the lines about a recipient up to the next
+    blank line: a block of 200 000 quoted, dashed or repeated lines (a forged
+    notice the envelope lets through) is read once, not once per line."""
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n"
+        "<sent@example.org>:\n" + filler * 200_000 + "550 User unknown\n"
+    ).encode()
+    started = time.perf_counter()
+    result = classify_message(raw)
+    assert time.perf_counter() - started < 5
+    assert result.addresses == ["sent@example.org"]

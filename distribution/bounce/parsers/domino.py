@@ -12,9 +12,12 @@ from . import notice
 
 NAME = "domino"
 
+# "^[ \t]*", not "^\s*": a line-start "\s*" runs on over every blank line
+# after it, and is retried from each one (quadratic on a notice of blank
+# lines, which a forged bounce can be).
 _LIST = re.compile(
-    r"^\s*was\s+not\s+delivered\s+to:\s*$(.*?)"
-    r"^\s*because:\s*$\s*(.*?)(?:\n[ \t]*\n|\Z)",
+    r"^[ \t]*was[ \t]+not[ \t]+delivered[ \t]+to:[ \t]*$(.*?)"
+    r"^[ \t]*because:[ \t]*$\s*(.*?)(?:\n[ \t]*\n|\Z)",
     re.I | re.M | re.S,
 )
 

@@ -168,13 +168,17 @@ def _blocks(text, occurrences):
     starts = {}
     for address, index, *_flags in occurrences:
         starts.setdefault(index, address)
+    # a set per address, and a walk stops where an earlier one went: a block
+    # can be every line of a long notice (quadratic before)
     taken = {}
     for address, index, *_flags in occurrences:
-        indexes = taken.setdefault(address, [])
+        indexes = taken.setdefault(address, set())
         if index in indexes:
             continue
-        indexes.append(index)
+        indexes.add(index)
         for following in range(index + 1, len(lines)):
+            if following in indexes:
+                break  # walked already: the rest of the block is taken
             line = lines[following]
             if not line.strip():
                 break
@@ -185,8 +189,7 @@ def _blocks(text, occurrences):
                 and _LEADER.match(line[: line.lower().find(other)])
             ):
                 break
-            if following not in indexes:
-                indexes.append(following)
+            indexes.add(following)
     return {
         address: "\n".join(lines[i] for i in sorted(indexes))
         for address, indexes in taken.items()
