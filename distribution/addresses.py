@@ -65,7 +65,12 @@ _TOKEN = re.compile(r"[;,]|[^\s;,]+")
 # "Name <a@x.fi>" or "<a@x.fi>" as mail programs copy it: refused as one
 # element with the address shown, not split into "Name" and "<a@x.fi>".
 _NAMED = "\x00named\x00"
-_DISPLAY_NAME = re.compile(r"([^<>;,@\s][^<>;,@]*?)?\s*<([^<>\s;,]+@[^<>\s;,]+)>")
+# The name and the blanks before "<" are bounded: unbounded, every start in a
+# long cell without a closing address ran to its end (quadratic: 14 s for one
+# 32 767-character cell).
+_DISPLAY_NAME = re.compile(
+    r"([^<>;,@\s][^<>;,@]{0,254}?)?\s{0,64}<([^<>\s;,]+@[^<>\s;,]+)>"
+)
 # C0 and C1 controls (CR, LF, NUL, TAB, ESC, NEL, ...) and the Unicode line and
 # paragraph separators: none belongs in an address, all can break a header.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")

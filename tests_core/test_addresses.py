@@ -1,6 +1,7 @@
 """Address lists: splitting, validation, normalisation, header safety."""
 
 import random
+import time
 
 import pytest
 from email_validator import EmailNotValidError, validate_email
@@ -398,3 +399,23 @@ def test_accepted_addresses_survive_the_mail_library_unchanged():
         decoded = str(message["To"])
         assert not addresses._CONTROL.search(decoded), address
         assert "Reply-To" not in decoded and message.get_payload() == "body\n"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "a " * 16_383 + "<",  # a long name, then no address in brackets
+        " " * 32_766 + "<",  # blanks before a lone "<"
+        "a" * 32_765 + "<x",
+    ],
+    ids=["words", "blanks", "word"],
+)
+def test_a_full_cell_without_a_bracketed_address_is_read_in_linear_time(cell):
+    """A cell of the directory file's largest size (32 767 characters) that
+    looks like the start of "Name <address>" but is not: once, not once
+    per character (14 s for one such cell before)."""
+    started = time.perf_counter()
+    addresses, errors = check_addresses(cell)
+    assert time.perf_counter() - started < 5
+    assert addresses == []
+    assert errors

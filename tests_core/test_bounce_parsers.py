@@ -1215,3 +1215,21 @@ def test_a_long_block_about_one_recipient_is_read_in_linear_time(filler):
     result = classify_message(raw)
     assert time.perf_counter() - started < 5
     assert result.addresses == ["sent@example.org"]
+
+
+@pytest.mark.parametrize(
+    "tail", ["@", " x@", "@-"], ids=["at", "later-at", "no-domain"]
+)
+def test_a_long_word_before_an_at_sign_is_read_in_linear_time(tail):
+    """An address is looked for from the start of a run of local-part
+    characters only, and no longer than a local part can be: a 300 000
+    character word before an "@" in a forged notice (minutes before)."""
+    raw = (
+        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n"
+        "<sent@example.org>: 550 User unknown\n" + "a" * 300_000 + tail + "\n"
+    ).encode()
+    started = time.perf_counter()
+    result = classify_message(raw)
+    assert time.perf_counter() - started < 5
+    assert (result.category, result.addresses) == ("hard", ["sent@example.org"])

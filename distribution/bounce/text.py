@@ -225,7 +225,13 @@ def html_to_text(markup):
     return html.unescape(_TAGS.sub("", markup))
 
 
-ADDRESS_SCAN = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# From the start of a run of local-part characters only (the lookbehind), and
+# no longer than RFC 5321 allows a local part (64) with room to spare: from
+# every position of a long run the scan ran to its end (quadratic: 2.7 s for
+# a 30 000-character word before an "@").
+ADDRESS_SCAN = re.compile(
+    r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,256}@[\w-]+(?:\.[\w-]+)+"
+)
 _LOCAL_OK = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*$")
 _DOMAIN_OK = re.compile(r"^(?:[\w](?:[\w-]*[\w])?\.)+[\w](?:[\w-]*[\w])?$")
 SYSTEM_LOCALPARTS = frozenset(

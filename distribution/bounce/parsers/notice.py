@@ -57,7 +57,9 @@ def address_paragraphs(text, stop=None):
     return entries
 
 
-_ADDRESS_ONLY = re.compile(r"[^\s<>@]+@[^\s<>]+|[\s<>:;,()*\-]+")
+# The address alternative starts a run only (quadratic on a long word
+# without "@" otherwise); the same "@" is reached from the run's start.
+_ADDRESS_ONLY = re.compile(r"(?<![^\s<>@])[^\s<>@]+@[^\s<>]+|[\s<>:;,()*\-]+")
 
 
 def _only_addresses(evidence):
