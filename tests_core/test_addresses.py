@@ -415,7 +415,7 @@ def test_a_full_cell_without_a_bracketed_address_is_read_in_linear_time(cell):
     looks like the start of "Name <address>" but is not: once, not once
     per character (14 s for one such cell before)."""
     started = time.perf_counter()
-    addresses, errors = check_addresses(cell)
+    found, errors = check_addresses(cell)
     assert time.perf_counter() - started < 5
-    assert addresses == []
+    assert not found
     assert errors
