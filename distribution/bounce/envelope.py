@@ -578,28 +578,23 @@ class Envelope:
             plain = "\n".join(html_to_text(clean(h)) for h in self.parts.htmls)
         self.plain = plain.replace("\r\n", "\n").replace("\r", "\n")
         self.notice = cut_returned(self.plain)
-        self.excluded = set()
-        for name in _HEADER_ADDRESS_FIELDS:
-            for value in msg.get_all(name) or ():
-                for address in ADDRESS_SCAN.findall(str(value)):
-                    normalised = normalise_address(address)
-                    if normalised:
-                        self.excluded.add(normalised)
-        for name in _LIST_COMMAND_FIELDS:
-            for value in msg.get_all(name) or ():
-                for found in _MAILTO.findall(str(value)):
-                    normalised = normalise_address(found)
-                    if normalised:
-                        self.excluded.add(normalised)
-        # a Message-ID has the form of an address (RFC 5322 section 3.6.4,
-        # "id-left@id-right") but never names a mailbox: the notice's own
-        # and the ones it answers are not recipients when the text repeats them
-        for name in _MESSAGE_ID_FIELDS:
-            for value in msg.get_all(name) or ():
-                for found in _MSGID.findall(str(value)):
-                    normalised = normalise_address(found)
-                    if normalised:
-                        self.excluded.add(normalised)
+        # the bounce's own header addresses, the list manager's command
+        # addresses, and Message-IDs: a Message-ID has the form of an address
+        # (RFC 5322 section 3.6.4, "id-left@id-right") but never names a
+        # mailbox: the notice's own and the ones it answers are not
+        # recipients when the text repeats them
+        self.excluded = {
+            normalised
+            for names, scan in (
+                (_HEADER_ADDRESS_FIELDS, ADDRESS_SCAN),
+                (_LIST_COMMAND_FIELDS, _MAILTO),
+                (_MESSAGE_ID_FIELDS, _MSGID),
+            )
+            for name in names
+            for value in msg.get_all(name) or ()
+            for found in scan.findall(str(value))
+            if (normalised := normalise_address(found))
+        }
 
     def worm_imitation(self):
         """A mass-mailing worm's fake bounce.

@@ -60,6 +60,16 @@ class RecipientFailure:
     blocklist: str | None = None
     tier: str | None = None
 
+    def decided_by(self, reason, tier="vendor"):
+        """Take *reason* (a :class:`~.reasons.Reason`) as the verdict: a
+        parser that knows its format's meaning better than the table."""
+        self.reason, self.category, self.scope = (
+            reason.code,
+            reason.category,
+            reason.scope,
+        )
+        self.tier = tier
+
     @property
     def holds_address(self):
         """True when the address itself should be held: a hard reason, or a

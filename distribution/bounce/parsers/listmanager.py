@@ -97,9 +97,7 @@ def parse(env):
         original_recipient=address,
     )
     failure = to_failure(record, final=not held)
-    reason = REASONS["not_member"]
-    failure.reason, failure.scope, failure.tier = reason.code, reason.scope, "vendor"
-    failure.category = reason.category
+    failure.decided_by(REASONS["not_member"])
     return BounceResult(
         is_bounce=not held,
         kind=kind,

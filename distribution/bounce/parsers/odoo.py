@@ -126,7 +126,5 @@ def parse(env):
             original_recipient=address,
         )
     )
-    rule = REASONS[reason]
-    failure.reason, failure.scope, failure.tier = rule.code, rule.scope, "vendor"
-    failure.category = rule.category
+    failure.decided_by(REASONS[reason])
     return BounceResult(is_bounce=True, kind=FAILURE, recipients=[failure], parser=NAME)

@@ -194,8 +194,9 @@ def _forwarded_from(env, record):
         return
     notice = env.notice.lower()
     named = [address for address in written_to if address in notice]
-    if len(named) == 1 and normalise_address(named[0]):
-        record.address = record.original_recipient = normalise_address(named[0])
+    address = normalise_address(named[0]) if len(named) == 1 else None
+    if address:
+        record.address = record.original_recipient = address
 
 
 def parse(env):

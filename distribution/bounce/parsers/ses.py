@@ -84,13 +84,7 @@ def parse(env):
         failure = to_failure(record)
         fallback = _SUBTYPES.get(subtype) or _BY_TYPE.get(bounce_type)
         if fallback and failure.tier in ("class", "stage", None):
-            reason = REASONS[fallback]
-            failure.reason, failure.category, failure.scope, failure.tier = (
-                reason.code,
-                reason.category,
-                reason.scope,
-                "vendor",
-            )
+            failure.decided_by(REASONS[fallback])
         recipients.append(failure)
     return BounceResult(
         is_bounce=True,
