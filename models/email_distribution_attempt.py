@@ -114,6 +114,13 @@ class EmailDistributionAttempt(models.Model):
             line.message_summary = summary_line(line.message)
             line.remedy_summary = summary_line(line.remedy, size=60)
 
+    def _current(self):
+        """These lines that belong to their delivery's current attempt (an
+        earlier attempt's lines, and its mail, no longer settle anything)."""
+        return self.filtered(
+            lambda line: line.attempt_number == line.delivery_id.attempt_count
+        )
+
     def _apply_event(self, state, vals):
         """The one place a sending-list line changes state.
 

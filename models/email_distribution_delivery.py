@@ -1565,9 +1565,8 @@ class EmailDistributionDelivery(models.Model):
         refused = {address.lower(): reply for address, reply in (refused or {}).items()}
         # The funnel: users read deliveries, the module writes them.
         for delivery in self.sudo():
-            lines = delivery.attempt_ids.filtered(
-                lambda line, d=delivery: line.attempt_number == d.attempt_count
-                and line.state == "queued"
+            lines = delivery.attempt_ids._current().filtered(
+                lambda line: line.state == "queued"
             )
             for line in lines:
                 reply = refused.get(line.email.lower())

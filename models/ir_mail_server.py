@@ -68,8 +68,7 @@ class IrMailServer(models.Model):
             # Only the current attempt's mail settles the delivery: an earlier
             # attempt's mail, retried from Odoo's mail queue, is sent as Odoo
             # sends any mail.
-            if line.attempt_number == line.delivery_id.attempt_count:
-                delivery = line.delivery_id
+            delivery = line._current().delivery_id
         if not delivery:
             return super().send_email(
                 message, *args, smtp_session=smtp_session, **kwargs

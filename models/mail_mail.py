@@ -42,7 +42,7 @@ class MailMail(models.Model):
                 [("delivery_id.mail_id", "in", self.ids)],
                 ["correlation_token", "delivery_id", "run_id", "attempt_number"],
             )
-        ).filtered(lambda line: line.attempt_number == line.delivery_id.attempt_count)
+        )._current()
         tokens = BatchTokens(
             sorted(
                 {

@@ -276,15 +276,22 @@ class TestSendingQueue(SendingCase):
         )
         self.assertEqual(len(activities), 1)
 
-    def test_soft_bounce_is_retried_then_fails(self):
+    def full_mailbox_delivery(self, retry_max):
+        """The delivery of an invoice to an address whose mailbox is full
+        (the sink answers 452), retried every 10 minutes up to *retry_max*."""
         self.company.write(
-            {"email_distribution_retry_max": 2, "email_distribution_retry_delay": 10}
+            {
+                "email_distribution_retry_max": retry_max,
+                "email_distribution_retry_delay": 10,
+            }
         )
         partner = self.env["res.partner"].create(
             {"name": "Full", "email": "full@doc.example"}
         )
-        move = self.make_invoices(partner)
-        delivery = move.email_distribution_delivery_ids
+        return self.make_invoices(partner).email_distribution_delivery_ids
+
+    def test_soft_bounce_is_retried_then_fails(self):
+        delivery = self.full_mailbox_delivery(retry_max=2)
         self.run_distribution_cron()
         self.run_mail_cron()
         self.assertEqual(delivery.state, "soft_bounce")
@@ -306,14 +313,7 @@ class TestSendingQueue(SendingCase):
         """An administrator who retries the first attempt's mail from Odoo's
         mail queue while the second attempt is queued: what that old mail
         meets is not the second attempt's outcome."""
-        self.company.write(
-            {"email_distribution_retry_max": 3, "email_distribution_retry_delay": 10}
-        )
-        partner = self.env["res.partner"].create(
-            {"name": "Full", "email": "full@doc.example"}
-        )
-        move = self.make_invoices(partner)
-        delivery = move.email_distribution_delivery_ids
+        delivery = self.full_mailbox_delivery(retry_max=3)
         self.run_distribution_cron()
         old_mail = delivery.mail_id
         self.run_mail_cron()
