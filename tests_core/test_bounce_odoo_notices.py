@@ -305,3 +305,15 @@ def test_the_refusal_names_our_mail_not_odoo_s_loop_tag():
     ) + alias(RESTRICTED["en"])
     result = classify_message(raw.encode())
     assert result.original_message_id == "<1764549000.7-account.move-12@seller.example>"
+
+
+def test_a_refusal_in_the_notice_s_first_paragraph_is_shown_whole():
+    """The sentence shown to the accountant starts at the notice's first
+    character when no blank line comes before it (it lost one before)."""
+    raw = HEAD.replace("text/html", "text/plain") + (
+        "The email sent to catchall@customer.example cannot be processed.\n"
+    )
+    result = classify_message(raw.encode())
+    assert result.recipients[0].diagnostic == (
+        "The email sent to catchall@customer.example cannot be processed."
+    )

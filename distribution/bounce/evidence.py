@@ -11,16 +11,18 @@ from dataclasses import dataclass
 from .model import RecipientFailure
 from .reasons import WEAK_PHRASES, explain, phrase_reason
 from .stages import find_stage
-from .text import codes_in, is_generic_status, line_around, one_line
+from .text import (
+    codes_in,
+    is_generic_status,
+    line_around,
+    one_line,
+    paragraphs_naming,
+)
 
 
 def paragraphs_about(text, address):
     """The paragraphs of *text* that name *address* (or "")."""
-    if not address or address not in text.lower():
-        return ""
-    return "\n\n".join(
-        paragraph for paragraph in text.split("\n\n") if address in paragraph.lower()
-    )
+    return "\n\n".join(paragraphs_naming(text, address))
 
 
 @dataclass

@@ -380,12 +380,26 @@ def text_codes(text):
     return status, None
 
 
+def paragraph_at(text, start, end):
+    """The paragraph (text between blank lines) holding ``text[start:end]``."""
+    before = text.rfind("\n\n", 0, start)
+    after = text.find("\n\n", end)
+    return text[0 if before == -1 else before + 2 : after if after != -1 else len(text)]
+
+
+def paragraphs_naming(text, address):
+    """The paragraphs of *text* that name *address*, in order (case-blind)."""
+    address = (address or "").lower()
+    if not address or address not in text.lower():
+        return []
+    return [
+        paragraph for paragraph in text.split("\n\n") if address in paragraph.lower()
+    ]
+
+
 def line_around(text, match):
     """The paragraph holding *match* when short, else its line."""
-    start = text.rfind("\n\n", 0, match.start())
-    start = 0 if start == -1 else start + 2
-    end = text.find("\n\n", match.end())
-    paragraph = text[start : end if end != -1 else len(text)].strip()
+    paragraph = paragraph_at(text, match.start(), match.end()).strip()
     if len(paragraph) <= 300:
         return paragraph
     start = text.rfind("\n", 0, match.start()) + 1

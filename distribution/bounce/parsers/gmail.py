@@ -18,7 +18,7 @@ Two generations of texts:
 import re
 
 from ..model import DELAY, FAILURE
-from ..text import ADDRESS_SCAN
+from ..text import ADDRESS_SCAN, paragraphs_naming
 from . import notice
 
 NAME = "gmail"
@@ -97,19 +97,13 @@ def parse(env):
     # the words about each address: its own sentence, then the technical part
     entries = []
     for address in addresses:
-        own = notice_sentences(
-            text[: technical.start()] if technical else text, address
+        own = "\n".join(
+            paragraph.strip()
+            for paragraph in paragraphs_naming(
+                text[: technical.start()] if technical else text, address
+            )
+            if len(paragraph) < 1000
         )
         entries.append(notice.Entry(address, f"{own}\n{details}".strip()))
     kind = DELAY if _DELAY.search(text[:4000]) else FAILURE
     return notice.result(env, NAME, entries, kind=kind)
-
-
-def notice_sentences(text, address):
-    """The paragraphs of *text* that name *address*."""
-    lowered = address.lower()
-    return "\n".join(
-        paragraph.strip()
-        for paragraph in text.split("\n\n")
-        if lowered in paragraph.lower() and len(paragraph) < 1000
-    )

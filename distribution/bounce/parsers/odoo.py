@@ -31,7 +31,7 @@ import re
 from ..evidence import Record, to_failure
 from ..model import FAILURE, BounceResult
 from ..reasons import REASONS
-from ..text import normalise_address
+from ..text import normalise_address, paragraph_at
 
 NAME = "odoo"
 
@@ -85,12 +85,6 @@ _TRY_LATER = re.compile(
 )
 
 
-def _sentence(text, match):
-    start = max(text.rfind("\n\n", 0, match.start()) + 2, 0)
-    end = text.find("\n\n", match.end())
-    return " ".join(text[start : end if end != -1 else len(text)].split())
-
-
 def parse(env):
     # Odoo always answers with "Re: <subject>" (never translated).
     if env.parts.dsn or not env.subject.lstrip().lower().startswith("re:"):
@@ -116,7 +110,7 @@ def parse(env):
     address = normalise_address(address.rstrip("."))
     if not address:
         return None
-    shown = _sentence(text, match)
+    shown = " ".join(paragraph_at(text, match.start(), match.end()).split())
     failure = to_failure(
         Record(
             address=address,

@@ -22,6 +22,7 @@ from ..text import (
     is_generic_status,
     normalise_address,
     normalise_status,
+    paragraphs_naming,
     unwrap,
 )
 
@@ -163,18 +164,6 @@ def read_record(fields):
     )
 
 
-def _paragraph_about(notice, address):
-    """The notice's paragraph naming *address* (for its SMTP stage)."""
-    if not address:
-        return ""
-    index = notice.lower().find(address)
-    if index == -1:
-        return ""
-    start = notice.rfind("\n\n", 0, index)
-    end = notice.find("\n\n", index)
-    return notice[start + 1 if start != -1 else 0 : end if end != -1 else len(notice)]
-
-
 def _forwarded_from(env, record):
     """A forward target's failure, reported without ``Original-Recipient``:
     the address we wrote to is the one the notice names that the returned
@@ -240,7 +229,7 @@ def parse(env):
     unattributed = None
     for record in chosen:
         if not record.stage:
-            about = _paragraph_about(notice, record.address)
+            about = next(iter(paragraphs_naming(notice, record.address)), "")
             record.stage = find_stage(record.evidence) or find_stage(about)
             if not record.stage and len(chosen) == 1:
                 record.stage = find_stage(notice)
