@@ -1046,6 +1046,9 @@ Dear customer
         ),
         # a list we wrote to, not named in the notice: the final address stays
         ("<list@lists.example.org>", "ap.home@mail.example.com"),
+        # an address of ours inside the one the notice names is not named
+        ("<p@customer.example>", "ap.home@mail.example.com"),
+        ("<ap@customer.exam>", "ap.home@mail.example.com"),
     ],
 )
 def test_a_forward_target_s_failure_names_the_address_we_wrote_to(to, expected):

@@ -29,6 +29,8 @@ from ..text import (
 NAME = "rfc3464"
 
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
+# the characters of an address (RFC 5322 atext, the dot and the at-sign)
+_ADDRESS_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~.@")
 RECIPIENT_FIELDS = ("final-recipient", "original-recipient", "x-actual-recipient")
 _DIAGNOSTIC_TYPE = re.compile(r"^\s*[A-Za-z][\w-]*\s*;\s*")
 _ACTION_ALIASES = {
@@ -164,6 +166,22 @@ def read_record(fields):
     )
 
 
+def _names(text, address):
+    """Whether *text* names *address* whole ("al@x" is not in "sal@x.org")."""
+    start = text.find(address)
+    while start != -1:
+        end = start + len(address)
+        before = text[start - 1] if start else ""
+        after = text[end : end + 1]
+        if after == ".":
+            # a full stop ends the sentence unless the domain goes on
+            after = text[end + 1 : end + 2]
+        if before not in _ADDRESS_CHARS and after not in _ADDRESS_CHARS:
+            return True
+        start = text.find(address, start + 1)
+    return False
+
+
 def _forwarded_from(env, record):
     """A forward target's failure, reported without ``Original-Recipient``:
     the address we wrote to is the one the notice names that the returned
@@ -182,7 +200,7 @@ def _forwarded_from(env, record):
     if not written_to or final in written_to:
         return
     notice = env.notice.lower()
-    named = [address for address in written_to if address in notice]
+    named = [address for address in written_to if _names(notice, address)]
     address = normalise_address(named[0]) if len(named) == 1 else None
     if address:
         record.address = record.original_recipient = address
