@@ -500,6 +500,19 @@ def test_every_status_code_row(key):
             "550 <scored@b.example>: Recipient address rejected: User unknown",
             "mailbox_unknown",
         ),
+        # the recipient's mail server not found: the domain, not the mailbox
+        ("5.0.0", "550", "Unable to find the recipient mail server", "domain_unknown"),
+        ("5.0.0", "550", "Unable to find user: <x@b.example>", "mailbox_unknown"),
+        # an attachment too large is the message's size (Postfix's EFBIG
+        # "File too large" writing the mailbox stays a full mailbox)
+        ("5.0.0", "552", "552 Attachment file too large", "message_too_large"),
+        (
+            "5.2.2",
+            "550",
+            "cannot update mailbox /var/mail/x for user x. error writing message: "
+            "File too large",
+            "mailbox_full",
+        ),
     ],
 )
 def test_explicit_phrases(status, reply, text, expected):

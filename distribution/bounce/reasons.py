@@ -1177,7 +1177,8 @@ PHRASE_RULES = (
         # EFBIG writing the mailbox file: Postfix global/mbox_open.c maps
         # EDQUOT and EFBIG to 5.2.2 (mailbox full), "cannot update mailbox %s
         # for user %s. error writing message: File too large"
-        r"|\bfile\s+too\s+large\b",
+        # (an "attachment file too large" is the message's size)
+        r"|(?<!attachment\s)\bfile\s+too\s+large\b",
     ),
     (
         "message_too_large",
@@ -1237,7 +1238,10 @@ PHRASE_RULES = (
         # hMailServer ExternalDelivery.cpp: the DNS answered, with no MX nor
         # address ("No mail servers appear to exists for the recipient's
         # address.")
-        r"|\bno\s+mail\s+servers?\s+appears?\s+to\s+exists?\b",
+        r"|\bno\s+mail\s+servers?\s+appears?\s+to\s+exists?\b"
+        # "Unable to find the recipient mail server" (no MX nor address)
+        r"|\b(?:unable\s+to|couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:the\s+)?"
+        r"(?:recipient(?:['\u2019]s)?\s+)?mail\s+(?:server|exchanger|host)\b",
     ),
     (
         "mailbox_unknown",
@@ -1297,7 +1301,8 @@ PHRASE_RULES = (
         r"|\b(?:couldn'?t|could\s+not|can'?t|cannot)\s+be\s+found\b|\bwasn'?t\s+found\s+at\b"
         # Prodigy (2002): "Unable to find user: <x>"
         r"|\b(?:unable\s+to|couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:the\s+)?"
-        r"(?:user|recipient|mailbox|addressee)\b(?!['\u2019]s\b|\s+(?:domain|server|host))"
+        r"(?:user|recipient|mailbox|addressee)\b"
+        r"(?!['\u2019]s\b|\s+(?:mail\s+)?(?:domain|server|host|exchanger))"
         r"|\b(?:utilisateur|destinataire|adresse|bo[iî]te)\s+inconnue?\b"
         r"|\bmailbox\s+inconnue\b|\busuario\s+desconocido\b"
         r"|\butente\s+(?:sconosciuto|inesistente)\b|\bempf(?:ä|ae)nger\s+unbekannt\b",
