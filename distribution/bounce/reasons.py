@@ -149,8 +149,42 @@ _COREMAIL = (
     "Coremail support, the bounce texts (退信提示) it lists"
     " (icoremail.vip/support/index.php?cate_id=84)"
 )
+_MIMECAST_CODES = (
+    "Mimecast, Mimecast SMTP Error Codes (community.mimecast.com/s/article"
+    "/Mimecast-SMTP-Error-Codes-842605754), the 4xx table"
+)
+_SPARKPOST = (
+    "SparkPost support, Message Delivery: Understanding Delays and Bounces"
+    " (support.sparkpost.com/docs/faq/understanding-delays-bounces)"
+)
+_GOOGLE_GROUPS = (
+    "Google Workspace Admin Help, answer 168383 (a message rejected by Google"
+    " Groups: other users reported the sending IP as a spam source)"
+)
 
 VENDOR_RULES = (
+    (
+        "greylisted",
+        "internal resource",
+        r"\binternal\s+resource\s+temporarily\s+unavailable\b",
+        _MIMECAST_CODES + " ('451 Internal resource temporarily unavailable': the"
+        " sending server is greylisted, or its IP's reputation is being checked)",
+    ),
+    (
+        "rate_limited",
+        "sending ip",
+        r"\bsending\s+IP\s+temporarily\s+suspended\b",
+        _SPARKPOST + " ('451 4.3.0 [internal] Sending IP temporarily suspended': its"
+        " adaptive delivery backing off a receiver's push-back)",
+    ),
+    (
+        "reputation",
+        "bulk email senders",
+        r"\bBulk\s+Email\s+Senders\s+Guidelines\b",
+        _GOOGLE_GROUPS + " ('Message rejected by Google Groups. Please visit"
+        " http://support.google.com/mail/answer/188131 to review our Bulk Email"
+        " Senders Guidelines.')",
+    ),
     (
         "ip_rejected",
         ("invalid ip", "hangup"),
@@ -871,9 +905,13 @@ PHRASE_RULES = (
     # the recipient's own block list: that recipient refuses us
     (
         "recipient_refuses",
-        ("user", "recipient", "blocked sender"),
+        ("user", "recipient", "blocked sender", "permission"),
         r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black)[\s-]?list\b"
         r"|\brecipient\s+has\s+blocked\b"
+        # Exchange, a group that takes mail from some senders only ("Your
+        # message can't be delivered because you do not have permissions to
+        # send to this distribution list": University of Macau ICTO FAQ)
+        r"|\b(?:do(?:es)?\s+not|don'?t)\s+have\s+permissions?\s+to\s+send\s+to\b"
         # Outlook's per-user "Blocked Senders list" (junk e-mail options)
         r"|\bblocked\s+senders?\s+list\b",
     ),
@@ -938,14 +976,18 @@ PHRASE_RULES = (
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
-        r"(?:blocked|banned|not\s+allowed|not\s+authori[sz]ed|blacklisted)\b",
+        r"(?:blocked|banned|not\s+allowed|not\s+authori[sz]ed|blacklisted|forbidden)\b",
     ),
     # "too many messages from a new or untrusted IP" (Rackspace's throttling of
     # senders it has no history for) is about who we are, not about volume
     (
         "reputation",
-        ("reputation", "untrusted"),
-        r"\breputation\b|\buntrusted\s+(?:ip|host|sender|source|server)",
+        ("reputation", "untrusted", "dictionary", "harvest"),
+        r"\breputation\b|\buntrusted\s+(?:ip|host|sender|source|server)"
+        # an address-harvesting pattern seen from our IP (Baruwa: "Dictionary
+        # attack detected"; open-mail.org 3strikes: "seems to be involved in
+        # a dictionary attack or probing for email addresses")
+        r"|\bdictionary\s+attack|\bdirectory\s+harvest",
     ),
     # the recipient's account is in a state: about the address, not about us
     (
@@ -1008,16 +1050,21 @@ PHRASE_RULES = (
     # relaying
     (
         "relay_denied",
-        ("relay", "rcpthosts"),
+        ("relay", "rcpthosts", "local user"),
         # Libero: "RELAYING NOT ALLOWED (550 Relay Disabled)"
-        r"\brelay(?:ing)?\s+(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)|prohibited"
-        r"|disabled)"
+        # Kerio Connect: "550 5.7.1 Relaying is denied" (its outbound delivery
+        # troubleshooting article)
+        r"\brelay(?:ing)?\s+(?:is\s+)?(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)"
+        r"|prohibited|disabled)"
         r"|\b(?:unable|not\s+permitted|not\s+allowed)\s+to\s+relay\b|\bwe\s+do\s+not\s+relay\b"
         r"|\brcpthosts\b|\bno\s+relaying\b"
         # RFC 5321 section 3.6.2: a server that is not the destination and
         # does not relay for us ("501 This system is not configured to relay
         # mail to <x> for <ip>")
-        r"|\bnot\s+configured\s+to\s+relay\b",
+        r"|\bnot\s+configured\s+to\s+relay\b"
+        # Coremail: "553 Requested action not taken: Local user only" (the
+        # server takes mail for its own users only)
+        r"|\blocal\s+users?\s+only\b",
     ),
     # temporary conditions named as such
     (
@@ -1031,6 +1078,7 @@ PHRASE_RULES = (
             "volume",
             "per hour",
             "threshold",
+            "exceeded your",
         ),
         r"\brate[\s-]?limit|\bthrottl|\btoo\s+many\s+(?:messages|connections|mails|e-?mails"
         r"|sessions|concurrent)|\b(?:sending|hourly|daily|message)\s+(?:rate\s+)?limit"
@@ -1044,7 +1092,11 @@ PHRASE_RULES = (
         # cPanel's hourly cap of a domain's outgoing mail ("Domain x has
         # exceeded the max emails per hour (111/100 (111%)) allowed")
         r"|\bexceeded\s+the\s+max(?:imum)?\s+(?:number\s+of\s+)?(?:e-?mails|messages)"
-        r"\s+per\s+hour\b",
+        r"\s+per\s+hour\b"
+        # a relay's quota of what *we* send (Prolateral outMail: "554 5.7.1
+        # <x>: Recipient address rejected: You have exceeded your Outmail
+        # quota."), not the recipient's mailbox quota
+        r"|\byou\s+have\s+exceeded\s+your\s+(?:\w+\s+){0,2}?quota\b",
     ),
     # mailing lists and challenge-response
     (
@@ -1272,6 +1324,7 @@ PHRASE_RULES = (
             "desconocido",
             "sconosciuto",
             "inesistente",
+            "verif",
         ),
         r"\buser\s+(?:is\s+)?unknown\b|\bunknown\s+(?:or\s+illegal\s+)?user\b"
         r"|\bunknown\s+(?:e-?mail\s+)?(?:recipient|address(?:ee)?|mailbox|local[\s-]part|alias)\b"
@@ -1285,7 +1338,12 @@ PHRASE_RULES = (
         r"|\bdoes\s*n[o']t\s+exist\b|\bnot\s+exist\b|\bn'existe\s+pas\b|\bno\s+existe\b"
         r"|\bexistiert\s+nicht\b|\bunbekannt\b|\brecip(?:ient)?\s*not\s*found\b"
         r"|\bRecip(?:ient)?NotFound\b|\berr\.nosuchuser\b"
-        r"|\b(?:e-?mail\s+)?address\s+is\s+(?:not\s+valid|invalid)\b"
+        # Proofpoint Essentials: "Recipient address rejected: User email
+        # address is marked as invalid" (SMTP Discovery's invalid list)
+        r"|\b(?:e-?mail\s+)?address\s+is\s+(?:marked\s+as\s+)?(?:not\s+valid|invalid)\b"
+        # Baruwa: "Recipient verification failed" (the address could not
+        # be verified)
+        r"|\brecipient\s+(?:address\s+)?verif(?:y|ication)\s+failed\b"
         r"|\binvalid\s+(?:final\s+delivery\s+)?(?:recipient|mailbox|address|user(?:id)?"
         r"|account)\b|\b(?:bad|illegal)\s+(?:destination\s+)?(?:mailbox|recipient|address"
         r"|user)\b|\bnot\s+listed\s+in\b|\bnot\s+a\s+valid\s+(?:user|recipient|mailbox"
