@@ -88,6 +88,23 @@ CN_HOSTS = (
     "?article_category=25), 263 enterprise mail help (263gmail.js.cn/help/13"
     "/2.htm), szhot help 170, fobhost technical support 59"
 )
+ICEWARP = (
+    "IceWarp server SMTP error codes, as its Korean reseller lists them"
+    " (blog.softmail.co.kr/554: code, status, error, description)"
+)
+KOREAN = (
+    "Korean portals' replies grouped by cause: puffinknight.tistory.com/102"
+    " (Naver, Daum, Paran, Yahoo Korea), adminplay.com SMTP error codes"
+    " (document 2077) and oliveit.tistory.com/39 (CHIC, CCRT, RUSR codes)"
+)
+CN_MTA = (
+    "A Chinese mail server's reply list with the meaning of each"
+    " (blog.sina.com.cn/s/blog_8dc13ec50101fxxr.html)"
+)
+QMAIL_RELAYED = (
+    "qmail-send notice quoting the remote reply after the message was sent"
+    " (pastebin.com/XgicFi2n)"
+)
 RELAYED = (
     "Replies relayed in notices posted on pastebin.com (Postfix: jhdNMiyp,"
     " syADHViD; Exim: 6jWTqzEG, AAXTRfvC, uqn1m9qf, mab2zkNE, 0ZQz9cHc)"
@@ -474,6 +491,186 @@ DOCUMENTED = [
         "policy",
     ),
     (RELAYED, None, "550", DATA, "Blocked spam-message", "spam_content"),
+    (
+        QMAIL_RELAYED,
+        "5.7.1",
+        "550",
+        DATA,
+        "550 5.7.1 Requested action not taken: message refused",
+        "content_rejected",
+    ),
+    # IceWarp: "Sender has no domain specified (usually in MAIL FROM)";
+    # "blank or invalid string after HELO/EHLO"; "the username/password
+    # combination ... was invalid"; "Reject if originator's IP has no rDNS"
+    (
+        ICEWARP,
+        "5.5.2",
+        "501",
+        MAIL,
+        "501 5.5.2 Domain name required",
+        "sender_rejected",
+    ),
+    (
+        ICEWARP,
+        "5.5.1",
+        "501",
+        None,
+        "501 5.5.1 HELO/EHLO requires domain address",
+        "ip_rejected",
+    ),
+    # "Authentication failed" answers our AUTH or names a failed SPF / DKIM
+    # check: the words do not say which, refused either way
+    (ICEWARP, "5.7.0", "501", None, "501 5.7.0 Authentication failed", "policy"),
+    (ICEWARP, "5.7.1", "501", MAIL, "501 5.7.1 Permission denied", "policy"),
+    # Korean portals
+    (KOREAN, None, "550", RCPT, "550 Mailbox unavailable", "recipient_rejected"),
+    (KOREAN, "5.1.1", "550", RCPT, "550 5.1.1 No such user", "mailbox_unknown"),
+    (
+        KOREAN,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 RUSR 192.0.2.1: No such user: <x@b.example>",
+        "mailbox_unknown",
+    ),
+    (KOREAN, None, "550", RCPT, "550 Account disabled", "mailbox_disabled"),
+    # listed as disabled accounts; under 5.1.1 the status code's reading
+    # (no such mailbox) stands, hard either way
+    (KOREAN, "5.1.1", "550", RCPT, "550 5.1.1 Inactive mbox", "mailbox_unknown"),
+    (KOREAN, "5.1.1", "550", RCPT, "550 5.1.1 Suspended user", "mailbox_unknown"),
+    (
+        KOREAN,
+        None,
+        "550",
+        RCPT,
+        "550 You are registered as spammer (by user's reject list)",
+        "recipient_refuses",
+    ),
+    (
+        KOREAN,
+        "5.0.0",
+        "554",
+        None,
+        "554 5.0.0 Service unavailable (userid: mail is denied, by spam filter)",
+        "spam_content",
+    ),
+    (KOREAN, None, "554", RCPT, "554 Relay operation rejected", "relay_denied"),
+    (
+        KOREAN,
+        "5.7.1",
+        "550",
+        RCPT,
+        "550 5.7.1 Unable to relay for x@b.example",
+        "relay_denied",
+    ),
+    (
+        KOREAN,
+        "5.7.1",
+        "550",
+        None,
+        "550 5.7.1 <x@b.example>... Error.your access was denied. Since you sent too many e-mails,you are not allowed to send more e-mails within 24 hours.After 24 hours,you can send e-mails as usual.",
+        "rate_limited",
+    ),
+    (
+        KOREAN,
+        "4.3.2",
+        "421",
+        CONNECT,
+        "421 4.3.2 Your IP(192.0.2.1) is filtered and this connection will be closed. You must register your IP to http://realip.naver.com",
+        "ip_rejected",
+    ),
+    (
+        KOREAN,
+        "4.3.1",
+        "421",
+        None,
+        "421 4.3.1 You send too many messages.",
+        "rate_limited",
+    ),
+    (
+        KOREAN,
+        None,
+        "550",
+        None,
+        "550 Transaction failed. (SPAM_SUSPECT:IP_CONTROL) (http://cleanip.paran.com)",
+        "reputation",
+    ),
+    (KOREAN, None, "421", None, "421 Server too busy.", "server_trouble"),
+    (KOREAN, "4.4.1", "441", None, "441 4.4.1 No answer from host", "server_trouble"),
+    (
+        KOREAN,
+        "4.3.0",
+        "451",
+        None,
+        "451 4.3.0 Temporary system failure. Please try again later.",
+        "server_trouble",
+    ),
+    (
+        KOREAN,
+        "4.4.2",
+        "451",
+        None,
+        "451 4.4.2 Bad connection (io timeout)",
+        "server_trouble",
+    ),
+    (
+        KOREAN,
+        "4.4.5",
+        "452",
+        None,
+        "452 4.4.5 Insufficient disk space; try again later",
+        "mailbox_full",
+    ),
+    (
+        KOREAN,
+        "4.4.1",
+        "421",
+        CONNECT,
+        "421 4.4.1 CHIC 192.0.2.1: Network is busy.",
+        "server_trouble",
+    ),
+    # "spam center detected the IP as a spam IP and temporarily blocked
+    # connection": the words say "server is busy", the code CCRT says spam
+    (
+        KOREAN,
+        "4.4.5",
+        "421",
+        CONNECT,
+        "421 4.4.5 CCRT 192.0.2.1: Connection refused. Server is busy(RT)",
+        "reputation",
+    ),
+    # a Chinese server's list (each with its meaning in Chinese)
+    (CN_MTA, None, "550", RCPT, "550 user is locked.", "mailbox_disabled"),
+    (CN_MTA, None, "550", CONNECT, "550 black ip.", "ip_rejected"),
+    (
+        CN_MTA,
+        None,
+        "552",
+        DATA,
+        "552 message rejected by anti-spam engine.",
+        "spam_content",
+    ),
+    (CN_MTA, None, "552", MAIL, "552 mail from invalid.", "sender_rejected"),
+    (CN_MTA, None, "552", DATA, "552 looping message.", "server_trouble"),
+    (CN_MTA, None, "552", DATA, "552 message is too long.", "message_too_large"),
+    (CN_MTA, None, "552", DATA, "552 Virus found.", "virus"),
+    (CN_MTA, None, "553", MAIL, "553 host denies the sender.", "sender_rejected"),
+    (CN_MTA, None, "553", RCPT, "553 private list access denied.", "not_member"),
+    (CN_MTA, None, "553", RCPT, "553 host denies relay.", "relay_denied"),
+    (CN_MTA, None, "554", DATA, "554 attachment is too long.", "message_too_large"),
+    (CN_MTA, None, "554", MAIL, "554 sender is unvalidated.", "sender_rejected"),
+    (CN_MTA, None, "554", CONNECT, "554 rbl deny.", "blocklisted"),
+    (CN_MTA, None, "555", None, "555 helohost error.", "ip_rejected"),
+    # "out of allow RCPT numbers" (too many recipients): a temporary refusal,
+    # soft either way
+    (
+        CN_MTA,
+        None,
+        "451",
+        RCPT,
+        "451 out of allow RCPT numbers.",
+        "server_trouble",
+    ),
 ]
 
 
@@ -604,6 +801,102 @@ A message that you sent could not be delivered to all of its recipients. This is
 Return-path: <bounces@erp.example.com>
 """
 
+# Symantec / Broadcom Messaging Gateway's own notice (Broadcom KB 157433,
+# Bounce customization in Messaging Gateway: its example NDR)
+BROADCOM_SMG = """I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients. It's attached below.
+
+For further assistance, please send mail to <postmaster>
+
+If you do so, please include this problem report. You can
+delete your own text from the attached returned message.
+
+<gone@b.example>: 550 5.1.1 <gone@b.example>: Recipient address rejected: User unknown in local recipient table
+"""
+
+# Sun Java System Messaging Server (Verizon's mailsrvcs.net), the text part
+# alone (pastebin.com/nuTmn3Nu): "This report relates to a message you sent
+# with the following header fields", then "Recipient address:", "Reason:",
+# "Diagnostic code:", "Remote system:"
+SUN_JAVA = """This report relates to a message you sent with the following header fields:
+
+  Message-id: <C0121FD9@erp.example.com>
+  Date: Tue, 28 Oct 2008 14:17:24 -0400
+  From: Sender <bounces@erp.example.com>
+  To: evmcorp@b.example
+  Subject: Re: test
+
+Your message cannot be delivered to the following recipients:
+
+  Recipient address: evmcorp@b.example
+  Reason: Remote SMTP server has rejected address
+  Diagnostic code: smtp;550 No Such User Here
+  Remote system: dns;b.example (TCP|192.0.2.5|41423|192.0.2.6|25) (mx.b.example ESMTP Exim 4.68 #1 Tue, 28 Oct 2008 13:17:58 -0500 )
+"""
+
+# Exchange relaying a gateway's refusal: the template's sentence ("couldn't
+# be found", from the 5.1.1 the gateway gave) against the remote words
+# (web.de's NiX Spam list refused our server): pastebin.com/MrYKXZfw
+EXCHANGE_NIX_SPAM = """Delivery has failed to these recipients or groups:
+
+office@b.example
+The email address you entered couldn't be found. Please check the recipient's email address and try to resend the message. If the problem continues, please contact your email admin.
+
+The following organization rejected your message: smtp.b.example.
+
+Diagnostic information for administrators:
+
+Generating server: rly47d.srv.mailcontrol.com
+
+office@b.example
+smtp.b.example
+Remote Server returned '554 5.1.1 <smtp.b.example #5.1.1 SMTP; 550-192.0.2.9 , Your e-mail service was detected by mx-ha.web.de (NiX Spam)>'
+
+Original message headers:
+
+Return-Path: <bounces@erp.example.com>
+"""
+
+# Exchange 2010, the receiving organisation refused our sender
+# (pastebin.com/yq8ZnJan)
+EXCHANGE_SENDER = """Delivery has failed to these recipients or groups:
+
+'gabor@b.example' (gabor@b.example) <mailto:gabor@b.example>
+This message was rejected by the recipient e-mail system. Please check the recipient's e-mail address and try resending this message, or contact the recipient directly.
+
+The following organization rejected your message: edge05.upcmail.net.
+
+Diagnostic information for administrators:
+
+Generating server: dc.ours.example
+
+gabor@b.example
+edge05.upcmail.net #550 5.1.0 <bounces@erp.example.com> sender rejected ##
+
+Original message headers:
+
+From: test <bounces@erp.example.com>
+"""
+
+# 1&1 IONOS (kundenserver.de, "Nemesis") notice (pastebin.com/tjesmfFL):
+# the address quoted on its line, "SMTP error from remote server after
+# RCPT command:", "host: <host>", the reply
+IONOS = """This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of
+its recipients. This is a permanent error. The following address
+failed:
+
+"pinl@b.example":
+SMTP error from remote server after RCPT command:
+host: mail.b.example
+5.1.1 <pinl@b.example>: Recipient address rejected: b.example
+
+--- The header of the original message is following. ---
+
+Received: from INGASTUR2 ([192.0.2.3]) by mrelayeu.kundenserver.de
+"""
+
 NOTICES = [
     (
         "mdaemon",
@@ -667,6 +960,51 @@ NOTICES = [
         "blocked",
         "spam_content",
         ["scollyer@b.example"],
+    ),
+    (
+        "broadcom-smg",
+        BROADCOM_SMG,
+        "MAILER-DAEMON@smg.ours.example (Mail Delivery System)",
+        "Undelivered Mail Returned to Sender",
+        "hard",
+        "mailbox_unknown",
+        ["gone@b.example"],
+    ),
+    (
+        "sun-java",
+        SUN_JAVA,
+        "Postmaster <postmaster@vms173005.mailsrvcs.net>",
+        "Undeliverable Message",
+        "hard",
+        "mailbox_unknown",
+        ["evmcorp@b.example"],
+    ),
+    (
+        "exchange-nix-spam",
+        EXCHANGE_NIX_SPAM,
+        "<postmaster@mailcontrol.example>",
+        "Undeliverable: Bestellung",
+        "blocked",
+        "blocklisted",
+        ["office@b.example"],
+    ),
+    (
+        "exchange-sender-rejected",
+        EXCHANGE_SENDER,
+        "Microsoft Exchange <postmaster@ours.example>",
+        "Undeliverable: proba",
+        "blocked",
+        "sender_rejected",
+        ["gabor@b.example"],
+    ),
+    (
+        "ionos",
+        IONOS,
+        "Mail Delivery System <mailer-daemon@kundenserver.de>",
+        "Mail delivery failed: returning message to sender",
+        "hard",
+        "mailbox_unknown",
+        ["pinl@b.example"],
     ),
 ]
 

@@ -149,6 +149,10 @@ _COREMAIL = (
     "Coremail support, the bounce texts (退信提示) it lists"
     " (icoremail.vip/support/index.php?cate_id=84)"
 )
+_KOREAN = (
+    "Korean portals' bounce guides: oliveit.tistory.com/39 (CHIC, CCRT, RUSR"
+    " codes), puffinknight.tistory.com/102 (Naver, Daum, Paran)"
+)
 _MIMECAST_CODES = (
     "Mimecast, Mimecast SMTP Error Codes (community.mimecast.com/s/article"
     "/Mimecast-SMTP-Error-Codes-842605754), the 4xx table"
@@ -163,6 +167,15 @@ _GOOGLE_GROUPS = (
 )
 
 VENDOR_RULES = (
+    (
+        "reputation",
+        ("ccrt", "spam_suspect"),
+        r"\b421\s+4\.4\.5\s+CCRT\b|\bSPAM_SUSPECT:IP_CONTROL\b",
+        _KOREAN + " ('421 4.4.5 CCRT <ip>: Connection refused. Server is"
+        " busy(RT)': the spam centre took the IP for a spam source and blocks it"
+        " for a while; Paran's 'Transaction failed. (SPAM_SUSPECT:IP_CONTROL)"
+        " (http://cleanip.paran.com)': the IP blocked for bulk mail)",
+    ),
     (
         "greylisted",
         "internal resource",
@@ -852,7 +865,10 @@ _STATE = (
 _ADDRESSEE = r"(?:recipient|mailbox|address(?:ee)?|account|user|domain|host)"
 _LISTS = (
     r"spamhaus|spamcop|barracudacentral|sorbs|uceprotect|psbl|"
-    r"mailspike|invaluement|abuseat|spamrats|backscatterer"
+    r"mailspike|invaluement|abuseat|spamrats|backscatterer|"
+    # NiX Spam (iX / manitu's ix.dnsbl.manitu.net), as web.de names it:
+    # "Your e-mail service was detected by mx-ha.web.de (NiX Spam)"
+    r"nix\s?spam"
 )
 
 PHRASE_RULES = (
@@ -906,7 +922,9 @@ PHRASE_RULES = (
     (
         "recipient_refuses",
         ("user", "recipient", "blocked sender", "permission"),
-        r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black)[\s-]?list\b"
+        # a Korean portal: "550 You are registered as spammer (by user's
+        # reject list)"
+        r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black|reject)[\s-]?list\b"
         r"|\brecipient\s+has\s+blocked\b"
         # Exchange, a group that takes mail from some senders only ("Your
         # message can't be delivered because you do not have permissions to
@@ -945,6 +963,7 @@ PHRASE_RULES = (
             "abuseat",
             "spamrats",
             "backscatterer",
+            "nix",
         ),
         r"\b(?:black|block|deny)[\s-]?list(?:ed)?\b|\b(?:rbl|dnsbl|dnsrbl)\b"
         r"|\bblocked\s+using\b|(?<!\bnot\s)(?<!n't\s)\blisted\s+(?:in|at|on|by)\b"
@@ -972,6 +991,9 @@ PHRASE_RULES = (
         r"|\bcannot\s+find\s+your\s+(?:reverse\s+)?hostname"
         r"|\b(?:invalid|bad)\s+(?:helo|ehlo)\b|\b(?:helo|ehlo)\s+name\b"
         r"|\b(?:helo|ehlo)(?:/ehlo)?\s+argument\s+is\s+invalid\b"
+        # IceWarp: "501 5.5.1 HELO/EHLO requires domain address"; a Chinese
+        # server's "555 helohost error." (its HELO host check failed)
+        r"|\b(?:helo|ehlo)(?:/ehlo)?\s+requires?\b|\bhelo\s?host\s+(?:error|invalid)\b"
         r"|\bdynamic\s+(?:ip|address|pool|range)|\bdial-?up\b|\bresidential\s+(?:ip|address)"
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
@@ -1054,8 +1076,11 @@ PHRASE_RULES = (
         # Libero: "RELAYING NOT ALLOWED (550 Relay Disabled)"
         # Kerio Connect: "550 5.7.1 Relaying is denied" (its outbound delivery
         # troubleshooting article)
-        r"\brelay(?:ing)?\s+(?:is\s+)?(?:access\s+)?(?:denied|not\s+(?:permitted|allowed)"
-        r"|prohibited|disabled)"
+        # Korean portals: "554 Relay operation rejected"; a Chinese server:
+        # "553 host denies relay."
+        r"\brelay(?:ing)?\s+(?:is\s+)?(?:access\s+|operation\s+)?(?:denied|not\s+"
+        r"(?:permitted|allowed)|prohibited|disabled|rejected|refused)"
+        r"|\bden(?:y|ies)\s+relay"
         r"|\b(?:unable|not\s+permitted|not\s+allowed)\s+to\s+relay\b|\bwe\s+do\s+not\s+relay\b"
         r"|\brcpthosts\b|\bno\s+relaying\b"
         # RFC 5321 section 3.6.2: a server that is not the destination and
@@ -1101,12 +1126,14 @@ PHRASE_RULES = (
     # mailing lists and challenge-response
     (
         "not_member",
-        ("member", "closed", "moderat", "subscri"),
+        ("member", "closed", "moderat", "subscri", "private list"),
         r"\bnot\s+a\s+(?:list\s+)?member\b|\bnon-?members?\b|\bmembers?\s+only\b"
         r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?members\b"
         r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b"
         # Sympa's report.tt2 (send_subscriber, send_editor, send_owner)
-        r"|\bdistribution\s+(?:in|for)\s+(?:the|this)\s+list\s+is\s+restricted\s+to\b",
+        r"|\bdistribution\s+(?:in|for)\s+(?:the|this)\s+list\s+is\s+restricted\s+to\b"
+        # a Chinese server: "553 private list access denied."
+        r"|\bprivate\s+list\s+access\b",
     ),
     (
         "challenge_response",
@@ -1233,8 +1260,10 @@ PHRASE_RULES = (
     ),
     (
         "message_too_large",
-        ("large", "big", "size", "length"),
-        r"\btoo\s+large\b|\b(?:message|mail|attachment)s?\s+(?:is\s+|was\s+)?too\s+big\b"
+        ("large", "big", "size", "length", "too long"),
+        # a Chinese server: "552 message is too long.", "554 attachment is too
+        # long." (a single attachment over the size limit)
+        r"\btoo\s+large\b|\b(?:message|mail|attachment)s?\s+(?:is\s+|was\s+)?too\s+(?:big|long)\b"
         r"|\bsize\s+(?:limit|exceeds?|too)|\bmessage\s+(?:size|length)\s+(?:exceeds|limit)"
         r"|\bexceed\w*\s+(?:the\s+)?(?:max\w*\s+)?(?:\w+\s+){0,2}(?:message\s+)?size\b",
     ),
@@ -1470,7 +1499,7 @@ PHRASE_RULES = (
         # Postfix local/alias.c: "alias database loop for %s"
         r"|\b(?:mail|routing|forwarding|alias(?:ing)?)(?:\s+database)?\s+loop\b"
         r"|\bloop(?:ing)?\s+(?:detected|broken)\b|\blooping\b|\bloops\s+back\b"
-        r"|\bserver\s+(?:is\s+)?(?:too\s+)?busy\b|\bserver\s+(?:is\s+)?unavailable\b"
+        r"|\b(?:server|network)\s+(?:is\s+)?(?:too\s+)?busy\b|\bserver\s+(?:is\s+)?unavailable\b"
         r"|\bservice\s+(?:is\s+)?(?:not\s+available|unavailable)\b"
         r"|\bresources?\s+(?:temporarily\s+)?unavailable\b|\bcould\s+not\s+find\s+a\s+gateway"
         r"|\bsocket\s+error\b|\b(?:requests?|attempts?)\s+to\s+connect\b"
