@@ -101,6 +101,11 @@ CN_MTA = (
     "A Chinese mail server's reply list with the meaning of each"
     " (blog.sina.com.cn/s/blog_8dc13ec50101fxxr.html)"
 )
+OCI_EMAIL = (
+    "Oracle Cloud Infrastructure Email Delivery, Troubleshooting: Common SMTP"
+    " Errors Returned by Email Delivery (docs.oracle.com/iaas/Content/Email"
+    "/Concepts/troubleshooting.htm): the relay's own replies to us"
+)
 QMAIL_RELAYED = (
     "qmail-send notice quoting the remote reply after the message was sent"
     " (pastebin.com/XgicFi2n)"
@@ -491,6 +496,40 @@ DOCUMENTED = [
         "policy",
     ),
     (RELAYED, None, "550", DATA, "Blocked spam-message", "spam_content"),
+    # OCI Email Delivery: its own throttles and failures
+    (
+        OCI_EMAIL,
+        None,
+        "421",
+        None,
+        "421 Too many connections, try again later",
+        "rate_limited",
+    ),
+    (
+        OCI_EMAIL,
+        "4.3.0",
+        "421",
+        None,
+        "421 4.3.0 Mail system failure, closing transmission channel",
+        "server_trouble",
+    ),
+    (OCI_EMAIL, None, "451", None, "451 Error in Processing", "server_trouble"),
+    (
+        OCI_EMAIL,
+        None,
+        "455",
+        None,
+        "455 Maximum messages sent per minute reached : limit is 10",
+        "rate_limited",
+    ),
+    (
+        OCI_EMAIL,
+        None,
+        "455",
+        None,
+        "455 Maximum messages sent per day reached : limit is 2000",
+        "rate_limited",
+    ),
     (
         QMAIL_RELAYED,
         "5.7.1",
@@ -897,6 +936,44 @@ host: mail.b.example
 Received: from INGASTUR2 ([192.0.2.3]) by mrelayeu.kundenserver.de
 """
 
+# Exchange 2013 in German (pastebin.com/BsjRCWQL): "Fehler bei der
+# Nachrichtenzustellung an folgende Empfänger oder Gruppen:", the user text
+# ("Die eingegebene E-Mail-Adresse konnte nicht gefunden werden"), the
+# diagnostic section under its German heading, the reply in English
+EXCHANGE_DE = """Fehler bei der Nachrichtenzustellung an folgende Empfänger oder Gruppen:
+
+wordpress@b.example (wordpress@b.example)
+Die eingegebene E-Mail-Adresse konnte nicht gefunden werden. Überprüfen Sie die E-Mail-Adresse des Empfängers, und versuchen Sie, die Nachricht erneut zu senden. Wenden Sie sich an den Helpdesk, falls das Problem weiterhin besteht.
+
+Diagnoseinformationen für Administratoren:
+
+Generierender Server: EXCH1.b.example
+
+wordpress@b.example
+Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'
+
+Ursprüngliche Nachrichtenköpfe:
+
+Received: from EXCH1.b.example (2001:db8::3) by EXCH1.b.example
+"""
+
+# Office 365 in French, a queue that expired (pastebin.com/HFigDHDT): each
+# attempt is "<date> - Server at <host> returned '<reply>'", not "Remote
+# Server returned"
+EXCHANGE_FR_EXPIRED = """Informations de diagnostic pour les administrateurs :
+
+Serveur de génération : AM5PR0201MB2468.eurprd02.prod.outlook.com
+Serveur de réception : AM5PR0201MB2468.eurprd02.prod.outlook.com
+
+alexis@b.example
+4/4/2017 6:06:10 PM - Server at AM5PR0201MB2468.eurprd02.prod.outlook.com returned '550 5.4.317 Message expired, cannot connect to remote server(421 4.2.1 Unable to connect)'
+4/4/2017 5:56:10 PM - Server at b.example (192.0.2.5) returned '450 4.4.317 Cannot connect to remote server(421 4.2.1 Unable to connect)'
+
+En-têtes de message d'origine :
+
+Received: from AM5PR0201MB2466.eurprd02.prod.outlook.com (10.169.244.11) by
+"""
+
 NOTICES = [
     (
         "mdaemon",
@@ -1005,6 +1082,24 @@ NOTICES = [
         "hard",
         "mailbox_unknown",
         ["pinl@b.example"],
+    ),
+    (
+        "exchange-de",
+        EXCHANGE_DE,
+        "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@b.example>",
+        "Unzustellbar: Ihre Anfrage",
+        "hard",
+        "mailbox_unknown",
+        ["wordpress@b.example"],
+    ),
+    (
+        "exchange-fr-expired",
+        EXCHANGE_FR_EXPIRED,
+        "Microsoft Outlook <postmaster@ours.example>",
+        "Non remis : Rendez-vous",
+        "soft",
+        "expired",
+        ["alexis@b.example"],
     ),
 ]
 

@@ -1104,6 +1104,7 @@ PHRASE_RULES = (
             "per hour",
             "threshold",
             "exceeded your",
+            "sent per",
         ),
         r"\brate[\s-]?limit|\bthrottl|\btoo\s+many\s+(?:messages|connections|mails|e-?mails"
         r"|sessions|concurrent)|\b(?:sending|hourly|daily|message)\s+(?:rate\s+)?limit"
@@ -1121,7 +1122,11 @@ PHRASE_RULES = (
         # a relay's quota of what *we* send (Prolateral outMail: "554 5.7.1
         # <x>: Recipient address rejected: You have exceeded your Outmail
         # quota."), not the recipient's mailbox quota
-        r"|\byou\s+have\s+exceeded\s+your\s+(?:\w+\s+){0,2}?quota\b",
+        r"|\byou\s+have\s+exceeded\s+your\s+(?:\w+\s+){0,2}?quota\b"
+        # OCI Email Delivery: "455 Maximum messages sent per minute reached :
+        # limit is <n>" (its burst and daily sending rates)
+        r"|\bmax(?:imum)?\s+(?:e-?mails|messages)\s+sent\s+per\s+(?:minute|hour|day)"
+        r"\s+reached\b",
     ),
     # mailing lists and challenge-response
     (
