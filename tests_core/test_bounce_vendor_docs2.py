@@ -106,6 +106,15 @@ OCI_EMAIL = (
     " Errors Returned by Email Delivery (docs.oracle.com/iaas/Content/Email"
     "/Concepts/troubleshooting.htm): the relay's own replies to us"
 )
+MAILUTILS = (
+    "GNU Mailutils manual, Mailbox Quotas (gnu.org/software/mailutils/manual"
+    "/html_node/Mailbox-Quotas.html): maidag's quota refusals"
+)
+SENDGRID_EVENT = (
+    "A SendGrid bounce event webhook payload as posted in"
+    " gist.github.com/nisanthchunduru/90e5460ab74c5f3a1866143791a03576"
+    " (type 'blocked', status 4.3.0)"
+)
 QMAIL_RELAYED = (
     "qmail-send notice quoting the remote reply after the message was sent"
     " (pastebin.com/XgicFi2n)"
@@ -496,6 +505,34 @@ DOCUMENTED = [
         "policy",
     ),
     (RELAYED, None, "550", DATA, "Blocked spam-message", "spam_content"),
+    # GNU Mailutils' maidag: "mailbox quota exceeded for this recipient",
+    # "message would exceed maximum mailbox size for this recipient"
+    (
+        MAILUTILS,
+        None,
+        "550",
+        None,
+        "550 x: mailbox quota exceeded for this recipient",
+        "mailbox_full",
+    ),
+    (
+        MAILUTILS,
+        None,
+        "550",
+        None,
+        "550 x: message would exceed maximum mailbox size for this recipient",
+        "mailbox_full",
+    ),
+    # SendGrid files this reply under "blocked"; LABELLING.md reads a full
+    # mailbox as soft (mailbox_full), whatever the service's class
+    (
+        SENDGRID_EVENT,
+        "4.3.0",
+        None,
+        None,
+        "maildrop: maildir over quota.",
+        "mailbox_full",
+    ),
     # OCI Email Delivery: its own throttles and failures
     (
         OCI_EMAIL,
@@ -974,6 +1011,26 @@ En-têtes de message d'origine :
 Received: from AM5PR0201MB2466.eurprd02.prod.outlook.com (10.169.244.11) by
 """
 
+# qmail-send with two recipients (pastebin.com/MMGUFmXp): EarthLink's
+# over-quota refusal and AT&T Worldnet's unknown addressee; the notice's
+# category is the most severe of the two (LABELLING.md: hard before soft)
+QMAIL_TWO = """Hi. This is the qmail-send program at mail501.opentransfer.com.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<david.chase@b.example>:
+192.0.2.28 does not like recipient.
+Remote host said: 550 david.chase@b.example...User account is overquota
+Giving up on 192.0.2.28.
+
+<david.casteel@c.example>:
+192.0.2.144 does not like recipient.
+Remote host said: 553 5.3.0 <david.casteel@c.example>... 550 worldnet addressee unknown, relay=[192.0.2.156]
+Giving up on 192.0.2.144.
+
+--- Enclosed are the original headers of the message.
+"""
+
 NOTICES = [
     (
         "mdaemon",
@@ -1100,6 +1157,15 @@ NOTICES = [
         "soft",
         "expired",
         ["alexis@b.example"],
+    ),
+    (
+        "qmail-two",
+        QMAIL_TWO,
+        "MAILER-DAEMON@mail501.opentransfer.com",
+        "failure notice",
+        "hard",
+        "mailbox_unknown",
+        ["david.casteel@c.example", "david.chase@b.example"],
     ),
 ]
 

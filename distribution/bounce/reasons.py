@@ -1250,6 +1250,9 @@ PHRASE_RULES = (
         r"\bquota\b|\bover\s*quota\b|\bmail\s?(?:box|folder)\s+(?:is\s+)?(?:full|exceeded)\b"
         # Yandex: "Mailbox size limit exceeded" is a full mailbox, not a size
         r"|\bmailbox\s+size\s+(?:limit\s+)?exceeded\b"
+        # GNU Mailutils' maidag: "message would exceed maximum mailbox size for
+        # this recipient" (the mailbox's quota, not the message's size)
+        r"|\bexceed\w*\s+(?:the\s+)?max(?:imum)?\s+mailbox\s+size\b"
         r"|\b(?:inbox|box)\s+is\s+full\b|\bfull\s+mailbox\b"
         r"|\binsufficient\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
         r"|\bnot\s+enough\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
