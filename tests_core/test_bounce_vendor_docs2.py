@@ -115,6 +115,16 @@ SENDGRID_EVENT = (
     " gist.github.com/nisanthchunduru/90e5460ab74c5f3a1866143791a03576"
     " (type 'blocked', status 4.3.0)"
 )
+CISCO_SPF = (
+    "Cisco IronPort AsyncOS 7.1 for Email Advanced Configuration Guide,"
+    " chapter 4 Email Authentication: the listener's default SPF SMTP"
+    " responses (reject code 550 / text, defer code 451 / text)"
+)
+TREND_DDEI2 = (
+    "Trend Micro Deep Discovery Email Inspector 5.1 online help, SMTP error"
+    " codes: Sender Filtering / Authentication (DHA protection, bounce attack"
+    " protection, traffic throttling, SPF, DKIM, DMARC)"
+)
 QMAIL_RELAYED = (
     "qmail-send notice quoting the remote reply after the message was sent"
     " (pastebin.com/XgicFi2n)"
@@ -532,6 +542,41 @@ DOCUMENTED = [
         None,
         "maildrop: maildir over quota.",
         "mailbox_full",
+    ),
+    # Cisco AsyncOS: SPF fail, and a temporary error while verifying SPF
+    # (nothing failed yet: soft)
+    (
+        CISCO_SPF,
+        "5.7.1",
+        "550",
+        MAIL,
+        "550 #5.7.1 SPF unauthorized mail is prohibited.",
+        "auth_failed",
+    ),
+    (
+        CISCO_SPF,
+        "4.4.3",
+        "451",
+        MAIL,
+        "451 #4.4.3 Temporary error occurred during SPF verification.",
+        "server_trouble",
+    ),
+    # Trend DDEI's sender filtering (blocked, temporarily or for good)
+    (
+        TREND_DDEI2,
+        None,
+        "421",
+        CONNECT,
+        "421 Block temporarily (Sender Filtering/Authentication)",
+        "ip_rejected",
+    ),
+    (
+        TREND_DDEI2,
+        None,
+        "521",
+        CONNECT,
+        "521 Block permanently (Sender Filtering/Authentication)",
+        "ip_rejected",
     ),
     # OCI Email Delivery: its own throttles and failures
     (

@@ -168,6 +168,14 @@ _GOOGLE_GROUPS = (
 
 VENDOR_RULES = (
     (
+        "ip_rejected",
+        "sender filtering",
+        r"\bBlock\s+(?:temporarily|permanently)\s+\(Sender\s+Filtering",
+        "Trend Micro Deep Discovery Email Inspector 5.1 online help, SMTP error"
+        " codes ('421 Block temporarily (Sender Filtering/Authentication)', '521"
+        " Block permanently (...)': its sender filtering refused our server)",
+    ),
+    (
         "reputation",
         ("ccrt", "spam_suspect"),
         r"\b421\s+4\.4\.5\s+CCRT\b|\bSPAM_SUSPECT:IP_CONTROL\b",
@@ -1042,6 +1050,16 @@ PHRASE_RULES = (
         # bouncesaying(1)'s example in qmail: "This address no longer accepts mail."
         r"\bno\s+longer\s+(?:valid|active|in\s+use|exists?|available"
         r"|accept(?:s|ing)?\s+(?:e-?mails?|mail|messages))\b",
+    ),
+    # a check that could not run is no verdict on our mail: Cisco AsyncOS's
+    # default SPF defer text "451 #4.4.3 Temporary error occurred during SPF
+    # verification." (RFC 7208 section 2.6.6, temperror: a transient DNS
+    # error while checking)
+    (
+        "server_trouble",
+        ("temporary error", "temperror", "temp error"),
+        r"\btemp(?:orary)?\s*error\b[^.\n]{0,40}?\b(?:spf|dkim|dmarc)\b"
+        r"|\b(?:spf|dkim|dmarc)\b[^.\n]{0,20}?\btemp\s*error\b",
     ),
     # authentication of our mail
     (
