@@ -17,7 +17,7 @@ import pytest
 
 from distribution.bounce import classify_message
 from distribution.bounce.reasons import explain
-from distribution.bounce.stages import CONNECT, DATA, MAIL, RCPT
+from distribution.bounce.stages import CONNECT, DATA, MAIL, RCPT, find_stage
 
 MIMECAST = (
     "Mimecast, Mimecast SMTP Error Codes (community.mimecast.com/s/article"
@@ -1076,6 +1076,56 @@ Giving up on 192.0.2.144.
 --- Enclosed are the original headers of the message.
 """
 
+# Ipswitch IMail's "Delivery Failure" notice (pastebin.com/UHskrjFA, as
+# forwarded by its recipient): "Could not deliver message to the following
+# recipient(s):", "Failed Recipient:", "Reason: Remote host said: ...", then
+# the header and top 20 lines of the message
+IMAIL = """Could not deliver message to the following recipient(s):
+
+Failed Recipient: emilybass@b.example
+Reason: Remote host said: 550 5.7.1 Unfortunately, messages from
+[192.0.2.37] weren't sent. Please contact your Internet service provider
+since part of their network is on our block list (AS3150). You can also
+refer your provider to
+http://mail.live.com/mail/troubleshooting.aspx#errors.
+[SG2APC01FT054.eop-APC01.prod.protection.outlook.com]
+
+   -- The header and top 20 lines of the message follows --
+
+Received: from SAKURARECEPTION (192.0.2.194) by mail.ours.example with SMTP;
+"""
+
+# Exchange relaying a refusal at the greeting of a Cisco IronPort
+# (pastebin.com/ZTwURw5w): the 554 banner names the host only; a refusal
+# at connection concerns our server (LABELLING.md's stage rule), whatever
+# Exchange's "communication failure" sentence says
+EXCHANGE_GREETING = """Delivery has failed to these recipients or distribution lists:
+
+bob@b.example
+A communication failure occurred during the delivery of this message. Microsoft Exchange will not try to redeliver this message for you. Please try resending this message later, or provide the following diagnostic text to your system administrator.
+
+Diagnostic information for administrators:
+
+Generating server: db1.ours.example
+
+bob@b.example
+#< #5.5.0 SMTP; 554-ironport4.b.example> #SMTP#
+
+Original message headers:
+
+Return-Path: <bounces@erp.example.com>
+"""
+
+# Hotmail's DSN text with no reason at all (pastebin.com/aTHb5pnq):
+# LABELLING.md, a failure whose text gives no reason: soft, undetermined
+HOTMAIL_NO_REASON = """This is an automatically generated Delivery Status Notification.
+
+Delivery to the following recipients failed.
+
+       lynseyreich@b.example
+
+"""
+
 NOTICES = [
     (
         "mdaemon",
@@ -1212,6 +1262,33 @@ NOTICES = [
         "mailbox_unknown",
         ["david.casteel@c.example", "david.chase@b.example"],
     ),
+    (
+        "imail",
+        IMAIL,
+        "System Administrator <postmaster@mail.ours.example>",
+        "Delivery Failure",
+        "blocked",
+        "blocklisted",
+        ["emilybass@b.example"],
+    ),
+    (
+        "exchange-greeting",
+        EXCHANGE_GREETING,
+        "<postmaster@ours.example>",
+        "Undeliverable: RE: test",
+        "blocked",
+        "ip_rejected",
+        ["bob@b.example"],
+    ),
+    (
+        "hotmail-no-reason",
+        HOTMAIL_NO_REASON,
+        "<postmaster@mail.hotmail.com>",
+        "Delivery Status Notification (Failure)",
+        "soft",
+        "undetermined",
+        ["lynseyreich@b.example"],
+    ),
 ]
 
 
@@ -1225,3 +1302,19 @@ def test_documented_notice(name, body, sender, subject, category, reason, recipi
     assert result.kind == "failure", name
     assert (result.category, result.reason) == (category, reason), name
     assert sorted(result.addresses) == recipients, name
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        # a refusing greeting: "554" and the server's domain alone
+        ("#< #5.5.0 SMTP; 554-ironport4.b.example> #SMTP#", CONNECT),
+        ("smtp; 554 nycirprmg02.iap.socgen.com", CONNECT),
+        # a banner with more words, or a reply with a status code, says
+        # nothing of the stage by its form
+        ("554 mx.b.example ESMTP not accepting messages", None),
+        ("554 5.7.1 Message refused", None),
+    ],
+)
+def test_refusing_greeting_is_the_connection_stage(text, stage):
+    assert find_stage(text) == stage
