@@ -131,7 +131,8 @@ QMAIL_RELAYED = (
 )
 RELAYED = (
     "Replies relayed in notices posted on pastebin.com (Postfix: jhdNMiyp,"
-    " syADHViD; Exim: 6jWTqzEG, AAXTRfvC, uqn1m9qf, mab2zkNE, 0ZQz9cHc)"
+    " syADHViD, Mssd7NsK, 7HST6vSQ; Halon: S0ay8vQY; Exim: 6jWTqzEG, AAXTRfvC,"
+    " uqn1m9qf, mab2zkNE, 0ZQz9cHc)"
 )
 
 # (source, status, reply code, SMTP stage, text, reason the document gives)
@@ -611,6 +612,32 @@ DOCUMENTED = [
         None,
         "455 Maximum messages sent per day reached : limit is 2000",
         "rate_limited",
+    ),
+    # recipients refused in relayed replies: UPC's inactive account,
+    # MessageLabs' invalid recipient, one.com's Halon
+    (
+        RELAYED,
+        "5.1.1",
+        "550",
+        RCPT,
+        "550 5.1.1 <x@b.example> inactive recipient rejected",
+        "mailbox_unknown",
+    ),
+    (
+        RELAYED,
+        None,
+        "550",
+        RCPT,
+        "550-Invalid recipient <x@b.example> 550 (#5.1.1)",
+        "mailbox_unknown",
+    ),
+    (
+        RELAYED,
+        "5.1.1",
+        "550",
+        None,
+        "550 5.1.1 yG4QZNGttZRyvyG4QZgw6k Recipient Rejected [503]",
+        "mailbox_unknown",
     ),
     (
         QMAIL_RELAYED,
@@ -1126,6 +1153,38 @@ Delivery to the following recipients failed.
 
 """
 
+# Post.Office / Openwave (Cingular's MTA) queue expiry (pastebin.com
+# /q2eGjPK8): "This Message was undeliverable due to the following
+# reason:", then "The following recipients did not receive this message:"
+POST_OFFICE = """This Message was undeliverable due to the following reason:
+
+Your message was not delivered because the destination computer was
+not reachable within the allowed queue period. The amount of time
+a message is queued before it is returned depends on local configura-
+tion parameters.
+
+Most likely there is a network problem that prevented delivery, but
+it is also possible that the computer is turned off, or does not
+have a mail system running right now.
+
+Your message was not delivered within 4 days and 0 hours.
+Host mygvmax.b.example is not responding.
+
+The following recipients did not receive this message:
+
+     <3479030606@mygvmax.b.example>
+
+Please reply to <Postmaster@cingularme.com>
+if you feel this message to be in error.
+"""
+
+# SmarterMail, the receiving administrator's rule bounced the message
+# (pastebin.com/qq0DkJ3y): a filter refusal (LABELLING.md: blocked)
+SMARTERMAIL_ADMIN = """The following message to <nagano.mana@b.example> was undeliverable.
+The reason for the problem:
+5.x.0 - Message bounced by administrator
+"""
+
 NOTICES = [
     (
         "mdaemon",
@@ -1288,6 +1347,24 @@ NOTICES = [
         "soft",
         "undetermined",
         ["lynseyreich@b.example"],
+    ),
+    (
+        "post-office-expired",
+        POST_OFFICE,
+        "Mail Administrator <Postmaster@cingularme.com>",
+        "Mail System Error - Returned Mail",
+        "soft",
+        "expired",
+        ["3479030606@mygvmax.b.example"],
+    ),
+    (
+        "smartermail-admin",
+        SMARTERMAIL_ADMIN,
+        "Mail Delivery System <MAILER-DAEMON@asmail3.u-netsurf.ne.jp>",
+        "Delivery Status Notification (Failure)",
+        "blocked",
+        "policy",
+        ["nagano.mana@b.example"],
     ),
 ]
 
