@@ -1615,7 +1615,7 @@ class _RuleSet:
     """Ordered rules, each guarded by keywords (a substring test is far
     cheaper than a regex, and most phrases are absent from most bounces)."""
 
-    __slots__ = ("keywords", "rules")
+    __slots__ = ("_last", "keywords", "rules")
 
     def __init__(self, rules):
         self.rules = tuple(
@@ -1627,10 +1627,23 @@ class _RuleSet:
             for reason, keywords, regex, *_source in rules
         )
         self.keywords = tuple(sorted(set().union(*(rule[1] for rule in self.rules))))
+        self._last = ("", frozenset())
+
+    def _present(self, lowered):
+        """The keywords found in *lowered*.  The last text's are kept: the
+        same evidence is often asked about twice in a row (the phrase, then
+        the hedge check), and each search runs every keyword over the whole
+        text (a long forged block costs one pass less)."""
+        last = self._last  # one tuple, replaced whole: safe across threads
+        if last[0] == lowered:
+            return last[1]
+        present = frozenset(keyword for keyword in self.keywords if keyword in lowered)
+        self._last = (lowered, present)
+        return present
 
     def first(self, text, lowered, skip_hedged=False):
         """(reason code, match) of the first rule matching *text*, or None."""
-        present = {keyword for keyword in self.keywords if keyword in lowered}
+        present = self._present(lowered)
         if not present:
             return None
         for reason, keywords, pattern in self.rules:
