@@ -125,6 +125,25 @@ TREND_DDEI2 = (
     " codes: Sender Filtering / Authentication (DHA protection, bounce attack"
     " protection, traffic throttling, SPF, DKIM, DMARC)"
 )
+ORANGE_OFR = (
+    "Orange's OFR codes as Bento documents them (bentonow.com/smtp-errors"
+    "/orange: OFR004_104 too many connections) and suped.com (OFR_999: a"
+    " temporary block of the sending IP after complaints)"
+)
+TELSTRA = (
+    "Telstra CrowdSupport wiki, Why is my email being blacklisted? (BigPond's"
+    " OB105 refusal naming Spamhaus XBL); BigPond's qmail refusal naming"
+    " bl.spamcop.net as quoted on themssforum.com"
+)
+BLUEWIN = (
+    "cleanmail.ch, Stricter rules for accepting mail with sender bluewin.ch"
+    " (Bluewin's SPF enforced)"
+)
+BYTECAMP = "bytecamp.net FAQ, Fehlermeldungen bei Zustellproblemen"
+INTERIA = (
+    "Interia Poczta help, Dlaczego wiadomosc nie zostala dostarczona?"
+    " (pomoc.poczta.interia.pl)"
+)
 QMAIL_RELAYED = (
     "qmail-send notice quoting the remote reply after the message was sent"
     " (pastebin.com/XgicFi2n)"
@@ -578,6 +597,101 @@ DOCUMENTED = [
         CONNECT,
         "521 Block permanently (Sender Filtering/Authentication)",
         "ip_rejected",
+    ),
+    # Orange: too many connections; OFR_999, the sending IP blocked for a
+    # while after complaints (LABELLING.md: a reputation deferral is blocked)
+    (
+        ORANGE_OFR,
+        None,
+        "421",
+        CONNECT,
+        "421 mwinf5c10 ME Trop de connexions, veuillez verifier votre configuration. Too many connections, slow down. OFR004_104 [104]",
+        "rate_limited",
+    ),
+    (
+        ORANGE_OFR,
+        None,
+        "421",
+        CONNECT,
+        "421 mwinf5c10 ME Service refuse. Veuillez essayer plus tard. Service refused, please try later. OFR_999 [999]",
+        "reputation",
+    ),
+    # Telstra BigPond: Spamhaus XBL, SpamCop
+    (
+        TELSTRA,
+        None,
+        "554",
+        CONNECT,
+        "554 nschwcmgw08p BigPond Outbound [OB105. Connection refused. 192.0.2.1 is listed on the Exploits Block List (XBL).",
+        "blocklisted",
+    ),
+    (
+        TELSTRA,
+        None,
+        "553",
+        MAIL,
+        "553 192.0.2.1 Defined SPAM source: bl.spamcop.net",
+        "blocklisted",
+    ),
+    # Bluewin: our bluewin.ch sender from a server its SPF does not list
+    (
+        BLUEWIN,
+        None,
+        "550",
+        MAIL,
+        "550 Forged sender domain from this server",
+        "sender_rejected",
+    ),
+    # bytecamp: greylisting, connection limit, quota, spam
+    (
+        BYTECAMP,
+        "4.2.0",
+        "450",
+        RCPT,
+        "450 4.2.0 <x@b.example>: Recipient address rejected: Greylisted",
+        "greylisted",
+    ),
+    (
+        BYTECAMP,
+        "4.7.0",
+        "421",
+        CONNECT,
+        "421 4.7.0 Error: too many connections from 192.0.2.1",
+        "rate_limited",
+    ),
+    (
+        BYTECAMP,
+        "4.2.2",
+        "422",
+        RCPT,
+        "422 4.2.2 Quota limit exceeded (Speicherplatz des Kontos ueberschritten)",
+        "mailbox_full",
+    ),
+    (
+        BYTECAMP,
+        "5.7.1",
+        "571",
+        DATA,
+        "571 5.7.1 message classified as spam (Nachricht als Spam eingestuft)",
+        "spam_content",
+    ),
+    # Interia (Poland): unknown account, the recipient's block list, SPF
+    (INTERIA, "5.1.1", "550", RCPT, "550 5.1.1 Account not found", "mailbox_unknown"),
+    (
+        INTERIA,
+        "5.7.1",
+        "550",
+        RCPT,
+        "550 5.7.1 Recipient doesn't want your mail",
+        "recipient_refuses",
+    ),
+    (
+        INTERIA,
+        "5.7.0",
+        "550",
+        MAIL,
+        "550 5.7.0 [SPF] host 192.0.2.1 is not allowed to send mail from domain ours.example",
+        "auth_failed",
     ),
     # OCI Email Delivery: its own throttles and failures
     (

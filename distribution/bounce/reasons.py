@@ -168,6 +168,14 @@ _GOOGLE_GROUPS = (
 
 VENDOR_RULES = (
     (
+        "reputation",
+        "ofr_999",
+        r"\bOFR_999\b",
+        "Orange's OFR_999 ('421 ... Service refuse. Veuillez essayer plus tard."
+        " Service refused, please try later. OFR_999 [999]': the sending IP"
+        " blocked for a while after complaints; suped.com, OFR_999 errors)",
+    ),
+    (
         "ip_rejected",
         "sender filtering",
         r"\bBlock\s+(?:temporarily|permanently)\s+\(Sender\s+Filtering",
@@ -934,6 +942,9 @@ PHRASE_RULES = (
         # reject list)"
         r"\b(?:user|recipient)(?:'s)?\s+(?:deny|block|black|reject)[\s-]?list\b"
         r"|\brecipient\s+has\s+blocked\b"
+        # Interia: "550 5.7.1 Recipient doesn't want your mail" (its help: the
+        # recipient put us on a block list)
+        r"|\brecipient\s+(?:does\s*n[o']t|does\s+not)\s+want\s+your\s+(?:e-?)?mail\b"
         # Exchange, a group that takes mail from some senders only ("Your
         # message can't be delivered because you do not have permissions to
         # send to this distribution list": University of Macau ICTO FAQ)
@@ -1006,7 +1017,11 @@ PHRASE_RULES = (
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
-        r"(?:blocked|banned|not\s+allowed|not\s+authori[sz]ed|blacklisted|forbidden)\b",
+        # "<host> is not allowed to send mail from <domain>" is an SPF fail
+        # (RFC 7208 section 8.4; Interia: "550 5.7.0 [SPF] host <ip> is not
+        # allowed to send mail from domain"), read below
+        r"(?:blocked|banned|not\s+allowed(?!\s+to\s+send\s+(?:e-?)?mail\s+from\b)"
+        r"|not\s+authori[sz]ed|blacklisted|forbidden)\b",
     ),
     # "too many messages from a new or untrusted IP" (Rackspace's throttling of
     # senders it has no history for) is about who we are, not about volume
