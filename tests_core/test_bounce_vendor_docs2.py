@@ -2,12 +2,16 @@
 """Documented refusals and notices, second batch (issue #10).
 
 Like ``test_bounce_vendor_docs.py``: every row is a reply text as a vendor,
-a receiver's postmaster page or a sending service publishes it (addresses
-and IP addresses replaced by reserved ones, host names of public providers
-kept), checked with :func:`distribution.bounce.reasons.explain`; the whole
+a receiver's postmaster page or a sending service publishes it, or as a
+real notice posted on a public page quotes it (pastebin.com and the like:
+the layouts no manual prints), the addresses and IP addresses replaced by
+reserved ones and the host names of public providers kept; rows are
+checked with :func:`distribution.bounce.reasons.explain`.  The whole
 notices at the end are written in the layout the cited page shows and
 checked with :func:`distribution.bounce.classify_message` (category, reason
-and recipients).  A sending service's own class is mapped to ours by
+and recipients).  Where the document's reason and ours differ within the
+same category (a reason is a hint, the category is scored), the row says
+why it keeps ours.  A sending service's own class is mapped to ours by
 ``tests_core/samples/bounces/LABELLING.md``; where the two disagree the
 labelling guide wins and the row says so.  These are unit fixtures, not
 part of the measured corpus.
