@@ -20,6 +20,7 @@ from distribution.bounce.stages import CONNECT, DATA, HELO, MAIL, RCPT, find_sta
 from distribution.i18n import CoreMessage
 
 from .test_bounce_vendor_docs import DOCUMENTED
+from .test_bounce_vendor_docs2 import DOCUMENTED as DOCUMENTED2
 
 # (text, expected reason) -- one row per vendor rule, in table order
 VENDOR_EXAMPLES = [
@@ -328,8 +329,9 @@ def test_phrase_rule(text, expected):
 
 
 def test_every_rule_has_an_example():
-    """Here or among the documented refusals of test_bounce_vendor_docs."""
-    documented = [row[4] for row in DOCUMENTED]
+    """Here or among the documented refusals of test_bounce_vendor_docs
+    and test_bounce_vendor_docs2."""
+    documented = [row[4] for row in (*DOCUMENTED, *DOCUMENTED2)]
     vendor = {
         _rule_index(reasons._VENDOR, text)
         for text in [text for text, _ in VENDOR_EXAMPLES] + documented

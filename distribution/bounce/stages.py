@@ -66,6 +66,15 @@ _PATTERNS = (
         r"(?P<data2>)|failed\s+after\s+I\s+sent\s+the\s+message(?P<data3>))",
         re.I,
     ),
+    # a greeting that refuses the session: RFC 5321 section 3.1, "554"
+    # followed by the server's domain and nothing else, as Exchange relays a
+    # Cisco IronPort's refusing banner ("#< #5.5.0 SMTP;
+    # 554-ironport4.example> #SMTP#", pastebin.com/ZTwURw5w)
+    re.compile(
+        r"(?<![\w.-])554[- ](?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,63}\.?"
+        r"(?=[ \t]*(?:[>)'\"]|$))(?P<connect2>)",
+        re.I | re.M,
+    ),
 )
 
 
@@ -77,6 +86,7 @@ _MARKERS = (
     "refused to talk",
     "does not like",
     "failed on",
+    "554",
 )
 
 

@@ -4,11 +4,17 @@ Texts of the NDR templates (Microsoft Learn, "Email non-delivery reports
 and SMTP errors in Exchange Online"; Exchange 2007-2019 and 2003):
 
 * Exchange 2007 and later, Microsoft 365: "Delivery has failed to these
-  recipients or groups:" / "Your message to <address> couldn't be
-  delivered.", then "Diagnostic information for administrators:",
+  recipients or groups:" (Exchange 2007: "... recipients or distribution
+  lists:") / "Your message to <address> couldn't be delivered.", then
+  "Diagnostic information for administrators:",
   "Generating server: <host>" and, per recipient, the address on its own
   line followed by ``#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##``
-  or "Remote Server returned '550 5.1.1 ...'";
+  or "Remote Server returned '550 5.1.1 ...'"; the text part converted from
+  the HTML one lists each recipient as ``name<mailto:address>`` with the
+  template's sentence under it, which is all a notice without the
+  diagnostic section says (an Exchange 2007 notice as posted on
+  pastebin.com/WcW417md: "The recipient's mailbox is full and can't accept
+  messages now.");
 * Exchange 2000/2003: "Your message did not reach some or all of the
   intended recipients." and "The following recipient(s) cannot be
   reached:", one "<address> on <date>" line per recipient with the reason
@@ -32,6 +38,7 @@ _KEYS = (
     "diagnostic information",
     "remote server returned",
     "recipients or groups",
+    "recipients or distribution lists",
     "cannot be reached",
     "could not be reached",
     "intended recipients",
@@ -39,7 +46,8 @@ _KEYS = (
 
 _MARKER = re.compile(
     r"Diagnostic\s+information\s+for\s+administrators|Remote\s+Server\s+returned\s+'"
-    r"|Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+groups"
+    r"|Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+(?:groups"
+    r"|distribution\s+lists)"
     r"|The\s+following\s+recipient\(s\)\s+(?:cannot|could\s+not)\s+be\s+reached"
     r"|did\s+not\s+reach\s+some\s+or\s+all\s+of\s+the\s+intended\s+recipients",
     re.I,
@@ -61,6 +69,14 @@ _ADDRESS_RETURNED = re.compile(
     re.I,
 )
 _RETURNED = re.compile(r"Remote\s+Server\s+returned\s", re.I)
+_FAILED_LIST = re.compile(
+    r"Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+(?:groups"
+    r"|distribution\s+lists):",
+    re.I,
+)
+# "name<mailto:address>" (the HTML link flattened into the text part)
+_MAILTO = re.compile(r"^\s*[^<>\n]{0,200}?<mailto:([^\s<>@]+@[^\s<>]+?)>\s*$", re.I)
+_LIST_END = re.compile(r"^\s*(?:_{5,}|-{5,}|Sent\s+by\s+Microsoft\s+Exchange)", re.I)
 _ON_DATE = re.compile(r"^(\s*)(?:\S.*?\s)?<?([^\s<>@]+@[^\s<>]+?)>?\s+on\s+\S", re.I)
 
 
@@ -103,6 +119,28 @@ def _old_entries(text):
         elif current is not None and line.strip():
             if len(line) - len(line.lstrip()) <= indent:
                 break
+            current.evidence = f"{current.evidence}\n{line.strip()}".strip()
+    return entries
+
+
+def _listed_entries(text):
+    """Entries of the recipient list under "Delivery has failed to these
+    recipients or ...:", each ``name<mailto:address>`` line followed by its
+    sentence."""
+    entries = []
+    current = None
+    for line in text.split("\n"):
+        if _LIST_END.match(line) or _SERVER_LINE.match(line):
+            break
+        listed = _MAILTO.match(line) or _BARE_ADDRESS.match(line)
+        if listed:
+            current = notice.Entry(listed.group(1))
+            entries.append(current)
+        elif line.strip():
+            if current is None:
+                # the list opens with a recipient; a sentence first is not
+                # this template (a lure copying its heading)
+                return []
             current.evidence = f"{current.evidence}\n{line.strip()}".strip()
     return entries
 
@@ -150,6 +188,10 @@ def parse(env):
         listed = _OLD_LIST.search(text)
         if listed:
             entries = _old_entries(text[listed.end() :])
+    if not entries and not diagnostic:
+        listed = _FAILED_LIST.search(text)
+        if listed:
+            entries = _listed_entries(text[listed.end() :])
     if not entries:
         # "Your message to <address> couldn't be delivered." and nothing else
         for match in re.finditer(r"\bmessage\s+to\s+", text[:3000], re.I):
