@@ -7,7 +7,6 @@ are unit fixtures, not part of the measured corpus).
 import json
 import random
 import smtplib
-import time
 
 import pytest
 
@@ -104,12 +103,15 @@ def test_nested_defective_boundary_is_recovered():
 
 
 @pytest.mark.parametrize("levels", [MAX_DEPTH + 5, 1000, 10_000])
-def test_deep_nesting_never_raises_and_is_bounded(levels):
+def test_deep_nesting_never_raises_and_is_bounded(levels, grows_linearly):
     """Issue #9: a deeply nested bounce crashed the bounce path."""
     raw = b"Content-Type: message/rfc822\n\n" * levels + _dsn()
-    started = time.perf_counter()
     result = classify_message(raw)
-    assert time.perf_counter() - started < 5
+    assert grows_linearly(
+        classify_message,
+        lambda n: b"Content-Type: message/rfc822\n\n" * n + _dsn(),
+        levels,
+    )
     assert result.kind in ("failure", "none")
     multipart = b"".join(
         b"Content-Type: multipart/mixed; boundary=b%d\n\n--b%d\n" % (i, i)
@@ -1105,20 +1107,23 @@ def test_a_forward_target_s_failure_names_the_address_we_wrote_to(to, expected):
     ],
     ids=["none", "postfix", "courier", "postal", "sendmail", "domino"],
 )
-def test_a_long_run_of_blank_lines_is_read_in_linear_time(before, after):
+def test_a_long_run_of_blank_lines_is_read_in_linear_time(
+    before, after, grows_linearly
+):
     """A line-anchored pattern opening with ``^\\s*`` (multiline) restarts at
     every line of a run of blank lines and rescans the rest of it: quadratic,
     minutes for a 200 kB notice that the envelope lets through."""
-    raw = (
-        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
-        "Subject: Undelivered Mail Returned to Sender\n\n"
-        + before
-        + "\n" * 200_000
-        + after
-    ).encode()
-    started = time.perf_counter()
-    classify_message(raw)
-    assert time.perf_counter() - started < 5
+
+    def build(lines):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n"
+            + before
+            + "\n" * lines
+            + after
+        ).encode()
+
+    assert grows_linearly(classify_message, build, 200_000)
 
 
 @pytest.mark.parametrize(
@@ -1133,14 +1138,14 @@ def test_a_long_run_of_blank_lines_is_read_in_linear_time(before, after):
     ],
     ids=["at-signs", "addresses"],
 )
-def test_a_long_line_of_addresses_is_read_in_linear_time(unit, count):
-    raw = (
-        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
-        "Subject: Undelivered Mail Returned to Sender\n\n" + unit * count + "\n"
-    ).encode()
-    started = time.perf_counter()
-    classify_message(raw)
-    assert time.perf_counter() - started < 5
+def test_a_long_line_of_addresses_is_read_in_linear_time(unit, count, grows_linearly):
+    def build(units):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n" + unit * units + "\n"
+        ).encode()
+
+    assert grows_linearly(classify_message, build, count)
 
 
 # Round ten's blind misses, fixed by cause.
@@ -1205,56 +1210,65 @@ def test_a_recipient_quoted_before_is_unknown_is_an_unknown_mailbox(name):
     [">\n", "-\n", "<sent@example.org>: x\n"],
     ids=["quoted", "dashes", "named"],
 )
-def test_a_long_block_about_one_recipient_is_read_in_linear_time(filler):
+def test_a_long_block_about_one_recipient_is_read_in_linear_time(
+    filler, grows_linearly
+):
     """The text parser gathers the lines about a recipient up to the next
     blank line: a block of 200 000 quoted, dashed or repeated lines (a forged
     notice the envelope lets through) is read once, not once per line."""
-    raw = (
-        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
-        "Subject: Undelivered Mail Returned to Sender\n\n"
-        "<sent@example.org>:\n" + filler * 200_000 + "550 User unknown\n"
-    ).encode()
-    started = time.perf_counter()
-    result = classify_message(raw)
-    assert time.perf_counter() - started < 5
-    assert result.addresses == ["sent@example.org"]
+
+    def build(lines):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n"
+            "<sent@example.org>:\n" + filler * lines + "550 User unknown\n"
+        ).encode()
+
+    assert classify_message(build(200_000)).addresses == ["sent@example.org"]
+    assert grows_linearly(classify_message, build, 100_000)
 
 
 @pytest.mark.parametrize(
     "tail", ["@", " x@", "@-"], ids=["at", "later-at", "no-domain"]
 )
-def test_a_long_word_before_an_at_sign_is_read_in_linear_time(tail):
+def test_a_long_word_before_an_at_sign_is_read_in_linear_time(tail, grows_linearly):
     """An address is looked for from the start of a run of local-part
     characters only, and no longer than a local part can be: a 300 000
     character word before an "@" in a forged notice (minutes before)."""
-    raw = (
-        "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
-        "Subject: Undelivered Mail Returned to Sender\n\n"
-        "<sent@example.org>: 550 User unknown\n" + "a" * 300_000 + tail + "\n"
-    ).encode()
-    started = time.perf_counter()
-    result = classify_message(raw)
-    assert time.perf_counter() - started < 5
+
+    def build(length):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n"
+            "<sent@example.org>: 550 User unknown\n" + "a" * length + tail + "\n"
+        ).encode()
+
+    result = classify_message(build(300_000))
     assert (result.category, result.addresses) == ("hard", ["sent@example.org"])
+    assert grows_linearly(classify_message, build, 300_000)
 
 
-def test_a_recipient_field_with_a_long_run_of_blanks_is_read_in_linear_time():
+def test_a_recipient_field_with_a_long_run_of_blanks_is_read_in_linear_time(
+    grows_linearly,
+):
     """A DSN field whose address is followed by 200 000 blanks and a "(":
     the comment after an address is found from the end, not by a pattern
     retried from every blank (57 s before)."""
-    raw = (
-        "From: MAILER-DAEMON@mx.example.net\n"
-        "Subject: Undelivered Mail Returned to Sender\n"
-        "MIME-Version: 1.0\n"
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
-        "--B\nContent-Type: text/plain\n\nx\n"
-        "--B\nContent-Type: message/delivery-status\n\n"
-        "Reporting-MTA: dns; mx.example.net\n\n"
-        "Final-Recipient: rfc822; sent@example.org" + " " * 200_000 + "(x\n"
-        "Action: failed\nStatus: 5.1.1\n\n--B--\n"
-    ).encode()
-    started = time.perf_counter()
-    classify_message(raw)
-    assert time.perf_counter() - started < 5
-    comment = classify_message(raw.replace(b" " * 200_000 + b"(x", b" (Sent Person)"))
+
+    def build(comment):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\n"
+            "Subject: Undelivered Mail Returned to Sender\n"
+            "MIME-Version: 1.0\n"
+            "Content-Type: multipart/report; report-type=delivery-status;"
+            ' boundary="B"\n\n'
+            "--B\nContent-Type: text/plain\n\nx\n"
+            "--B\nContent-Type: message/delivery-status\n\n"
+            "Reporting-MTA: dns; mx.example.net\n\n"
+            f"Final-Recipient: rfc822; sent@example.org{comment}\n"
+            "Action: failed\nStatus: 5.1.1\n\n--B--\n"
+        ).encode()
+
+    assert grows_linearly(classify_message, lambda n: build(" " * n + "(x"), 200_000)
+    comment = classify_message(build(" (Sent Person)"))
     assert comment.addresses == ["sent@example.org"]
