@@ -944,8 +944,11 @@ PHRASE_RULES = (
     # senders it has no history for) is about who we are, not about volume
     (
         "reputation",
-        ("reputation", "untrusted"),
-        r"\breputation\b|\buntrusted\s+(?:ip|host|sender|source|server)",
+        ("reputation", "untrusted", "karma"),
+        r"\breputation\b|\buntrusted\s+(?:ip|host|sender|source|server)"
+        # qpsmtpd's karma plugin scores each sending host by its history
+        # (smtpd/qpsmtpd plugins/karma: "very bad karma: $karma")
+        r"|\bbad\s+karma\b",
     ),
     # the recipient's account is in a state: about the address, not about us
     (
@@ -983,7 +986,11 @@ PHRASE_RULES = (
     (
         "auth_failed",
         ("spf", "dkim", "dmarc"),
-        r"(?<![@.\w-])(?:spf|dkim|dmarc)\b(?![@\w-]|\.\w)",
+        r"(?<![@.\w-])(?:spf|dkim|dmarc)\b(?![@\w-]|\.\w)"
+        # Mail::SPF's default explanation of a "fail", the whole refusal of
+        # postfix-policyd-spf-perl ("550 Please see
+        # http://www.openspf.org/Why?scope=mfrom;identity=...;ip=...")
+        r"|\bopenspf\.(?:org|net)/why\b",
     ),
     (
         # an SPF "fail" in the words of the Exim specification's SPF ACL
@@ -1051,7 +1058,7 @@ PHRASE_RULES = (
         "not_member",
         ("member", "closed", "moderat", "subscri"),
         r"\bnot\s+a\s+(?:list\s+)?member\b|\bnon-?members?\b|\bmembers?\s+only\b"
-        r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?members\b"
+        r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?(?:members|subscribers)\b"
         r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b"
         # Sympa's report.tt2 (send_subscriber, send_editor, send_owner)
         r"|\bdistribution\s+(?:in|for)\s+(?:the|this)\s+list\s+is\s+restricted\s+to\b",
@@ -1066,7 +1073,7 @@ PHRASE_RULES = (
     ),
     (
         "recipient_refuses",
-        ("accept", "restricted", "authori", "allow", "destination domain"),
+        ("accept", "restricted", "authori", "allow", "destination domain", "posts"),
         r"\bnot\s+accepting\s+(?:e-?mail|mail|messages)\s+from\b"
         # Zoho: "541 5.4.1 Mail rejected by destination domain", filters the
         # receiving domain set (smtp.codes/zoho)
@@ -1075,7 +1082,10 @@ PHRASE_RULES = (
         r"|\bhas\s+restricted\b|\brestricted\s+(?:sms\s+)?e-?mail\b"
         r"|\bonly\s+accepts?\s+(?:e-?mail|mail|messages)\s+from\b"
         r"|\bnot\s+(?:authori[sz]ed|allowed|permitted)\s+to\s+send\s+(?:e-?mail\s+|mail\s+)?to\b"
-        r"|\brefuses?\s+to\s+accept\b",
+        r"|\brefuses?\s+to\s+accept\b"
+        # a list that refuses one poster (ezmlm-idx bin/ezmlm-checksub.c,
+        # TXT_REJECT_POSTS: "Sorry, I've been told to reject your posts.")
+        r"|\breject\s+your\s+posts\b",
     ),
     # the message: virus, spam, content, filters
     (
@@ -1233,6 +1243,9 @@ PHRASE_RULES = (
         r"|\bdomain\s+(?:name\s+)?(?:couldn'?t|could\s+not|can\s*not)\s+be\s+found\b"
         r"|\billegal\s+host/domain\s+name\b"
         r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
+        # DragonFly Mail Agent net.c, a permanent DNS failure: "DNS lookup
+        # failure: host %s not found"
+        r"|\bhost\s+[\w.-]+\s+not\s+found\b(?!,\s*try\s+again)"
         r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b"
         # hMailServer ExternalDelivery.cpp: the DNS answered, with no MX nor
         # address ("No mail servers appear to exists for the recipient's
@@ -1461,6 +1474,8 @@ PHRASE_RULES = (
 )
 
 WEAK_PHRASES = frozenset({"recipient_rejected"})
+# reasons about the recipient's domain (not its mailbox)
+_DOMAIN_REASONS = frozenset({"null_mx", "domain_unknown"})
 # conditions named so explicitly that they win over a specific status code
 # some servers reuse for everything ("5.1.1 ... spam", "over quota (#5.1.1)")
 _OVERRIDE_STATUS = frozenset(
@@ -1481,6 +1496,16 @@ _OVERRIDE_STATUS = frozenset(
 # address>: unauthorized sender") is the server's reuse of a code
 _EXPLICIT = (
     ("policy", re.compile(r"\b(?:mail\s*)?policy\s+violation\b", re.I)),
+    # a refused MIME type under the size code (ezmlm-idx lang/en_US/messages,
+    # ERR_BAD_TYPE "Sorry, I don't accept messages of MIME Content-Type
+    # '<#1#>' (#5.2.3)", ERR_BAD_PART "... has an unacceptable MIME
+    # Content-Type: '<#1#>' (#5.2.3)"): the content, not its length
+    (
+        "content_rejected",
+        re.compile(
+            r"\b(?:accept\s+messages\s+of|unacceptable)\s+MIME\s+content-type\b", re.I
+        ),
+    ),
     ("sender_rejected", re.compile(r"\bunauthori[sz]ed\s+sender\b", re.I)),
     # a mailbox code beside "sender is blacklisted": the recipient's own list
     # (grhosting.cz / aspone.cz: "550 5.1.1 <x> sender is blacklisted", the
@@ -1662,6 +1687,13 @@ def explain(
             # in reply to MAIL FROM no recipient has been named yet: "does not
             # exist" is about our sender (SoftBank: "553 <domain> does not
             # exist", an envelope sender domain without DNS records)
+            return verdict("sender_rejected", "phrase")
+        if stage == DATA and code in _DOMAIN_REASONS:
+            # after the data the recipient's domain has been resolved and its
+            # server has accepted the recipient: a domain that "does not
+            # exist" or "published a null MX" is our sender's (Rspamd's
+            # mx_check, src/plugins/lua/mx_check.lua, checks the sender's
+            # domain on the message: "Domain published RFC 7505 Null MX")
             return verdict("sender_rejected", "phrase")
         if klass == "4" and REASONS[code].category == HARD and not final:
             return verdict("server_trouble", "phrase")

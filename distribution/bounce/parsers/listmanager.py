@@ -35,7 +35,7 @@ _LIST_HEADERS = (
 )
 _REJECTED = re.compile(
     r"\bnot\s+(?:allowed|authori[sz]ed|permitted)\s+to\s+post\b|\bnon-?members?\b"
-    r"|\bnot\s+a\s+member\b|\bmembers?[\s-]only\b|\bonly\s+(?:list\s+)?members\b"
+    r"|\bnot\s+a\s+member\b|\bmembers?[\s-]only\b|\bonly\s+(?:list\s+)?(?:members|subscribers)\b"
     r"|\bnot\s+subscribed\b|\bauto-?discard|\bposting\s+(?:was\s+)?rejected\b"
     r"|\byour\s+message\s+(?:to\s+\S+\s+)?(?:was\s+|has\s+been\s+)?rejected\b",
     re.I,

@@ -1,0 +1,1025 @@
+# ruff: noqa: E501  (the templates keep their programs' long lines)
+"""Bounce texts of open-source mail software, from their source code (2).
+
+A second batch beside ``test_bounce_mta_sources.py``: content filters and
+policy daemons whose refusal texts reach our bounces as a remote server's
+diagnostic (amavisd-new, Rspamd, MIMEDefang, clamav-milter, OpenDMARC,
+postgrey, sqlgrey, milter-greylist, pypolicyd-spf, postfix-policyd-spf-perl,
+qpsmtpd's plugins), the notices of mailing-list managers (GNU Mailman 2 and
+3, ezmlm-idx, Sympa) and of the DragonFly Mail Agent.  Each fixture is
+built from the exact texts the program writes; the comment above it names
+the repository, commit and files.  A filter's reply is put where it is
+read in a real bounce: in a Postfix notice and DSN, "host ... said: <reply>
+(in reply to <stage>)", at the stage the program answers.  Hosts and
+addresses are reserved ones (``*.example``, 192.0.2.0/24, 198.51.100.0/24).
+They are unit fixtures, not part of the measured corpus.
+"""
+
+import pytest
+
+from distribution.bounce import classify_message
+
+from .test_bounce_mta_sources import (
+    SENDER,
+    _check,
+    _mail,
+    _postfix_dsn,
+    _postfix_text,
+    _qmail,
+    _report,
+)
+
+RCPT = "RCPT TO"
+DATA = "end of DATA"
+MAIL = "MAIL FROM"
+
+
+def _said(reply, stage):
+    return f"host mx.b.example[192.0.2.7] said: {reply} (in reply to {stage} command)"
+
+
+def _both(reply, status, stage):
+    """The same refusal as Postfix reports it: the notice alone, and the
+    notice with its delivery-status part."""
+    text = _said(reply, stage)
+    notice = _mail(
+        _postfix_text("nobody@b.example", text),
+        sender="MAILER-DAEMON@mx.example.net (Mail Delivery System)",
+        subject="Undelivered Mail Returned to Sender",
+    )
+    dsn = _postfix_dsn("nobody@b.example", status, "mx.b.example", "smtp", text)
+    return notice, dsn
+
+
+def _assert_filter(reply, status, stage, category, reason):
+    for raw in _both(reply, status, stage):
+        _check(classify_message(raw), "failure", category, ["nobody@b.example"], reason)
+
+
+# --------------------------------------------------------------------------
+# Rspamd: rspamd/rspamd @ eaac8e914ef09f837fe53cc4973e0b2312ab1118
+# src/libserver/milter_internal.h (RSPAMD_MILTER_RCODE_REJECT "554",
+# RSPAMD_MILTER_XCODE_REJECT "5.7.1", RSPAMD_MILTER_REJECT_MESSAGE "Spam
+# message rejected", RSPAMD_MILTER_QUARANTINE_MESSAGE "Spam message
+# quarantined", RSPAMD_MILTER_RCODE_TEMPFAIL "451", RSPAMD_MILTER_XCODE_
+# TEMPFAIL "4.7.1", RSPAMD_MILTER_TEMPFAIL_MESSAGE "Try again later"; the
+# milter answers at the end of the data), conf/modules.d/greylist.conf
+# (message = "Try again later", action "soft reject"),
+# src/plugins/lua/ratelimit.lua ('Ratelimit "%s" exceeded', a soft reject),
+# lualib/lua_scanners/clamav.lua ('${SCANNER}: virus found: "${VIRUS}"'),
+# src/plugins/lua/mx_check.lua ('Domain published RFC 7505 Null MX': the
+# *sender's* domain, checked on the message).
+# --------------------------------------------------------------------------
+
+RSPAMD = [
+    (
+        "reject",
+        "554 5.7.1 Spam message rejected",
+        "5.7.1",
+        DATA,
+        "blocked",
+        "spam_content",
+    ),
+    (
+        "quarantine",
+        "554 5.7.1 Spam message quarantined",
+        "5.7.1",
+        DATA,
+        "blocked",
+        "spam_content",
+    ),
+    # greylisted until the queue expired: temporary, nothing about us
+    ("greylist", "451 4.7.1 Try again later", "4.7.1", DATA, "soft", None),
+    (
+        "ratelimit",
+        '451 4.7.1 Ratelimit "bounce_to" exceeded',
+        "4.7.1",
+        DATA,
+        "soft",
+        "rate_limited",
+    ),
+    (
+        "antivirus",
+        '554 5.7.1 clamav: virus found: "Eicar-Signature"',
+        "5.7.1",
+        DATA,
+        "blocked",
+        "virus",
+    ),
+    (
+        # the null MX is our sender domain's (the recipient was accepted)
+        "sender-null-mx",
+        "554 5.7.1 Domain published RFC 7505 Null MX",
+        "5.7.1",
+        DATA,
+        "blocked",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category", "reason"),
+    [case[1:] for case in RSPAMD],
+    ids=[case[0] for case in RSPAMD],
+)
+def test_rspamd_replies(reply, status, stage, category, reason):
+    _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# amavisd-new 2.412: tajohnson/amavisd-new @
+# bc8bc025094204c7418351777ec82601186150f5 (a copy of the release)
+# amavisd: %smtp_reason_by_ccat ('id=%n - INFECTED: %V', 'id=%n - BANNED:
+# %F', 'id=%n - UNCHECKED: encrypted', 'id=%n - spam', 'id=%n - spammy
+# (tag3)', 'id=%n - BAD HEADER: nonencoded 8-bit character', 'id=%n -
+# Message size exceeds recipient\'s size limit'); the status by contents
+# category ("554 5.7.0" for virus, banned, unchecked, spam; "554 5.6.3" for
+# a non-encoded 8-bit header; "552 5.3.4" oversized); the response
+# sprintf("%s %s%s%s", status, "Reject" | "Bounce" | "Temporary failure",
+# ...) -- "Reject" when amavisd answers the MTA in the SMTP session (a
+# before-queue filter: the sending MTA's bounce quotes it after the data),
+# "Bounce" in its own DSN; the DSN (delivery_status_notification:
+# "Reporting-MTA: dns; %s", "Final-Recipient", "Action: failed", "Status",
+# "Diagnostic-Code: smtp; <response>", "Last-Attempt-Date", "Final-Log-ID")
+# and its templates after __DATA__: the neutral one (Subject "Undeliverable
+# mail, <ccat>", "The message WAS NOT relayed to:", "This nondelivery
+# report was generated by the program amavisd-new at host %h. Our internal
+# reference code for your message is %n/%i"), the virus/banned one
+# (Subject "BANNED contents from you (%F)", "BANNED CONTENTS ALERT", "Our
+# content checker found", "in email presumably from you %s / to the
+# following recipient: / -> %R", "Delivery of the email was stopped!"), the
+# spam one (Subject "Considered UNSOLICITED BULK EMAIL, apparently from
+# you", "A message from %s / to: %R / was considered unsolicited bulk
+# e-mail (UBE)."); From '"Content-filter at %h" <postmaster@%h>'.
+# --------------------------------------------------------------------------
+
+AMAVIS_REPLIES = [
+    (
+        "spam",
+        "554 5.7.0 Reject, id=12345-01 - spam",
+        "5.7.0",
+        "blocked",
+        "spam_content",
+    ),
+    (
+        "spammy",
+        "554 5.7.0 Reject, id=12345-01 - spammy (tag3)",
+        "5.7.0",
+        "blocked",
+        "spam_content",
+    ),
+    (
+        "infected",
+        "554 5.7.0 Reject, id=12345-01 - INFECTED: Eicar-Test-Signature",
+        "5.7.0",
+        "blocked",
+        "virus",
+    ),
+    (
+        "banned",
+        "554 5.7.0 Reject, id=12345-01 - BANNED: .exe,.exe-ms,invoice.exe",
+        "5.7.0",
+        "blocked",
+        None,
+    ),
+    (
+        "unchecked",
+        "554 5.7.0 Reject, id=12345-01 - UNCHECKED: encrypted",
+        "5.7.0",
+        "blocked",
+        None,
+    ),
+    (
+        "bad-header",
+        "554 5.6.3 Reject, id=12345-01 - BAD HEADER: nonencoded 8-bit character",
+        "5.6.3",
+        "blocked",
+        "content_rejected",
+    ),
+    (
+        "oversized",
+        "552 5.3.4 Reject, id=12345-01 - Message size exceeds recipient's size limit",
+        "5.3.4",
+        "soft",
+        "message_too_large",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "category", "reason"),
+    [case[1:] for case in AMAVIS_REPLIES],
+    ids=[case[0] for case in AMAVIS_REPLIES],
+)
+def test_amavis_smtp_replies(reply, status, category, reason):
+    _assert_filter(reply, status, DATA, category, reason)
+
+
+AMAVIS_FROM = '"Content-filter at mx.b.example" <postmaster@mx.b.example>'
+AMAVIS_HEADERS = (
+    "Return-Path: <bounces@erp.example.com>\n"
+    "From: Accounting <bounces@erp.example.com>\n"
+    "Message-ID: <invoice-42@erp.example.com>\n"
+    "Subject: Invoice 42\n"
+)
+
+
+def _amavis_fields(response, status):
+    return (
+        "Reporting-MTA: dns; mx.b.example\n"
+        "Received-From-MTA: dns; erp.example.com ([198.51.100.1])\n"
+        "Arrival-Date: Mon, 1 Jan 2024 10:00:00 +0100 (CET)\n"
+        "\n"
+        "Original-Recipient: rfc822;nobody@b.example\n"
+        "Final-Recipient: rfc822;nobody@b.example\n"
+        "Action: failed\n"
+        f"Status: {status}\n"
+        f"Diagnostic-Code: smtp; {response}\n"
+        "Last-Attempt-Date: Mon, 1 Jan 2024 10:00:02 +0100 (CET)\n"
+        "Final-Log-ID: 12345-01/AbCdEfGh\n"
+    )
+
+
+def _amavis_neutral(response, status, subject, badh=""):
+    notice = (
+        "The message WAS NOT relayed to:\n"
+        "  <nobody@b.example>\n"
+        "\n"
+        "This nondelivery report was generated by the program amavisd-new at host\n"
+        "mx.b.example. Our internal reference code for your message is\n"
+        "12345-01/AbCdEfGh\n"
+        "\n"
+        f"{badh}" + AMAVIS_HEADERS
+    )
+    return _report(
+        notice, _amavis_fields(response, status), sender=AMAVIS_FROM, subject=subject
+    )
+
+
+def _amavis_virus(response, status, kind, found, subject):
+    notice = (
+        f"{kind}\n"
+        "\n"
+        "Our content checker found\n"
+        f"    {found}\n"
+        "\n"
+        "in email presumably from you <bounces@erp.example.com>\n"
+        "to the following recipient:\n"
+        "-> nobody@b.example\n"
+        "\n"
+        "Our internal reference code for your message is 12345-01/AbCdEfGh\n"
+        "\n"
+        "First upstream SMTP client IP address: [198.51.100.1]:41234\n"
+        "\n"
+        "Received trace: ESMTP://[198.51.100.1]:41234\n"
+        "\n" + AMAVIS_HEADERS + "\nDelivery of the email was stopped!\n"
+    )
+    return _report(
+        notice, _amavis_fields(response, status), sender=AMAVIS_FROM, subject=subject
+    )
+
+
+def _amavis_spam(response, status):
+    notice = (
+        "A message from <bounces@erp.example.com>\n"
+        "to: <nobody@b.example>\n"
+        "\n"
+        "was considered unsolicited bulk e-mail (UBE).\n"
+        "\n"
+        "Our internal reference code for your message is 12345-01/AbCdEfGh\n"
+        "\n"
+        "The message carried your return address, so it was either a genuine mail\n"
+        "from you, or a sender address was faked and your e-mail address abused\n"
+        "by third party, in which case we apologize for undesired notification.\n"
+        "\n" + AMAVIS_HEADERS + "\nDelivery of the email was stopped!\n"
+    )
+    return _report(
+        notice,
+        _amavis_fields(response, status),
+        sender=AMAVIS_FROM,
+        subject="Considered UNSOLICITED BULK EMAIL, apparently from you",
+    )
+
+
+AMAVIS_DSNS = [
+    (
+        "banned",
+        _amavis_virus(
+            "554 5.7.0 Bounce, id=12345-01 - BANNED: .exe,.exe-ms,invoice.exe",
+            "5.7.0",
+            "BANNED CONTENTS ALERT",
+            "banned name: .exe,.exe-ms,invoice.exe",
+            "BANNED contents from you (.exe,.exe-ms,invoice.exe)",
+        ),
+        "blocked",
+    ),
+    (
+        "virus",
+        _amavis_virus(
+            "554 5.7.0 Bounce, id=12345-01 - INFECTED: Eicar-Test-Signature",
+            "5.7.0",
+            "VIRUS ALERT",
+            "virus: Eicar-Test-Signature",
+            "VIRUS in message apparently from you (Eicar-Test-Signature)",
+        ),
+        "blocked",
+    ),
+    ("spam", _amavis_spam("554 5.7.0 Bounce, id=12345-01 - spam", "5.7.0"), "blocked"),
+    (
+        "bad-header",
+        _amavis_neutral(
+            "554 5.6.3 Bounce, id=12345-01 - BAD HEADER: nonencoded 8-bit character",
+            "5.6.3",
+            "Undeliverable mail, invalid header section: unencoded 8-bit character",
+            "INVALID HEADER: INVALID NON-ASCII CHARACTERS IN HEADER SECTION\n\n",
+        ),
+        "blocked",
+    ),
+    (
+        "oversized",
+        _amavis_neutral(
+            "552 5.3.4 Bounce, id=12345-01 - Message size exceeds recipient's size limit",
+            "5.3.4",
+            "Undeliverable mail, OVERSIZED message",
+        ),
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "category"),
+    [case[1:] for case in AMAVIS_DSNS],
+    ids=[case[0] for case in AMAVIS_DSNS],
+)
+def test_amavis_own_notices(raw, category):
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# MIMEDefang: The-McGrail-Foundation/MIMEDefang @
+# 52e0727e0993cae6a01ec0f58e39e5c8aedf6b2a
+# modules/lib/Mail/MIMEDefang/Actions.pm (action_bounce: "554" and "5.7.1"
+# unless given; action_tempfail: "Try again later", 451 and 4.3.0),
+# mimedefang.pl.in (send_filter_answer: a TEMPFAIL from filter_recipient
+# is 451 4.3.0, a REJECT 554 5.7.1; "Message contained too many MIME
+# parts.  We do not accept such complicated messages."),
+# examples/suggested-minimum-filter-for-windows-clients ("MIME type
+# message/partial not accepted here"), contrib/greylisting/mimedefang-filter
+# ("Email greylisted, please come back later").
+# --------------------------------------------------------------------------
+
+MIMEDEFANG = [
+    (
+        "partial",
+        "554 5.7.1 MIME type message/partial not accepted here",
+        "5.7.1",
+        DATA,
+        "blocked",
+    ),
+    (
+        "too-many-parts",
+        "554 5.7.1 Message contained too many MIME parts.  We do not accept such complicated messages.",
+        "5.7.1",
+        DATA,
+        "blocked",
+    ),
+    ("tempfail", "451 4.3.0 Try again later", "4.3.0", DATA, "soft"),
+    (
+        "greylisted",
+        "451 4.3.0 Email greylisted, please come back later",
+        "4.3.0",
+        RCPT,
+        "soft",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category"),
+    [case[1:] for case in MIMEDEFANG],
+    ids=[case[0] for case in MIMEDEFANG],
+)
+def test_mimedefang_replies(reply, status, stage, category):
+    _assert_filter(reply, status, stage, category, None)
+
+
+# --------------------------------------------------------------------------
+# Greylisting policy daemons and milters, as a Postfix bounce reports them
+# once the queue lifetime ran out:
+# postgrey: schweikert/postgrey @ 6228bd1757591f15551d366befeaedf3b5bb136c
+# postgrey (greylist_action DEFER_IF_PERMIT, greylist_text "Greylisted, see
+# http://postgrey.schweikert.ch/help/%r.html"; Postfix's reply to a
+# DEFER_IF_PERMIT is "450 4.7.1 <rcpt>: Recipient address rejected: <text>",
+# 4.2.0 on older Postfix);
+# sqlgrey: mmatuska/sqlgrey @ ae84f79ed905c2c9ff4c7ec8bb197a87ccde3fad
+# sqlgrey (reject_code 450; "Greylisted for <n> minutes", "Throttling too
+# many connections from new source -  Try again later.");
+# milter-greylist: ryoqun/milter-greylist @
+# b0a039272d4daaaf76cc66b897073bfa4123ef52 milter-greylist.c ("451",
+# "4.7.1", "Greylisting in action, please come back in %R", the time as
+# hh:mm:ss).
+# --------------------------------------------------------------------------
+
+GREYLISTING = [
+    (
+        "postgrey",
+        "450 4.7.1 <nobody@b.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/b.example.html",
+        "4.7.1",
+    ),
+    (
+        "postgrey-old-postfix",
+        "450 4.2.0 <nobody@b.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/b.example.html",
+        "4.2.0",
+    ),
+    (
+        "sqlgrey",
+        "450 4.7.1 <nobody@b.example>: Recipient address rejected: Greylisted for 5 minutes",
+        "4.7.1",
+    ),
+    (
+        "milter-greylist",
+        "451 4.7.1 Greylisting in action, please come back in 00:25:00",
+        "4.7.1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status"),
+    [case[1:] for case in GREYLISTING],
+    ids=[case[0] for case in GREYLISTING],
+)
+def test_greylisting_until_expiry_is_soft(reply, status):
+    _assert_filter(reply, status, RCPT, "soft", "greylisted")
+
+
+def test_sqlgrey_throttling_is_a_rate_limit():
+    reply = "450 4.7.1 <nobody@b.example>: Recipient address rejected: Throttling too many connections from new source -  Try again later."
+    _assert_filter(reply, "4.7.1", RCPT, "soft", "rate_limited")
+
+
+# --------------------------------------------------------------------------
+# SPF, DKIM and DMARC checkers:
+# pypolicyd-spf (spf-engine): mstraubAC/spf-engine-debian @
+# bbb3b8cfa4ffd883d47bfb29b9efb36b9681b369 spf_engine/policydspfsupp.py
+# ('Reason_Message': 'Message {rejectdefer} due to: {spf}. Please see
+# {url}'), spf_engine/__init__.py (_rejectmessage: "rejected" / "deferred",
+# the url "http://www.openspf.net/Why?s={0};id={1};ip={2};r={3}"),
+# spf_engine/policyd_spf.py ("550 5.7.23" for a fail, "defer_if_permit
+# 4.7.24" for a temporary error), pyspf's explanations ("SPF fail - not
+# authorized", 'SPF Temporary Error: ' + the DNS error);
+# postfix-policyd-spf-perl: pbruna/postfix-policyd-spf-perl @
+# d1b4ed9a47704dec1c1dba477a19ddb1b924deb1 postfix-policyd-spf-perl.pl
+# ("550 $authority_exp": Mail::SPF's default authority explanation "Please
+# see http://www.openspf.org/Why?scope=%{_scope};identity=%{S};ip=%{I}");
+# OpenDMARC: trusteddomainproject/OpenDMARC @
+# bf37d53dace41970cce50f339397fffed2885261 opendmarc/opendmarc.c ("rejected
+# by DMARC policy for %s" with DMARC_REJECT_SMTP "550" and DMARC_REJECT_ESC
+# "5.7.1", opendmarc.h), at the end of the data.
+# --------------------------------------------------------------------------
+
+AUTHENTICATION = [
+    (
+        "pypolicyd-spf-fail",
+        "550 5.7.23 <nobody@b.example>: Recipient address rejected: Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=bounces@erp.example.com;ip=198.51.100.1;r=<UNKNOWN>",
+        "5.7.23",
+        RCPT,
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        "pypolicyd-spf-fail-old-status",
+        "550 5.7.1 <nobody@b.example>: Recipient address rejected: Message rejected due to: SPF fail - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=bounces@erp.example.com;ip=198.51.100.1;r=nobody@b.example",
+        "5.7.1",
+        RCPT,
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        # the check of our SPF record failed with a DNS error for the whole
+        # queue lifetime: RFC 7372's X.7.24 "SPF validation error", the
+        # cause in our domain's DNS, so the remedy is ours (blocked), not a
+        # retry
+        "pypolicyd-spf-temperror",
+        "450 4.7.24 <nobody@b.example>: Recipient address rejected: Message deferred due to: SPF Temporary Error: DNS Timeout. Please see http://www.openspf.net/Why?s=mfrom;id=bounces@erp.example.com;ip=198.51.100.1;r=<UNKNOWN>",
+        "4.7.24",
+        RCPT,
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        "policyd-spf-perl",
+        "550 5.7.1 <nobody@b.example>: Recipient address rejected: Please see http://www.openspf.org/Why?scope=mfrom;identity=bounces@erp.example.com;ip=198.51.100.1",
+        "5.7.1",
+        RCPT,
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        "opendmarc",
+        "550 5.7.1 rejected by DMARC policy for erp.example.com",
+        "5.7.1",
+        DATA,
+        "blocked",
+        "auth_failed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category", "reason"),
+    [case[1:] for case in AUTHENTICATION],
+    ids=[case[0] for case in AUTHENTICATION],
+)
+def test_authentication_checkers(reply, status, stage, category, reason):
+    _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# clamav-milter: Cisco-Talos/clamav @ 00ea836b9180620bbf2acfff840c71e163f2a3be
+# clamav-milter/clamfi.c (OnInfected Reject: smfi_setreply(ctx, "550",
+# "5.7.1", RejectMsg with %v the virus name); without RejectMsg the milter
+# only returns SMFIS_REJECT and the receiving Postfix answers its own
+# default "550 5.7.1 Command rejected" (vdukhovni/postfix @
+# 17830e5c13c160d51c95cb971d137a46de84e48c, postfix/src/milter/milter8.c).
+# --------------------------------------------------------------------------
+
+CLAMAV_MILTER = [
+    ("reject-msg", "550 5.7.1 Virus found: Eicar-Test-Signature", "blocked", "virus"),
+    ("postfix-default", "550 5.7.1 Command rejected", "blocked", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "category", "reason"),
+    [case[1:] for case in CLAMAV_MILTER],
+    ids=[case[0] for case in CLAMAV_MILTER],
+)
+def test_clamav_milter(reply, category, reason):
+    _assert_filter(reply, "5.7.1", DATA, category, reason)
+
+
+# --------------------------------------------------------------------------
+# qpsmtpd: smtpd/qpsmtpd @ df5b04d857e6f6602cef0dd4f2c09f163e20672f
+# plugins (sender_permitted_from: DENY "SPF - fail: $why" at MAIL FROM;
+# karma: "very bad karma: $karma"; dnsbl: "Blocked by $dnsbl"; headers:
+# "Headers are missing"; dmarc: "failed DMARC policy"; dkim: "invalid DKIM
+# signature with sign-all policy", DENYSOFT "Please try again later -
+# $dkim->result_detail"; virus/clamdscan: "Virus found: $found";
+# greylisting: "This mail is temporarily denied"; qmail_deliverable:
+# "Sorry, no mailbox by that name. qd (#5.1.1)"), lib/Qpsmtpd/DSN.pm
+# (relaying_denied "Relaying denied" X.7.1, media_unsupported X.6.1 with
+# dspam's "dspam says, no spam please", too_many_hops "Too many hops"
+# X.4.6).  A plain DENY carries no enhanced code.
+# --------------------------------------------------------------------------
+
+QPSMTPD = [
+    (
+        "spf-fail",
+        "550 SPF - fail: Please see http://www.openspf.org/Why?s=mfrom;id=bounces@erp.example.com;ip=198.51.100.1;r=mx.b.example",
+        "5.0.0",
+        MAIL,
+        "blocked",
+        "auth_failed",
+    ),
+    ("karma", "550 very bad karma: -6", "5.0.0", RCPT, "blocked", "reputation"),
+    (
+        "dnsbl",
+        "550 Blocked by zen.spamhaus.org",
+        "5.0.0",
+        RCPT,
+        "blocked",
+        "blocklisted",
+    ),
+    ("headers-missing", "550 Headers are missing", "5.0.0", DATA, "blocked", None),
+    ("dmarc", "550 failed DMARC policy", "5.0.0", DATA, "blocked", "auth_failed"),
+    (
+        "dkim",
+        "550 invalid DKIM signature with sign-all policy",
+        "5.0.0",
+        DATA,
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        "dkim-tempfail",
+        "451 Please try again later - no key",
+        "4.0.0",
+        DATA,
+        "soft",
+        None,
+    ),
+    (
+        "virus",
+        "550 Virus found: Eicar-Test-Signature",
+        "5.0.0",
+        DATA,
+        "blocked",
+        "virus",
+    ),
+    (
+        "dspam",
+        "554 5.6.1 dspam says, no spam please",
+        "5.6.1",
+        DATA,
+        "blocked",
+        "spam_content",
+    ),
+    ("greylisting", "450 This mail is temporarily denied", "4.0.0", RCPT, "soft", None),
+    (
+        "relaying-denied",
+        "550 5.7.1 Relaying denied",
+        "5.7.1",
+        RCPT,
+        "blocked",
+        "relay_denied",
+    ),
+    (
+        "no-mailbox",
+        "550 5.1.1 Sorry, no mailbox by that name. qd (#5.1.1)",
+        "5.1.1",
+        RCPT,
+        "hard",
+        "mailbox_unknown",
+    ),
+    ("too-many-hops", "554 5.4.6 Too many hops", "5.4.6", DATA, "soft", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category", "reason"),
+    [case[1:] for case in QPSMTPD],
+    ids=[case[0] for case in QPSMTPD],
+)
+def test_qpsmtpd_plugins(reply, status, stage, category, reason):
+    _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# GNU Mailman 2: jaredmauch/mailman2-python3 @
+# b0de82ecac10b77b38e57ea472d18c6345ffd8c2 (Mailman 2.1's texts)
+# Mailman/Handlers/Moderate.py (do_reject: "Your message has been rejected,
+# probably because you are not subscribed to the / mailing list and the
+# list's policy is to prohibit non-members from posting to / it.  If you
+# think that your messages are being rejected in error, contact the /
+# mailing list owner at %(listowner)s."), Mailman/Bouncer.py (BounceMessage:
+# a UserNotification from the list's -owner address to the poster, the
+# poster's own Subject, multipart/mixed with the notice and the message),
+# templates/en/refuse.txt and Mailman/ListAdmin.py (__refuse: Subject
+# "Request to mailing list %(realname)s rejected", 'Posting of your message
+# titled "%s"'), templates/en/postheld.txt and Mailman/Handlers/Hold.py
+# (Subject "Your message to %(listname)s awaits moderator approval", reason
+# "Post by non-member to a members-only list"); Mailman 3's postheld.txt
+# (terencehonles/mailman @ fe405ddae97cc792a343e3665b9ea645b9cf4539,
+# src/mailman/templates/en/postheld.txt) is the same text.
+# --------------------------------------------------------------------------
+
+
+def _mailman_reject():
+    raw = (
+        "From: sales-owner@lists.example\n"
+        f"To: {SENDER}\n"
+        "Subject: Invoice 42\n"
+        "Message-ID: <mailman.1.1704099600.1234.sales@lists.example>\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="===============1=="\n'
+        "X-Mailman-Version: 2.1.39\n"
+        "Precedence: bulk\n"
+        "\n"
+        "--===============1==\n"
+        'Content-Type: text/plain; charset="us-ascii"\n'
+        "\n"
+        "Your message has been rejected, probably because you are not subscribed to the\n"
+        "mailing list and the list's policy is to prohibit non-members from posting to\n"
+        "it.  If you think that your messages are being rejected in error, contact the\n"
+        "mailing list owner at sales-owner@lists.example.\n"
+        "\n"
+        "--===============1==\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        f"From: {SENDER}\n"
+        "To: sales@lists.example\n"
+        "Subject: Invoice 42\n"
+        "\n"
+        "Hello\n"
+        "--===============1==--\n"
+    )
+    return raw.encode()
+
+
+def test_mailman2_non_member_rejection():
+    _check(
+        classify_message(_mailman_reject()),
+        "failure",
+        "blocked",
+        ["sales@lists.example"],
+        "not_member",
+    )
+
+
+MAILMAN_REFUSE = """Your request to the sales mailing list
+
+    Posting of your message titled "Invoice 42"
+
+has been rejected by the list moderator.  The moderator gave the
+following reason for rejecting your request:
+
+"Non-members are not allowed to post to this list."
+
+Any questions or comments should be directed to the list administrator
+at:
+
+    sales-owner@lists.example
+"""
+
+
+def test_mailman2_moderator_refusal():
+    raw = _mail(
+        MAILMAN_REFUSE,
+        sender="sales-owner@lists.example",
+        subject="Request to mailing list Sales rejected",
+    )
+    _check(classify_message(raw), "failure", "blocked", ["sales@lists.example"])
+
+
+MAILMAN_HELD = """Your mail to 'Sales' with the subject
+
+    Invoice 42
+
+Is being held until the list moderator can review it for approval.
+
+The reason it is being held:
+
+    Post by non-member to a members-only list
+
+Either the message will get posted to the list, or you will receive
+notification of the moderator's decision.  If you would like to cancel
+this posting, please visit the following URL:
+
+    https://lists.example/mailman/confirm/sales/0123456789abcdef
+"""
+
+
+def test_mailman_held_for_moderation_is_not_a_failure():
+    raw = _mail(
+        MAILMAN_HELD,
+        sender="sales-owner@lists.example",
+        subject="Your message to Sales awaits moderator approval",
+    )
+    assert classify_message(raw).kind in ("delay", "none")
+
+
+# --------------------------------------------------------------------------
+# ezmlm-idx: bruceg/ezmlm-idx @ a16cf16b97d1daf11aa6740a667c942687871875
+# bin/ezmlm-checksub.c (prints TXT_ONLY_SUBSCRIBERS or TXT_REJECT_POSTS and
+# exits 100: qmail-local turns the output into the permanent error of
+# qmail-send's bounce), bin/ezmlm-store.c (ERR_NO_POST), bin/ezmlm-reject.c
+# (ERR_MAX_SIZE, ERR_BAD_TYPE), lang/en_US/messages ("Sorry, only
+# subscribers may post. If you are a subscriber, please forward this
+# message to <#L#>-owner@<#H#> to get your new address included.",
+# "Sorry, I've been told to reject your posts. Contact <#L#>-owner@<#H#> if
+# you have questions about this.", "I'm sorry, you are not allowed to post
+# messages to this list (#5.7.2)", "Sorry, I don't accept messages larger
+# than <#1#> bytes (#5.2.3)", "Sorry, I don't accept messages of MIME
+# Content-Type '<#1#>' (#5.2.3)"), with the FATAL prefixes
+# "ezmlm-store: fatal: " and "ezmlm-reject: fatal: ".
+# --------------------------------------------------------------------------
+
+
+def _qmail_list(paragraph):
+    return _qmail(paragraph).replace(b"nobody@b.example", b"sales@lists.example")
+
+
+EZMLM = [
+    (
+        "only-subscribers",
+        "Sorry, only subscribers may post. If you are a subscriber, please forward this message to sales-owner@lists.example to get your new address included.",
+        "blocked",
+    ),
+    (
+        "reject-posts",
+        "Sorry, I've been told to reject your posts. Contact sales-owner@lists.example if you have questions about this.",
+        "blocked",
+    ),
+    (
+        "no-post",
+        "ezmlm-store: fatal: I'm sorry, you are not allowed to post messages to this list (#5.7.2)",
+        "blocked",
+    ),
+    (
+        "max-size",
+        "ezmlm-reject: fatal: Sorry, I don't accept messages larger than 100000 bytes (#5.2.3)",
+        "soft",
+    ),
+    (
+        "bad-type",
+        "ezmlm-reject: fatal: Sorry, I don't accept messages of MIME Content-Type 'text/html' (#5.2.3)",
+        "blocked",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "category"),
+    [case[1:] for case in EZMLM],
+    ids=[case[0] for case in EZMLM],
+)
+def test_ezmlm_refusals_in_qmail_bounces(paragraph, category):
+    _check(
+        classify_message(_qmail_list(paragraph)),
+        "failure",
+        category,
+        ["sales@lists.example"],
+    )
+
+
+# --------------------------------------------------------------------------
+# Sympa: sympa-community/sympa @ 1d59e9a4998f72ee7bd84d0ee2aa30aee5f8f5de
+# default/mail_tt2/delivery_status_notification.tt2 (a multipart/report:
+# "This is an automatic response sent by Sympa Mailing Lists Manager.",
+# "Impossible to distribute your message for list '%1' for the following
+# reason:", per status: 5.7.1 "Your message for list '%1' (attached
+# below) was rejected. / You are not allowed to send this message for the
+# following reason:" with report.tt2's auth entry ('send_subscriber':
+# "Message distribution in the list is restricted to list subscribers."),
+# 5.2.3 "Your message could not be sent because its size (%1 kB) was over
+# the maximum size (%2 kB) allowed on this list.", 5.1.1 "List '%1' does
+# not exist.", 5.7.0 "***** V I R U S    A L E R T *****"; then
+# "Final-Recipient: rfc822; <list>", "Action", "Status", "Remote-MTA: dns;
+# <domain>", "Diagnostic-Code: X-Sympa; <text>"), src/lib/Sympa.pm
+# (send_dsn: the diagnostic texts by status; action "delayed" for 4.3.0,
+# "delivered" for 2.x, else "failed"; the list address the recipient).
+# --------------------------------------------------------------------------
+
+
+def _sympa(body, status, action, diagnostic, subject):
+    notice = (
+        "This is an automatic response sent by Sympa Mailing Lists Manager.\n" + body
+    )
+    fields = (
+        "Reporting-MTA: dns; lists.example\n"
+        "Arrival-Date: Mon, 01 Jan 2024 10:00:00 +0100\n"
+        "\n"
+        "Final-Recipient: rfc822; sales@lists.example\n"
+        f"Action: {action}\n"
+        f"Status: {status}\n"
+        "Remote-MTA: dns; lists.example\n"
+        f"Diagnostic-Code: X-Sympa; {diagnostic}\n"
+    )
+    return _report(
+        notice,
+        fields,
+        sender="SYMPA <sympa@lists.example>",
+        subject=subject,
+        returned="To: sales@lists.example\nSubject: Invoice 42\n\nHello\n",
+    )
+
+
+SYMPA = [
+    (
+        "not-subscriber",
+        _sympa(
+            "Impossible to distribute your message for list 'sales@lists.example' for the following reason:\n\n"
+            "Your message for list 'sales' (attached below) was rejected.\n"
+            "You are not allowed to send this message for the following reason:\n\n"
+            " Message distribution in the list is restricted to list subscribers.\n"
+            "If you are subscribed to the list with a different email address, you should either use that other email address or update your list membership with the new email address.\n\n"
+            "For further information, please contact sales-request@lists.example\n",
+            "5.7.1",
+            "failed",
+            "You are not allowed to send this message",
+            "Message distribution: Authorization denied",
+        ),
+        "blocked",
+    ),
+    (
+        "too-large",
+        _sympa(
+            "Impossible to distribute your message for list 'sales@lists.example' for the following reason:\n\n"
+            "Your message could not be sent because its size (2048 kB) was over the maximum size (1024 kB) allowed on this list.\n",
+            "5.2.3",
+            "failed",
+            "Message could not be sent because its size was over the maximum size allowed on the list",
+            "Too large message",
+        ),
+        "soft",
+    ),
+    (
+        "list-unknown",
+        _sympa(
+            "Impossible to distribute your message for list 'sales@lists.example' for the following reason:\n\n"
+            "List 'sales@lists.example' does not exist.\n",
+            "5.1.2",
+            "failed",
+            "List does not exist",
+            "List unknown",
+        ),
+        "hard",
+    ),
+    (
+        "virus",
+        _sympa(
+            "Impossible to distribute your message for list 'sales@lists.example' for the following reason:\n\n"
+            "    ***** V I R U S    A L E R T *****\n\n"
+            "Our viruschecker found a virus named Eicar-Test-Signature in a message addressed to sales@lists.example and that seems to be yours (From: bounces@erp.example.com).\n\n"
+            "Delivery of this message has been blocked.\n",
+            "5.7.0",
+            "failed",
+            "A virus in your mail",
+            "A virus in your mail",
+        ),
+        "blocked",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "category"),
+    [case[1:] for case in SYMPA],
+    ids=[case[0] for case in SYMPA],
+)
+def test_sympa_notifications(raw, category):
+    _check(classify_message(raw), "failure", category, ["sales@lists.example"])
+
+
+def test_sympa_forwarded_to_moderators_is_not_a_failure():
+    raw = _sympa(
+        "Your message to the list 'sales' has been forwarded to the moderator(s)\n",
+        "2.3.0",
+        "delivered",
+        "Message has been forwarded to the list moderator(s)",
+        "Message distribution: Forwarded",
+    )
+    assert classify_message(raw).kind in ("delay", "none")
+
+
+# --------------------------------------------------------------------------
+# DragonFly Mail Agent: corecode/dma @ 7f88bbe7806931bcc5b7ceb7354027f1fb87e190
+# mail.c (bounce(): From "MAILER-DAEMON <>", Subject "Mail delivery failed",
+# "This is the %s at %s." with VERSION "DragonFly Mail Agent v0.14",
+# "There was an error delivering your mail to <%s>.", the reason, then
+# "Message headers follow."), net.c (READ_REMOTE_CHECK: "%s [%s] did not
+# like our %s:\n%s" for connect, MAIL FROM, RCPT TO, DATA, final DATA; "DNS
+# lookup failure: host %s not found"), dma.c ("Could not deliver for the
+# last %d seconds. Giving up." with MAX_TIMEOUT 5*24*60*60).
+# --------------------------------------------------------------------------
+
+
+def _dma(reason):
+    body = (
+        "This is the DragonFly Mail Agent v0.14 at erp.example.com.\n"
+        "\n"
+        "There was an error delivering your mail to <nobody@b.example>.\n"
+        "\n"
+        f"{reason}\n"
+        "\n"
+        "Message headers follow.\n"
+        "\n"
+        f"From: {SENDER}\nTo: nobody@b.example\nSubject: Invoice 42\n"
+    )
+    head = (
+        "Received: from MAILER-DAEMON\n"
+        "\tid 1a2b3c.4d5e6f\n"
+        "\tby erp.example.com (DragonFly Mail Agent v0.14 on erp.example.com);\n"
+        "\tMon, 01 Jan 2024 10:00:00 +0100\n"
+        "X-Original-To: <nobody@b.example>\n"
+        "From: MAILER-DAEMON <>\n"
+        f"To: {SENDER}\n"
+        "Subject: Mail delivery failed\n"
+        "Message-Id: <1a2b3c.4d5e6f@erp.example.com>\n"
+        "Date: Mon, 01 Jan 2024 10:00:00 +0100\n"
+        "\n"
+    )
+    return (head + body).encode()
+
+
+DMA = [
+    (
+        "rcpt-unknown",
+        "mx.b.example [192.0.2.7] did not like our RCPT TO:\n550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown in virtual mailbox table",
+        "hard",
+    ),
+    (
+        "final-data-spam",
+        "mx.b.example [192.0.2.7] did not like our final DATA:\n554 5.7.1 Spam message rejected",
+        "blocked",
+    ),
+    (
+        "mail-from",
+        "mx.b.example [192.0.2.7] did not like our MAIL FROM:\n553 5.7.1 <bounces@erp.example.com>: Sender address rejected: not owned by user",
+        "blocked",
+    ),
+    ("dns", "DNS lookup failure: host b.example not found", "hard"),
+    ("gave-up", "Could not deliver for the last 432000 seconds. Giving up.", "soft"),
+]
+
+
+@pytest.mark.parametrize(
+    ("reason", "category"),
+    [case[1:] for case in DMA],
+    ids=[case[0] for case in DMA],
+)
+def test_dragonfly_mail_agent(reason, category):
+    _check(classify_message(_dma(reason)), "failure", category, ["nobody@b.example"])
