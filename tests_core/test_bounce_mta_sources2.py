@@ -1023,3 +1023,275 @@ DMA = [
 )
 def test_dragonfly_mail_agent(reason, category):
     _check(classify_message(_dma(reason)), "failure", category, ["nobody@b.example"])
+
+
+# --------------------------------------------------------------------------
+# Exim as the receiving server, its default ACLs and verification replies
+# as a sending Postfix reports them (a multi-line reply joined on one line):
+# Exim/exim @ 13835a3c1e057efad7da269c0f93bf2eac850205
+# src/src/configure.default (acl_check_rcpt: "Restricted characters in
+# address", "require verify = sender", "relay not permitted", "require
+# verify = recipient", the commented DNS list example "rejected because
+# $sender_host_address is in a black list at $dnslist_domain"; acl_check_data:
+# "maximum allowed line length is 998 octets, got $max_received_linelength",
+# "header syntax", the malware example "This message contains a virus
+# ($malware_name)."; the localuser router's cannot_route_message "Unknown
+# user"), src/src/acl.c ("Sender verify failed", "Could not complete sender
+# verify"), src/src/smtp_in.c ("Verification failed for <%s>\n%s",
+# "Postmaster verification failed while checking <%s>\n%s\nSeveral RFCs state
+# ..."), src/src/verify.c (a callout's "Called: / Sent: / Response:" lines),
+# src/src/route.c ("Unrouteable address").
+# --------------------------------------------------------------------------
+
+EXIM_ACL = [
+    (
+        # our sender failed Exim's verification: the callout's reply about
+        # our address is quoted, its 5.1.1 is not the recipient's
+        "sender-callout",
+        "550-Verification failed for <bounces@erp.example.com> 550-Called:   198.51.100.2 550-Sent:     RCPT TO:<bounces@erp.example.com> 550-Response: 550 5.1.1 <bounces@erp.example.com>: Recipient address rejected: User unknown in virtual mailbox table 550 Sender verify failed",
+        "5.0.0",
+        RCPT,
+        "blocked",
+        "sender_rejected",
+    ),
+    (
+        "postmaster-callout",
+        "550-Postmaster verification failed while checking <bounces@erp.example.com> 550-Called:   198.51.100.2 550-Sent:     RCPT TO:<postmaster@erp.example.com> 550-Response: 550 5.1.1 <postmaster@erp.example.com>: Recipient address rejected: User unknown 550-Several RFCs state that you are required to have a postmaster 550-mailbox for each mail domain. This host does not accept mail 550-from domains whose servers reject the postmaster address. 550 Sender verify failed",
+        "5.0.0",
+        RCPT,
+        "blocked",
+        "sender_rejected",
+    ),
+    (
+        "sender-unrouteable",
+        "550-Verification failed for <bounces@erp.example.com> 550-Unrouteable address 550 Sender verify failed",
+        "5.0.0",
+        RCPT,
+        "blocked",
+        "sender_rejected",
+    ),
+    ("unknown-user", "550 Unknown user", "5.0.0", RCPT, "hard", "mailbox_unknown"),
+    ("unrouteable", "550 Unrouteable address", "5.0.0", RCPT, "hard", "unroutable"),
+    ("relay", "550 relay not permitted", "5.0.0", RCPT, "blocked", "relay_denied"),
+    (
+        "restricted-characters",
+        "550 Restricted characters in address",
+        "5.0.0",
+        RCPT,
+        "hard",
+        None,
+    ),
+    (
+        "dnslist",
+        "550 rejected because 198.51.100.1 is in a black list at zen.spamhaus.org",
+        "5.0.0",
+        RCPT,
+        "blocked",
+        "blocklisted",
+    ),
+    (
+        "line-length",
+        "550 maximum allowed line length is 998 octets, got 1200",
+        "5.0.0",
+        DATA,
+        "blocked",
+        None,
+    ),
+    ("header-syntax", "550 header syntax", "5.0.0", DATA, "blocked", None),
+    (
+        "malware",
+        "550 This message contains a virus (Eicar-Test-Signature).",
+        "5.0.0",
+        DATA,
+        "blocked",
+        "virus",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category", "reason"),
+    [case[1:] for case in EXIM_ACL],
+    ids=[case[0] for case in EXIM_ACL],
+)
+def test_exim_acl_replies(reply, status, stage, category, reason):
+    _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# spamass-milter: andybalholm/spamass-milter @
+# c45f851c57606a6b42f73590c6935dd229cc541c spamass-milter.cpp (rejecttext
+# "Blocked by SpamAssassin", rejectcode "5.7.1", reject_reply_code "550");
+# OpenDKIM: trusteddomainproject/OpenDKIM @
+# 5c539587561785a66c1f67f720f2fb741f320785 opendkim/opendkim.c
+# (dkimf_libstatus: "bad DKIM signature data", "no DKIM signature data",
+# "DKIM key retrieval failed"; a reject is "550" "5.7.0", a tempfail "451"
+# with "4.7.5" for a key failure; REPDENYSMTP "450", REPDENYESC "4.7.1",
+# REPDENYTXT "Message deferred for policy reasons" for a domain's bad
+# reputation), both at the end of the data.
+# --------------------------------------------------------------------------
+
+MILTERS = [
+    (
+        "spamass-milter",
+        "550 5.7.1 Blocked by SpamAssassin",
+        "5.7.1",
+        "blocked",
+        "spam_content",
+    ),
+    (
+        "opendkim-badsig",
+        "550 5.7.0 bad DKIM signature data",
+        "5.7.0",
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        "opendkim-nosig",
+        "550 5.7.0 no DKIM signature data",
+        "5.7.0",
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        "opendkim-key",
+        "451 4.7.5 DKIM key retrieval failed",
+        "4.7.5",
+        "blocked",
+        "auth_failed",
+    ),
+    (
+        "opendkim-reputation",
+        "450 4.7.1 Message deferred for policy reasons",
+        "4.7.1",
+        "blocked",
+        "policy",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "category", "reason"),
+    [case[1:] for case in MILTERS],
+    ids=[case[0] for case in MILTERS],
+)
+def test_spamass_milter_and_opendkim(reply, status, category, reason):
+    _assert_filter(reply, status, DATA, category, reason)
+
+
+# --------------------------------------------------------------------------
+# Postfix as the receiving server: vdukhovni/postfix @
+# 17830e5c13c160d51c95cb971d137a46de84e48c
+# postfix/src/postscreen/postscreen.c (a denylisted client under
+# postscreen_denylist_action = enforce: "550 5.3.2 Service currently
+# unavailable" -- no reason given), postscreen_early.c ("%s 5.7.1 Service
+# unavailable; client [%s] blocked using %s", "550 5.5.1 Protocol error" for a
+# client that failed the pregreet test), postfix/src/smtpd/smtpd_check.c
+# ("<%s>: %s rejected: undeliverable address: %s" and "unverified address"
+# for reject_unverified_sender with SND_DSN, "Domain %s does not accept mail
+# (nullMX)" for our sender's domain, 5.7.27).
+# --------------------------------------------------------------------------
+
+POSTFIX_SERVER = [
+    (
+        "postscreen-denylist",
+        "550 5.3.2 Service currently unavailable",
+        "5.3.2",
+        RCPT,
+        "soft",
+        None,
+    ),
+    (
+        "postscreen-dnsbl",
+        "550 5.7.1 Service unavailable; client [198.51.100.1] blocked using zen.spamhaus.org",
+        "5.7.1",
+        RCPT,
+        "blocked",
+        "blocklisted",
+    ),
+    (
+        "postscreen-protocol",
+        "550 5.5.1 Protocol error",
+        "5.5.1",
+        RCPT,
+        "blocked",
+        "ip_rejected",
+    ),
+    (
+        "unverified-sender",
+        "550 5.1.7 <bounces@erp.example.com>: Sender address rejected: undeliverable address: host mx.erp.example.com[198.51.100.2] said: 550 5.1.1 <bounces@erp.example.com>: Recipient address rejected: User unknown in virtual mailbox table (in reply to RCPT TO command)",
+        "5.1.7",
+        RCPT,
+        "blocked",
+        "sender_rejected",
+    ),
+    (
+        "sender-null-mx",
+        "550 5.7.27 <bounces@erp.example.com>: Sender address rejected: Domain erp.example.com does not accept mail (nullMX)",
+        "5.7.27",
+        RCPT,
+        "blocked",
+        "sender_rejected",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category", "reason"),
+    [case[1:] for case in POSTFIX_SERVER],
+    ids=[case[0] for case in POSTFIX_SERVER],
+)
+def test_postfix_server_replies(reply, status, stage, category, reason):
+    _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# fml8: fmlorg/fml8 @ 851c6b2f7fe57e01843ef352a0eacfa0b248c5c6
+# fml/lib/FML/Process/Distribute.pm (a post refused: the reason, then
+# "error.reject_notice_preamble" and the first bytes of the message,
+# indented), fml/lib/FML/Process/State.pm (restriction_state_reply_reason:
+# permit_member_maps -> "error.not_member"),
+# fml/share/message/us-ascii/error/not_member ("error: you are not a member
+# of this $ml_name mailing list."), .../error/reject_notice_preamble,
+# fml/lib/FML/Process/Kernel.pm (queue_in: From the maintainer, Precedence
+# bulk, Reply-To the command address), fml/etc/default_config.cf.en.in
+# (report_mail_subject "fml results ($ml_name ML)").
+# --------------------------------------------------------------------------
+
+FML8_REJECT = f"""error: you are not a member of this sales mailing list.
+
+The following string is the first 2048 bytes of rejected message.
+
+[caution]
+
+We avoid the use of MIME/multipart to avoid virus infection by your
+mail reader MUA.
+
+Analyze received header fields et.al. for more details.
+
+
+   From: {SENDER}
+   To: sales@lists.example
+   Subject: Invoice 42
+
+   Hello
+"""
+
+
+def test_fml8_not_a_member():
+    raw = _mail(
+        FML8_REJECT,
+        sender="sales-admin@lists.example",
+        subject="fml results (sales ML)",
+    ).decode()
+    raw = raw.replace(
+        "MIME-Version",
+        "Reply-To: sales-ctl@lists.example\nPrecedence: bulk\nMIME-Version",
+    )
+    _check(
+        classify_message(raw.encode()),
+        "failure",
+        "blocked",
+        ["sales@lists.example"],
+        "not_member",
+    )

@@ -927,6 +927,7 @@ PHRASE_RULES = (
             "dial",
             "residential",
             "host",
+            "protocol",
         ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
         # 1&1 / GMX: "Bad DNS PTR resource record" (postmaster.gmx.net, c=rdns)
@@ -938,7 +939,11 @@ PHRASE_RULES = (
         r"|\byour\s+(?:ip|server|host|mail\s+server|network)\b[^.;\n]{0,60}?"
         r"\b(?:blocked|banned|rejected|refused|denied|not\s+allowed)"
         r"|\b(?:ip|host)\s+(?:address\s+)?\S*\s*(?:is\s+|has\s+been\s+|was\s+)?"
-        r"(?:blocked|banned|not\s+allowed|not\s+authori[sz]ed|blacklisted)\b",
+        r"(?:blocked|banned|not\s+allowed|not\s+authori[sz]ed|blacklisted)\b"
+        # Postfix postscreen's refusal of a client that failed its protocol
+        # tests (postscreen_early.c, postscreen_smtpd.c: "550 5.5.1 Protocol
+        # error", "521 5.5.1 Protocol error"): our client, not the address
+        r"|\b5\d\d[\s-]+(?:5\.5\.\d\s+)?protocol\s+error\b",
     ),
     # "too many messages from a new or untrusted IP" (Rackspace's throttling of
     # senders it has no history for) is about who we are, not about volume
@@ -1507,6 +1512,14 @@ _EXPLICIT = (
         ),
     ),
     ("sender_rejected", re.compile(r"\bunauthori[sz]ed\s+sender\b", re.I)),
+    # Exim's refusal after verifying our sender by a callout (src/src/acl.c
+    # "Sender verify failed", smtp_in.c "Verification failed for <%s>\n%s"):
+    # the callout's own reply about our address ("550 5.1.1 <our address>:
+    # ... User unknown") is quoted inside it, its code is not the recipient's
+    (
+        "sender_rejected",
+        re.compile(r"\bsender\s+verify\s+failed\b", re.I),
+    ),
     # a mailbox code beside "sender is blacklisted": the recipient's own list
     # (grhosting.cz / aspone.cz: "550 5.1.1 <x> sender is blacklisted", the
     # recipient set a blacklist for the mailbox and our address matches it)

@@ -24,9 +24,13 @@ _MANAGER_LOCAL = re.compile(
     r"ezmlm|listserv|sympa|listar|ecartis|lyris)$",
     re.I,
 )
-# "-request" and "-admin" mailboxes are lists' only with a list header: a
-# customer's "billing-admin@" writing "requires approval" is a person
+# "-request" and "-admin" mailboxes are lists' only with a list header or
+# marked as automated bulk mail: a customer's "billing-admin@" writing
+# "requires approval" is a person.  fml8 answers from the list's maintainer
+# ("<list>-admin@") with "Precedence: bulk" and no list header
+# (fmlorg/fml8 fml/lib/FML/Process/Kernel.pm, queue_in)
 _LIST_LOCAL = re.compile(r"(?:-request|-admin)(?:\+.*)?$", re.I)
+_BULK = ("bulk", "list")
 _LIST_HEADERS = (
     "List-Id",
     "X-Mailman-Version",
@@ -73,7 +77,9 @@ def parse(env):
     local = sender.split("@", 1)[0] if "@" in sender else ""
     if not local:
         return None
-    listed = any(env.msg.get(name) is not None for name in _LIST_HEADERS)
+    listed = any(env.msg.get(name) is not None for name in _LIST_HEADERS) or (
+        header(env.msg, "Precedence").strip().lower() in _BULK
+    )
     if not (_MANAGER_LOCAL.search(local) or (listed and _LIST_LOCAL.search(local))):
         return None
     head = f"{env.subject}\n{env.notice[:3000]}"
