@@ -1295,3 +1295,277 @@ def test_fml8_not_a_member():
         ["sales@lists.example"],
         "not_member",
     )
+
+
+# --------------------------------------------------------------------------
+# GNU Mailman 3: wikimedia/operations-debs-mailman3 @
+# 96e43dd326efb87e5cb07226c238c22ddace6775 (Mailman 3.3's source)
+# src/mailman/templates/en/list:user:notice:rejected.txt ("Your message to
+# the $listname mailing-list was rejected for the following / reasons: /
+# $reasons / The original message as received by Mailman is attached."),
+# .../list:user:notice:hold.txt ("Your mail to '$listname' with the subject
+# ... Is being held until the list moderator can review it for approval."),
+# src/mailman/chains/reject.py and app/bounces.py (bounce_message: a
+# UserNotification from the list's owner address, the poster's Subject,
+# multipart/mixed with the notice and the message), the reasons:
+# rules/moderation.py ("The message is not from a list member"),
+# rules/max_size.py ("The message is larger than the {} KB maximum size"),
+# rules/dmarc.py ("You are not allowed to post to this mailing list From: a
+# domain which publishes a DMARC policy of reject or quarantine, and your
+# message has been automatically rejected.  If you think that your messages
+# are being rejected in error, contact the mailing list owner at
+# ${listowner}.").
+# --------------------------------------------------------------------------
+
+
+def _mailman3_reject(reasons):
+    raw = (
+        "From: sales-owner@lists.example\n"
+        f"To: {SENDER}\n"
+        "Subject: Invoice 42\n"
+        "Message-ID: <170409960012.1234.5678@lists.example>\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="===============2=="\n'
+        "Precedence: bulk\n"
+        "\n"
+        "--===============2==\n"
+        'Content-Type: text/plain; charset="us-ascii"\n'
+        "\n"
+        "Your message to the Sales mailing-list was rejected for the following\n"
+        "reasons:\n"
+        "\n"
+        f"{reasons}\n"
+        "\n"
+        "The original message as received by Mailman is attached.\n"
+        "--===============2==\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        f"From: {SENDER}\n"
+        "To: sales@lists.example\n"
+        "Subject: Invoice 42\n"
+        "\n"
+        "Hello\n"
+        "--===============2==--\n"
+    )
+    return raw.encode()
+
+
+MAILMAN3 = [
+    ("non-member", "The message is not from a list member", "blocked", "not_member"),
+    (
+        "dmarc",
+        "You are not allowed to post to this mailing list From: a domain which\n"
+        "publishes a DMARC policy of reject or quarantine, and your message has been\n"
+        "automatically rejected.  If you think that your messages are being rejected in\n"
+        "error, contact the mailing list owner at sales-owner@lists.example.",
+        "blocked",
+        None,
+    ),
+    (
+        "max-size",
+        "The message is larger than the 40 KB maximum size",
+        "soft",
+        "message_too_large",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reasons", "category", "reason"),
+    [case[1:] for case in MAILMAN3],
+    ids=[case[0] for case in MAILMAN3],
+)
+def test_mailman3_rejections(reasons, category, reason):
+    _check(
+        classify_message(_mailman3_reject(reasons)),
+        "failure",
+        category,
+        ["sales@lists.example"],
+        reason,
+    )
+
+
+MAILMAN3_HELD = """Your mail to 'Sales' with the subject
+
+    Invoice 42
+
+Is being held until the list moderator can review it for approval.
+
+The message is being held because:
+
+The message is not from a list member
+
+Either the message will get posted to the list, or you will receive
+notification of the moderator's decision.
+"""
+
+
+def test_mailman3_held_is_not_a_failure():
+    raw = _mail(
+        MAILMAN3_HELD,
+        sender="sales-owner@lists.example",
+        subject="Your message to Sales awaits moderator approval",
+    )
+    assert classify_message(raw).kind in ("delay", "none")
+
+
+# --------------------------------------------------------------------------
+# Majordomo 2: jasontibbitts/majordomo @
+# e100c588f6feb5790e7d851846f3d099eff17b1e
+# files/en/ack_denial (Subject "Denied post to $LIST": "Your message to the
+# $LIST list has been denied / for the following reason(s): / $REASONS"),
+# files/en/error/restrict_post ("The author ($VICTIM) / is not a member of
+# any of the restrict_post groups."), files/en/ack_stall (Subject "Stalled
+# post to $LIST": "Your message to $LIST has been delayed, and requires the
+# approval / of the moderators, for the following reason(s):"),
+# files/en/help/configset_sender ("configset mylist sender = mylist-owner").
+# --------------------------------------------------------------------------
+
+MAJORDOMO_DENIAL = f"""Your message to the sales list has been denied
+for the following reason(s):
+
+The author ({SENDER})
+  is not a member of any of the restrict_post groups.
+"""
+
+MAJORDOMO_STALL = """Your message to sales has been delayed, and requires the approval
+of the moderators, for the following reason(s):
+
+The message is larger than the maximum allowed size (40000 bytes).
+
+If you do not wish the message to be posted, or have other concerns,
+please send a message to the list owners at the following address:
+  sales-owner@lists.example
+"""
+
+
+def test_majordomo2_denied_post():
+    raw = _mail(
+        MAJORDOMO_DENIAL,
+        sender="sales-owner@lists.example",
+        subject="Denied post to sales",
+    )
+    _check(
+        classify_message(raw),
+        "failure",
+        "blocked",
+        ["sales@lists.example"],
+        "not_member",
+    )
+
+
+def test_majordomo2_stalled_post_is_not_a_failure():
+    raw = _mail(
+        MAJORDOMO_STALL,
+        sender="sales-owner@lists.example",
+        subject="Stalled post to sales",
+    )
+    assert classify_message(raw).kind in ("delay", "none")
+
+
+# --------------------------------------------------------------------------
+# ZMailer: rzachariassen/zmailer @ 54af9520 (2006; the 2023 commit
+# 70d34a57 broke the field names) scheduler/msgerror.c (a multipart/report;
+# the text part: proto/forms/delivery "This is a collection of reports about
+# email delivery / process concerning a message you originated.", the
+# per-message fields, then per recipient "FAILED:" and scnotaryreport's
+# indented "  Final Recipient:\n      %s;%s", "  Status:", "  Diagnostic
+# Code:", "  Control data:", "  Diagnostic texts:"; the delivery-status part
+# "Final-Recipient: %s;%s" with typetag "RFC822", "Action", "Status",
+# "Last-Attempt-Date", "Diagnostic-Code"), transports/smtp/smtp.c
+# (notarystatsave: "smtp; <code> (<text>)" with the enhanced code moved to
+# the Status and parentheses turned into brackets; the transcript lines
+# "<<- <command>" and "->> <reply>"; a domain without MX nor address:
+# status "5.4.4 (nameserver data inconsistency)", "smtp; 500 (nameserver
+# data inconsistency. No MX, no address: '%.200s' (%s))", retried until it
+# expires), From "The Post Office <postmaster>", Subject "Returned mail: see
+# the transcript".
+# --------------------------------------------------------------------------
+
+
+def _zmailer(status, diagnostic, transcript):
+    text = (
+        "This is a collection of reports about email delivery\n"
+        "process concerning a message you originated.\n"
+        "\n"
+        "Some explanations/translations for these reports\n"
+        "can be found at:\n"
+        "      http://zmailer.org/delivery-report-decoding.html\n"
+        "\n"
+        "Reporting-MTA: dns; mx.example.net\n"
+        f"Return-Path: <{SENDER}>\n"
+        "Arrival-Date: Mon, 1 Jan 2024 10:00:00 +0100\n"
+        "Local-Spool-ID: S123456AbC\n"
+        "\n"
+        "\n"
+        "FAILED:\n"
+        "  Final Recipient:\n"
+        "      RFC822;nobody@b.example\n"
+        "  Status:\n"
+        f"      {status}\n"
+        "  Last Attempt Date:\n"
+        "      Mon, 1 Jan 2024 10:00:05 +0100\n"
+        "  Diagnostic Code:\n"
+        f"      {diagnostic}\n"
+        "  Control data:\n"
+        "      smtp b.example nobody@b.example 99\n"
+        "  Diagnostic texts:\n"
+        f"      {transcript}\n"
+    )
+    fields = (
+        "Reporting-MTA: dns; mx.example.net\n"
+        "Arrival-Date: Mon, 1 Jan 2024 10:00:00 +0100\n"
+        "Local-Spool-ID: S123456AbC\n"
+        "\n"
+        "Final-Recipient: RFC822;nobody@b.example\n"
+        "Action: failed\n"
+        f"Status: {status}\n"
+        "Last-Attempt-Date: Mon, 1 Jan 2024 10:00:05 +0100\n"
+        f"Diagnostic-Code: {diagnostic}\n"
+    )
+    return _report(
+        text,
+        fields,
+        sender="The Post Office <postmaster@mx.example.net>",
+        subject="Returned mail: see the transcript",
+    )
+
+
+ZMAILER = [
+    (
+        "user-unknown",
+        _zmailer(
+            "5.1.1",
+            "smtp; 550 (<nobody@b.example>: Recipient address rejected: User unknown in virtual mailbox table)",
+            "\n     <<- RCPT TO:<nobody@b.example>\n     ->> 550 5.1.1 <nobody@b.example>: Recipient address rejected: User unknown in virtual mailbox table",
+        ),
+        "hard",
+    ),
+    (
+        "no-mx-no-address",
+        _zmailer(
+            "5.4.4 (nameserver data inconsistency)",
+            "smtp; 500 (nameserver data inconsistency. No MX, no address: 'b.example' (NONAME))",
+            "nameserver data inconsistency. No MX, no address: 'b.example' (NONAME)",
+        ),
+        "hard",
+    ),
+    (
+        "data-refused",
+        _zmailer(
+            "5.7.1",
+            "smtp; 554 (Message rejected: spam content)",
+            "\n     <<- .\n     ->> 554 5.7.1 Message rejected: spam content",
+        ),
+        "blocked",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "category"),
+    [case[1:] for case in ZMAILER],
+    ids=[case[0] for case in ZMAILER],
+)
+def test_zmailer(raw, category):
+    _check(classify_message(raw), "failure", category, ["nobody@b.example"])

@@ -1199,7 +1199,12 @@ PHRASE_RULES = (
         ("large", "big", "size", "length"),
         r"\btoo\s+large\b|\b(?:message|mail|attachment)s?\s+(?:is\s+|was\s+)?too\s+big\b"
         r"|\bsize\s+(?:limit|exceeds?|too)|\bmessage\s+(?:size|length)\s+(?:exceeds|limit)"
-        r"|\bexceed\w*\s+(?:the\s+)?(?:max\w*\s+)?(?:\w+\s+){0,2}(?:message\s+)?size\b",
+        r"|\bexceed\w*\s+(?:the\s+)?(?:max\w*\s+)?(?:\w+\s+){0,2}(?:message\s+)?size\b"
+        # a limit named by its figure (Mailman 3 rules/max_size.py: "The
+        # message is larger than the {} KB maximum size"; ezmlm-idx
+        # ERR_MAX_SIZE: "messages larger than <#1#> bytes")
+        r"|\b(?:larger|bigger)\s+than\s+(?:the\s+)?(?:[\d.,]+\s*(?:[kmg]i?b|bytes?|octets)\b"
+        r"|(?:maximum|max|allowed|permitted)\b)",
     ),
     (
         "bad_address",
