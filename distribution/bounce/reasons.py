@@ -1366,6 +1366,7 @@ PHRASE_RULES = (
             "append",
             "output file",
             "program",
+            "internal",
         ),
         r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
         r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
@@ -1376,7 +1377,10 @@ PHRASE_RULES = (
         r"|\bcan'?t\s+create\s+user\s+output\s+file\b"
         # Netscape Mail Server 2 (Program-Deliver module): "their delivery
         # program(s) failed"
-        r"|\bdelivery\s+program(?:\(s\)|s)?\s+failed\b",
+        r"|\bdelivery\s+program(?:\(s\)|s)?\s+failed\b"
+        # the delivery agent's own failure (Kopano's dagent,
+        # spooler/DAgent.cpp: "503 5.1.1 Internal error during delivery")
+        r"|\binternal\s+(?:server\s+|system\s+)?error\b",
     ),
     (
         "too_many_recipients",
@@ -1388,7 +1392,12 @@ PHRASE_RULES = (
         ("tls", "starttls", "encrypt"),
         r"\b(?:tls|starttls)\b[^.\n]{0,40}\brequired\b|\brequires?\s+(?:tls|starttls"
         r"|encryption)\b|\bencryption\s+(?:is\s+)?required\b"
-        r"|\bmust\s+issue\s+a\s+starttls\s+command\s+first\b",
+        r"|\bmust\s+issue\s+a\s+starttls\s+command\s+first\b"
+        # Zimbra's LMTP server (zm-mailbox lmtpserver/LmtpReply.java,
+        # TLS_REQUIRED "451 4.2.2 Server accepts messages only on TLS
+        # connection", under the mailbox-full code)
+        r"|\bonly\s+(?:on|over|via|with|through)\s+(?:an?\s+)?(?:tls|ssl|encrypted|secure)"
+        r"\s+(?:connections?|channels?|sessions?)\b",
     ),
     (
         "server_trouble",
@@ -1422,7 +1431,7 @@ PHRASE_RULES = (
             "unreach",
         ),
         r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
-        r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
+        r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped|error)\b"
         # the errno names Node.js puts in its errors (ZoneMTA lib/sender.js
         # "Network error: Error connecting to %s. connect ECONNREFUSED ...")
         r"|\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH)\b"
@@ -1499,6 +1508,7 @@ _OVERRIDE_STATUS = frozenset(
         "mailbox_full",  # vpopmail's "User over quota. (#5.1.1)"
         "message_too_large",
         "null_mx",  # Haraka's "(NULL MX)" under X.1.2 (DSN.addr_bad_dest_system)
+        "tls_required",  # Zimbra's "4.2.2 ... only on TLS connection"
     }
 )
 # sentences that name their reason so plainly that a specific status code
@@ -1525,6 +1535,12 @@ _EXPLICIT = (
         "sender_rejected",
         re.compile(r"\bsender\s+verify\s+failed\b", re.I),
     ),
+    # the delivery agent's own trouble under the unknown-mailbox code
+    # (Kopano's dagent, spooler/DAgent.cpp: "503 5.1.1 Internal error during
+    # delivery", "503 5.1.1 Connection error: <hex>" when the user lookup
+    # could not reach the storage server)
+    ("local_error", re.compile(r"\binternal\s+(?:server\s+|system\s+)?error\b", re.I)),
+    ("server_trouble", re.compile(r"\bconnection\s+error\b", re.I)),
     # a mailbox code beside "sender is blacklisted": the recipient's own list
     # (grhosting.cz / aspone.cz: "550 5.1.1 <x> sender is blacklisted", the
     # recipient set a blacklist for the mailbox and our address matches it)
