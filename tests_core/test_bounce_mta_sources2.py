@@ -1785,3 +1785,123 @@ KOPANO = [
 )
 def test_kopano_dagent_replies(reply, status, stage, category, reason):
     _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# policyd-weight: policyd-weight/policyd-weight @
+# 18d2e97a40b7d836d35e25921def508e6a719e49 policyd-weight ($REJECTMSG "550
+# Mail appeared to be SPAM or forged. Ask your Mail/DNS-Administrator to
+# correct HELO and DNS MX settings or to get removed from DNSBLs", followed
+# by "; MTA helo: %s, MTA hostname: %s[%s] (helo/hostname mismatch)";
+# $DNSERRMSG "450 No DNS entries for your MTA, HELO and Domain. Contact YOUR
+# administrator"; $CACHEREJECTMSG = $REJECTMSG . " [cached]" with " -
+# retrying too fast. penalty: %s seconds x %s retries.");
+# iRedAPD: iredmail/iRedAPD @ 60b2eed4a577a5a09aacc64d64d29d3402143221
+# libs/__init__.py (SMTP_ACTIONS: "REJECT Policy rejection", "REJECT
+# Blacklisted", "REJECT Not authorized", "REJECT Throttling quota exceeded",
+# "REJECT Message size exceed (maybe caused by big attachment file)", "REJECT
+# Too many recipients in single message", "REJECT Server IP address has bad
+# reputation. FYI: https://www.senderscore.org/lookup.php?lookup=", "REJECT
+# Blacklisted reverse DNS name of server IP address", greylisting "451
+# 4.7.1"), libs/default_settings.py (GREYLISTING_MESSAGE "Intentional policy
+# rejection, please try again later").  Both are Postfix policy servers:
+# smtpd answers "<code> <dsn> <rcpt>: Recipient address rejected: <text>"
+# (a REJECT is 554 5.7.1), a deferral expiring in the sender's queue.
+# --------------------------------------------------------------------------
+
+POLICY_SERVERS = [
+    (
+        "policyd-weight",
+        "550 5.7.1 <nobody@b.example>: Recipient address rejected: Mail appeared to be SPAM or forged. Ask your Mail/DNS-Administrator to correct HELO and DNS MX settings or to get removed from DNSBLs; MTA helo: mail.erp.example.com, MTA hostname: unknown[198.51.100.1] (helo/hostname mismatch)",
+        "5.7.1",
+        "blocked",
+        None,
+    ),
+    (
+        "policyd-weight-cached",
+        "450 4.7.1 <nobody@b.example>: Recipient address rejected: Mail appeared to be SPAM or forged. Ask your Mail/DNS-Administrator to correct HELO and DNS MX settings or to get removed from DNSBLs [cached] - retrying too fast. penalty: 30 seconds x 1 retries.",
+        "4.7.1",
+        "blocked",
+        None,
+    ),
+    (
+        # our server's DNS, deferred until the queue expired
+        "policyd-weight-dns",
+        "450 4.7.1 <nobody@b.example>: Recipient address rejected: No DNS entries for your MTA, HELO and Domain. Contact YOUR administrator",
+        "4.7.1",
+        "blocked",
+        "ip_rejected",
+    ),
+    (
+        "iredapd-policy",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Policy rejection",
+        "5.7.1",
+        "blocked",
+        "policy",
+    ),
+    (
+        "iredapd-blacklisted",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Blacklisted",
+        "5.7.1",
+        "blocked",
+        None,
+    ),
+    (
+        "iredapd-not-authorized",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Not authorized",
+        "5.7.1",
+        "blocked",
+        None,
+    ),
+    (
+        "iredapd-throttle",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Throttling quota exceeded",
+        "5.7.1",
+        "soft",
+        "rate_limited",
+    ),
+    (
+        "iredapd-size",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Message size exceed (maybe caused by big attachment file)",
+        "5.7.1",
+        "soft",
+        "message_too_large",
+    ),
+    (
+        "iredapd-recipients",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Too many recipients in single message",
+        "5.7.1",
+        "soft",
+        "too_many_recipients",
+    ),
+    (
+        "iredapd-senderscore",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Server IP address has bad reputation. FYI: https://www.senderscore.org/lookup.php?lookup=198.51.100.1",
+        "5.7.1",
+        "blocked",
+        "reputation",
+    ),
+    (
+        "iredapd-rdns",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Blacklisted reverse DNS name of server IP address",
+        "5.7.1",
+        "blocked",
+        None,
+    ),
+    (
+        "iredapd-greylisting",
+        "451 4.7.1 <nobody@b.example>: Recipient address rejected: Intentional policy rejection, please try again later",
+        "4.7.1",
+        "soft",
+        "greylisted",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "category", "reason"),
+    [case[1:] for case in POLICY_SERVERS],
+    ids=[case[0] for case in POLICY_SERVERS],
+)
+def test_policyd_weight_and_iredapd(reply, status, category, reason):
+    _assert_filter(reply, status, RCPT, category, reason)

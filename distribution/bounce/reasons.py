@@ -466,6 +466,15 @@ VENDOR_RULES = (
     ),
     ("rate_limited", "rl0", r"#RL\d{6}\b", "Comcast postmaster, SMTP error codes (RL)"),
     ("greylisted", "[gl01]", r"\[GL01\]", _YAHOO + " (GL01: deferred, try again)"),
+    (
+        # iRedMail's policy server greylists with this sentence (iRedAPD
+        # libs/default_settings.py GREYLISTING_MESSAGE, sent with "451 4.7.1"
+        # by plugins/greylisting.py)
+        "greylisted",
+        "intentional policy rejection",
+        r"\bIntentional\s+policy\s+rejection,\s+please\s+try\s+again\s+later\b",
+        "iRedAPD (iredmail/iRedAPD), greylisting message",
+    ),
     ("blocklisted", "sc-00", r"\bSC-00[1-4]\b", _OUTLOOK),
     ("ip_rejected", "dy-00", r"\bDY-00[1-2]\b", _OUTLOOK),
     ("reputation", "ou-00", r"\bOU-00[1-2]\b", _OUTLOOK),
@@ -928,6 +937,7 @@ PHRASE_RULES = (
             "residential",
             "host",
             "protocol",
+            "dns",
         ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
         # 1&1 / GMX: "Bad DNS PTR resource record" (postmaster.gmx.net, c=rdns)
@@ -943,7 +953,11 @@ PHRASE_RULES = (
         # Postfix postscreen's refusal of a client that failed its protocol
         # tests (postscreen_early.c, postscreen_smtpd.c: "550 5.5.1 Protocol
         # error", "521 5.5.1 Protocol error"): our client, not the address
-        r"|\b5\d\d[\s-]+(?:5\.5\.\d\s+)?protocol\s+error\b",
+        r"|\b5\d\d[\s-]+(?:5\.5\.\d\s+)?protocol\s+error\b"
+        # policyd-weight's $DNSERRMSG (policyd-weight/policyd-weight
+        # policyd-weight: "450 No DNS entries for your MTA, HELO and Domain.
+        # Contact YOUR administrator"): our server's DNS, not the address
+        r"|\bno\s+dns\s+(?:entries|records?)\s+for\s+your\b",
     ),
     # "too many messages from a new or untrusted IP" (Rackspace's throttling of
     # senders it has no history for) is about who we are, not about volume
