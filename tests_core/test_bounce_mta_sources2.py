@@ -1905,3 +1905,222 @@ POLICY_SERVERS = [
 )
 def test_policyd_weight_and_iredapd(reply, status, category, reason):
     _assert_filter(reply, status, RCPT, category, reason)
+
+
+# --------------------------------------------------------------------------
+# Proxmox Mail Gateway: proxmox/pmg-api @
+# 09158948b9568e8123f4319f47ddb10b9a292a78 src/PMG/SMTP.pm (the filter's
+# reply "554 5.7.1 Rejected for policy reasons (%s)" after the data; with
+# ndr_on_block, generate_ndr: Subject "Undelivered Mail", Auto-Submitted,
+# a Postfix-like text ending "554 5.7.1 Recipient address(es) rejected for
+# policy reasons", and a delivery-status part whose per-message fields run
+# into the first recipient's without a blank line), src/bin/pmgpolicy
+# (greylisting "defer_if_permit Service is unavailable (try later)", an SPF
+# fail "reject" with Mail::SPF's default_authority_explanation "Rejected by
+# SPF: %{C} is not a designated mailserver for %{S} (context %{_scope}, on
+# %{R})").
+# --------------------------------------------------------------------------
+
+PMG_NDR = """This is a multi-part message in MIME format...
+
+------------=_1704099602-1234-0
+Content-Type: text/plain; charset=utf-8
+Content-Disposition: inline
+Content-Transfer-Encoding: 8bit
+
+This is the mail system at host pmg.b.example.
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+For further assistance, please send mail to postmaster.
+
+If you do so, please include this problem report.
+                   The mail system
+
+554 5.7.1 Recipient address(es) rejected for policy reasons
+
+------------=_1704099602-1234-0
+Content-Type: message/delivery-status
+Content-Disposition: inline
+Content-Transfer-Encoding: 7bit
+Content-Description: Delivery report
+
+Reporting-MTA: dns; pmg.b.example
+X-Proxmox-Queue-ID: 5A1B2C3D4E5F6A7B8C9D
+X-Proxmox-Sender: rfc822; bounces@erp.example.com
+Final-Recipient: rfc822; nobody@b.example
+Original-Recipient: rfc822;nobody@b.example
+Action: failed
+Status: 5.7.1
+Diagnostic-Code: smtp; 554 5.7.1 Recipient address rejected for policy reasons
+
+
+------------=_1704099602-1234-0--
+"""
+
+
+def test_proxmox_mail_gateway_ndr():
+    raw = (
+        "From: postmaster@pmg.b.example\n"
+        f"To: {SENDER}\n"
+        "Subject: Undelivered Mail\n"
+        "Auto-Submitted: auto-replied\n"
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="----------=_1704099602-1234-0"\n'
+        "\n" + PMG_NDR
+    ).encode()
+    _check(classify_message(raw), "failure", "blocked", ["nobody@b.example"], "policy")
+
+
+PMG_REPLIES = [
+    (
+        "filter",
+        "554 5.7.1 Rejected for policy reasons (5A1B2C3D4E5F6A7B8C9D)",
+        "5.7.1",
+        DATA,
+        "blocked",
+        "policy",
+    ),
+    (
+        "greylisting",
+        "450 4.7.1 <nobody@b.example>: Recipient address rejected: Service is unavailable (try later)",
+        "4.7.1",
+        RCPT,
+        "soft",
+        None,
+    ),
+    (
+        "spf",
+        "554 5.7.1 <nobody@b.example>: Recipient address rejected: Rejected by SPF: 198.51.100.1 is not a designated mailserver for bounces@erp.example.com (context mfrom, on pmg.b.example)",
+        "5.7.1",
+        RCPT,
+        "blocked",
+        "auth_failed",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category", "reason"),
+    [case[1:] for case in PMG_REPLIES],
+    ids=[case[0] for case in PMG_REPLIES],
+)
+def test_proxmox_mail_gateway_replies(reply, status, stage, category, reason):
+    _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# MailScanner: MailScanner/v5 @ 76589ee4b82cb24e9aeceafe798b99536ce33178
+# common/usr/share/MailScanner/reports/en/sender.spam.report.txt (Subject
+# "{Bounce} Unsolicited commercial email rejected", "Our UCE (spam)
+# detectors have been triggered by a message you sent:- / To: $to ... This
+# message has been rejected."), sender.size.report.txt (Subject "Oversized
+# email rejected", "Our email content filters have been triggered by a
+# message you sent:- ... This message, or an attachment it contained, was too
+# large and has been removed."), sender.virus.report.txt (Subject "Warning:
+# E-mail viruses detected", "Any infected parts of the message ($filename) /
+# have not been delivered. / This message is simply to warn you ..."), all
+# From "$postmastername" <$localpostmaster> with "X-%org-name%-MailScanner:
+# generated".
+# --------------------------------------------------------------------------
+
+# the signature delimiter keeps its trailing space
+MAILSCANNER_FOOTER = (
+    "\n-- \nMailScanner\nEmail Virus Scanner\nExample Corp\nwww.b.example\n"
+)
+
+MAILSCANNER_SPAM = (
+    """Our UCE (spam) detectors have been triggered by a message you sent:-
+  To: nobody@b.example
+  Subject: Invoice 42
+  Date: Mon Jan  1 10:00:01 2024
+This message has been rejected. The detectors that were triggered are
+SpamAssassin (score=12.3, required 6, BAYES_99 3.50, URIBL_BLACK 1.70).
+
+Your message has been detected as spam based on both its contents and
+the mail server which has sent the message to us.
+
+We do not accept unsolicited commercial (spam) e-mail and actively
+work to stop it.
+
+If you have any questions about this, or you believe you have received
+this message in error, please contact the site system administrators.
+"""
+    + MAILSCANNER_FOOTER
+)
+
+MAILSCANNER_SIZE = (
+    """Our email content filters have been triggered by a message you sent:-
+  To: nobody@b.example
+  Subject: Invoice 42
+  Date: Mon Jan  1 10:00:01 2024
+This message has been rejected. The filters said this:
+Message is larger than the maximum allowed size.
+
+This message, or an attachment it contained, was too large and has been
+removed.
+Its length was 30000000 bytes, but the maximum allowed is 20000000.
+
+Please try compressing the attachment file before sending it.
+
+If you have any questions about this, or you believe you have received
+this message in error, please contact the site system administrators.
+"""
+    + MAILSCANNER_FOOTER
+)
+
+MAILSCANNER_VIRUS = (
+    """Our virus detector has just been triggered by a message you sent:-
+  To: nobody@b.example
+  Subject: Invoice 42
+  Date: Mon Jan  1 10:00:01 2024
+Any infected parts of the message (invoice.pdf.exe)
+have not been delivered.
+
+This message is simply to warn you that your computer system may have a
+virus present and should be checked.
+
+The virus detector said this about the message:
+Report: ClamAV: invoice.pdf.exe was infected by Win.Trojan.Agent-1
+"""
+    + MAILSCANNER_FOOTER
+)
+
+
+def _mailscanner(subject, body):
+    raw = _mail(body, sender='"MailScanner" <postmaster@b.example>', subject=subject)
+    return raw.replace(
+        b"MIME-Version", b"X-Example-MailScanner: generated\nMIME-Version"
+    )
+
+
+def test_mailscanner_spam_rejection():
+    raw = _mailscanner(
+        "{Bounce} Unsolicited commercial email rejected", MAILSCANNER_SPAM
+    )
+    _check(
+        classify_message(raw),
+        "failure",
+        "blocked",
+        ["nobody@b.example"],
+        "spam_content",
+    )
+
+
+def test_mailscanner_size_rejection_names_its_reason():
+    # the content filter is who refused; the size is why
+    raw = _mailscanner("Oversized email rejected", MAILSCANNER_SIZE)
+    _check(
+        classify_message(raw),
+        "failure",
+        "soft",
+        ["nobody@b.example"],
+        "message_too_large",
+    )
+
+
+def test_mailscanner_virus_warning_is_not_a_non_delivery():
+    # the message was delivered without its infected part: a warning
+    raw = _mailscanner("Warning: E-mail viruses detected", MAILSCANNER_VIRUS)
+    assert classify_message(raw).kind == "none"

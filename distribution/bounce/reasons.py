@@ -1137,7 +1137,7 @@ PHRASE_RULES = (
             "macro",
             "too long",
         ),
-        r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
+        r"\bcontent\s+(?:rejected|refused|not\s+accepted|policy)"
         # Broadcom KB 162445 (Email Security.cloud), among the refusals of
         # suspicious content: "552 MS-Office file containing VBA macros found
         # inside of the email" (a 552 that is not a full mailbox)
@@ -1473,10 +1473,15 @@ PHRASE_RULES = (
     # whatever its reason (which is in the diagnostic, when there is one)
     (
         "content_rejected",
-        ("message",),
+        ("message", "content"),
         r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:because|due"
         r"|by(?!\s+the\s+recipient['\u2019]s\s+(?:e-?mail|mail)\s+system))"
-        r"|\bmessage\s+refused\b",
+        r"|\bmessage\s+refused\b"
+        # a content filter names who refused, not why: a reason above (the
+        # size, the mailbox) wins (MailScanner reports/en/sender.size.report.txt:
+        # "Our email content filters have been triggered by a message you
+        # sent ... was too large and has been removed")
+        r"|\bcontent\s+filter",
     ),
     # Dovecot's LDA and Pigeonhole's Sieve reject (lib-lda/lda-settings.c
     # rejection_reason, lib-sieve/sieve-actions.c: "Your message to <%s> was
