@@ -2124,3 +2124,103 @@ def test_mailscanner_virus_warning_is_not_a_non_delivery():
     # the message was delivered without its infected part: a warning
     raw = _mailscanner("Warning: E-mail viruses detected", MAILSCANNER_VIRUS)
     assert classify_message(raw).kind == "none"
+
+
+# --------------------------------------------------------------------------
+# OpenSMTPD as the receiving server (its own notices are in the first
+# batch): OpenSMTPD/OpenSMTPD @ 3153385b02a0a155690061767491ca4009ccd4ee
+# usr.sbin/smtpd/lka_session.c ("550 Invalid recipient", "451 Temporary
+# failure", "524 5.2.4 Mailing list expansion problem"), smtp_session.c
+# (IMSG_SMTP_EXPAND_RCPT: "%s: <%s>" with the recipient; "554 %s %s:
+# Transaction failed, message too big", "550 %s %s: Message is not RFC 2822
+# compliant", "500 %s %s: Loop detected", "530 %s %s: Must issue a STARTTLS
+# command first", "530 %s %s: Must issue an AUTH command first", "452 %s %s:
+# Too many messages sent", each with esc_code and esc_description),
+# esc.c (the descriptions: "Message too big for system", "Delivery not
+# authorized, message refused", "Routing loop detected", "Invalid command",
+# "Too many recipients").
+# --------------------------------------------------------------------------
+
+OPENSMTPD_SERVER = [
+    (
+        "invalid-recipient",
+        "550 Invalid recipient: <nobody@b.example>",
+        "5.0.0",
+        RCPT,
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "expansion",
+        "524 5.2.4 Mailing list expansion problem: <nobody@b.example>",
+        "5.2.4",
+        RCPT,
+        "soft",
+        None,
+    ),
+    (
+        "temporary",
+        "451 Temporary failure: <nobody@b.example>",
+        "4.0.0",
+        RCPT,
+        "soft",
+        None,
+    ),
+    (
+        "too-big",
+        "554 5.3.4 Message too big for system: Transaction failed, message too big",
+        "5.3.4",
+        DATA,
+        "soft",
+        "message_too_large",
+    ),
+    (
+        "not-rfc2822",
+        "550 5.7.1 Delivery not authorized, message refused: Message is not RFC 2822 compliant",
+        "5.7.1",
+        DATA,
+        "blocked",
+        None,
+    ),
+    (
+        "loop",
+        "500 5.4.6 Routing loop detected: Loop detected",
+        "5.4.6",
+        DATA,
+        "soft",
+        None,
+    ),
+    (
+        "starttls-required",
+        "530 5.5.1 Invalid command: Must issue a STARTTLS command first",
+        "5.5.1",
+        MAIL,
+        "soft",
+        "tls_required",
+    ),
+    (
+        "auth-required",
+        "530 5.5.1 Invalid command: Must issue an AUTH command first",
+        "5.5.1",
+        MAIL,
+        "blocked",
+        "auth_required",
+    ),
+    (
+        "too-many-messages",
+        "452 4.5.3 Too many recipients: Too many messages sent",
+        "4.5.3",
+        MAIL,
+        "soft",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "category", "reason"),
+    [case[1:] for case in OPENSMTPD_SERVER],
+    ids=[case[0] for case in OPENSMTPD_SERVER],
+)
+def test_opensmtpd_server_replies(reply, status, stage, category, reason):
+    _assert_filter(reply, status, stage, category, reason)
