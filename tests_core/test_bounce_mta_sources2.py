@@ -2224,3 +2224,77 @@ OPENSMTPD_SERVER = [
 )
 def test_opensmtpd_server_replies(reply, status, stage, category, reason):
     _assert_filter(reply, status, stage, category, reason)
+
+
+# --------------------------------------------------------------------------
+# Sendmail as the receiving server (its notices are in the first batch):
+# hrs-allbsd/sendmail @ 19036c0d9fafa600b0748fc7ada98a939a56b0c8
+# cf/m4/proto.m4 ("550 Relaying denied. Proper authentication required.",
+# "550 Relaying denied. IP name possibly forged " $&{client_name}, "553
+# Domain of sender address " $&f " does not exist" (5.1.8), "451 Domain of
+# sender address " $&f " does not resolve" (4.1.8), "451 Client IP address
+# $1 does not resolve" (4.1.8), "550 Access denied" (5.7.1)),
+# cf/feature/dnsbl.m4 ("550 Rejected: " $&{client_addr} " listed at "
+# <list>); sendmail puts "<address>... " before a recipient's error.
+# --------------------------------------------------------------------------
+
+SENDMAIL_SERVER = [
+    (
+        "relaying-denied",
+        "550 5.7.1 <nobody@b.example>... Relaying denied. Proper authentication required.",
+        "5.7.1",
+        RCPT,
+        None,
+    ),
+    (
+        "ip-name-forged",
+        "550 5.7.1 <nobody@b.example>... Relaying denied. IP name possibly forged [198.51.100.1]",
+        "5.7.1",
+        RCPT,
+        "relay_denied",
+    ),
+    (
+        "sender-domain",
+        "553 5.1.8 <bounces@erp.example.com>... Domain of sender address bounces@erp.example.com does not exist",
+        "5.1.8",
+        MAIL,
+        "sender_rejected",
+    ),
+    (
+        "sender-domain-temporary",
+        "451 4.1.8 Domain of sender address bounces@erp.example.com does not resolve",
+        "4.1.8",
+        MAIL,
+        "sender_rejected",
+    ),
+    (
+        "client-ip-unresolved",
+        "451 4.1.8 Client IP address 198.51.100.1 does not resolve",
+        "4.1.8",
+        MAIL,
+        None,
+    ),
+    (
+        "dnsbl",
+        "550 5.7.1 Rejected: 198.51.100.1 listed at zen.spamhaus.org",
+        "5.7.1",
+        MAIL,
+        "blocklisted",
+    ),
+    (
+        "access-denied",
+        "550 5.7.1 <nobody@b.example>... Access denied",
+        "5.7.1",
+        RCPT,
+        "policy",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "stage", "reason"),
+    [case[1:] for case in SENDMAIL_SERVER],
+    ids=[case[0] for case in SENDMAIL_SERVER],
+)
+def test_sendmail_server_refusals_are_blocked(reply, status, stage, reason):
+    _assert_filter(reply, status, stage, "blocked", reason)
