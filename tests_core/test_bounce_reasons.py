@@ -110,6 +110,12 @@ VENDOR_EXAMPLES = [
     ("554 resimta blocked. See http://postmaster.comcast.net/#BL000000", "blocklisted"),
     ("421 too fast. See http://postmaster.comcast.net/#RL000001", "rate_limited"),
     ("421 4.7.0 [GL01] Message from 192.0.2.1 temporarily deferred", "greylisted"),
+    # iRedAPD (iredmail/iRedAPD libs/default_settings.py GREYLISTING_MESSAGE)
+    (
+        "451 4.7.1 <jo@example.org>: Recipient address rejected: Intentional policy "
+        "rejection, please try again later",
+        "greylisted",
+    ),
     # Outlook.com
     (
         "550 SC-001 (BAY004) Unfortunately, messages from 192.0.2.1 weren't sent",
@@ -261,6 +267,24 @@ PHRASE_EXAMPLES = [
         "message size 20480000 exceeds size limit 10240000 of server mx.b.example",
         "message_too_large",
     ),
+    # the second batch of open-source programs (test_bounce_mta_sources2.py)
+    ("550 very bad karma: -6", "reputation"),  # qpsmtpd plugins/karma
+    (
+        "550 Please see http://www.openspf.org/Why?scope=mfrom;identity=jo@example.org",
+        "auth_failed",
+    ),
+    ("Sorry, only subscribers may post.", "not_member"),  # ezmlm-idx
+    ("Sorry, I've been told to reject your posts.", "recipient_refuses"),
+    ("DNS lookup failure: host b.example not found", "domain_unknown"),  # dma
+    ("550 5.5.1 Protocol error", "ip_rejected"),  # Postfix postscreen
+    ("The message is larger than the 40 KB maximum size", "message_too_large"),
+    ("Server accepts messages only on TLS connection", "tls_required"),  # Zimbra
+    ("554 Internal error during delivery", "local_error"),  # Kopano dagent
+    ("450 Connection error: 0x80040115", "server_trouble"),  # Kopano dagent
+    (
+        "450 No DNS entries for your MTA, HELO and Domain. Contact YOUR administrator",
+        "ip_rejected",
+    ),  # policyd-weight
 ]
 
 # (status, reply, text, stage, final, expected reason, source)
@@ -289,6 +313,25 @@ STATUS_AND_STAGE = [
     ("5.7.25", None, "", None, True, "ip_rejected", "RFC 7372 X.7.25"),
     ("5.7.26", None, "", None, True, "auth_failed", "RFC 7372 X.7.26"),
     ("5.7.27", None, "", None, True, "sender_rejected", "RFC 7505 X.7.27"),
+    (
+        "5.7.1",
+        "554",
+        "554 5.7.1 Domain published RFC 7505 Null MX",
+        DATA,
+        True,
+        "sender_rejected",
+        "Rspamd mx_check: after the data a null MX is our sender's",
+    ),
+    (
+        "5.1.1",
+        "550",
+        "550-Verification failed for <jo@example.org> 550-Response: 550 5.1.1 "
+        "<jo@example.org>: User unknown 550 Sender verify failed",
+        RCPT,
+        True,
+        "sender_rejected",
+        "Exim acl.c: a sender callout quotes its own 5.1.1",
+    ),
     ("4.2.1", "450", "", None, True, "server_trouble", "4.x.x: temporary"),
     ("4.7.1", "450", "", None, True, "server_trouble", "bare 4.7.1: temporary"),
     (None, "552", "", None, True, "mailbox_full", "RFC 5321 4.2.3: 552"),

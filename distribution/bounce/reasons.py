@@ -529,6 +529,15 @@ VENDOR_RULES = (
     ),
     ("rate_limited", "rl0", r"#RL\d{6}\b", "Comcast postmaster, SMTP error codes (RL)"),
     ("greylisted", "[gl01]", r"\[GL01\]", _YAHOO + " (GL01: deferred, try again)"),
+    (
+        # iRedMail's policy server greylists with this sentence (iRedAPD
+        # libs/default_settings.py GREYLISTING_MESSAGE, sent with "451 4.7.1"
+        # by plugins/greylisting.py)
+        "greylisted",
+        "intentional policy rejection",
+        r"\bIntentional\s+policy\s+rejection,\s+please\s+try\s+again\s+later\b",
+        "iRedAPD (iredmail/iRedAPD), greylisting message",
+    ),
     ("blocklisted", "sc-00", r"\bSC-00[1-4]\b", _OUTLOOK),
     ("ip_rejected", "dy-00", r"\bDY-00[1-2]\b", _OUTLOOK),
     ("reputation", "ou-00", r"\bOU-00[1-2]\b", _OUTLOOK),
@@ -1003,6 +1012,8 @@ PHRASE_RULES = (
             "dial",
             "residential",
             "host",
+            "protocol",
+            "dns",
         ),
         r"\bclient\s+host\s+(?:\[\S+\]\s+)?rejected\b|\b(?:helo|ehlo)\s+command\s+rejected"
         # 1&1 / GMX: "Bad DNS PTR resource record" (postmaster.gmx.net, c=rdns)
@@ -1021,18 +1032,29 @@ PHRASE_RULES = (
         # (RFC 7208 section 8.4; Interia: "550 5.7.0 [SPF] host <ip> is not
         # allowed to send mail from domain"), read below
         r"(?:blocked|banned|not\s+allowed(?!\s+to\s+send\s+(?:e-?)?mail\s+from\b)"
-        r"|not\s+authori[sz]ed|blacklisted|forbidden)\b",
+        r"|not\s+authori[sz]ed|blacklisted|forbidden)\b"
+        # Postfix postscreen's refusal of a client that failed its protocol
+        # tests (postscreen_early.c, postscreen_smtpd.c: "550 5.5.1 Protocol
+        # error", "521 5.5.1 Protocol error"): our client, not the address
+        r"|\b5\d\d[\s-]+(?:5\.5\.\d\s+)?protocol\s+error\b"
+        # policyd-weight's $DNSERRMSG (policyd-weight/policyd-weight
+        # policyd-weight: "450 No DNS entries for your MTA, HELO and Domain.
+        # Contact YOUR administrator"): our server's DNS, not the address
+        r"|\bno\s+dns\s+(?:entries|records?)\s+for\s+your\b",
     ),
     # "too many messages from a new or untrusted IP" (Rackspace's throttling of
     # senders it has no history for) is about who we are, not about volume
     (
         "reputation",
-        ("reputation", "untrusted", "dictionary", "harvest"),
+        ("reputation", "untrusted", "dictionary", "harvest", "karma"),
         r"\breputation\b|\buntrusted\s+(?:ip|host|sender|source|server)"
         # an address-harvesting pattern seen from our IP (Baruwa: "Dictionary
         # attack detected"; open-mail.org 3strikes: "seems to be involved in
         # a dictionary attack or probing for email addresses")
-        r"|\bdictionary\s+attack|\bdirectory\s+harvest",
+        r"|\bdictionary\s+attack|\bdirectory\s+harvest"
+        # qpsmtpd's karma plugin scores each sending host by its history
+        # (smtpd/qpsmtpd plugins/karma: "very bad karma: $karma")
+        r"|\bbad\s+karma\b",
     ),
     # the recipient's account is in a state: about the address, not about us
     (
@@ -1080,7 +1102,11 @@ PHRASE_RULES = (
     (
         "auth_failed",
         ("spf", "dkim", "dmarc"),
-        r"(?<![@.\w-])(?:spf|dkim|dmarc)\b(?![@\w-]|\.\w)",
+        r"(?<![@.\w-])(?:spf|dkim|dmarc)\b(?![@\w-]|\.\w)"
+        # Mail::SPF's default explanation of a "fail", the whole refusal of
+        # postfix-policyd-spf-perl ("550 Please see
+        # http://www.openspf.org/Why?scope=mfrom;identity=...;ip=...")
+        r"|\bopenspf\.(?:org|net)/why\b",
     ),
     (
         # an SPF "fail" in the words of the Exim specification's SPF ACL
@@ -1166,7 +1192,7 @@ PHRASE_RULES = (
         "not_member",
         ("member", "closed", "moderat", "subscri", "private list"),
         r"\bnot\s+a\s+(?:list\s+)?member\b|\bnon-?members?\b|\bmembers?\s+only\b"
-        r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?members\b"
+        r"|\bclosed\s+mailing\s+list\b|\bonly\s+(?:list\s+)?(?:members|subscribers)\b"
         r"|\bnot\s+subscribed\b|\bmoderator\s+approval\b"
         # Sympa's report.tt2 (send_subscriber, send_editor, send_owner)
         r"|\bdistribution\s+(?:in|for)\s+(?:the|this)\s+list\s+is\s+restricted\s+to\b"
@@ -1183,7 +1209,7 @@ PHRASE_RULES = (
     ),
     (
         "recipient_refuses",
-        ("accept", "restricted", "authori", "allow", "destination domain"),
+        ("accept", "restricted", "authori", "allow", "destination domain", "posts"),
         r"\bnot\s+accepting\s+(?:e-?mail|mail|messages)\s+from\b"
         # Zoho: "541 5.4.1 Mail rejected by destination domain", filters the
         # receiving domain set (smtp.codes/zoho)
@@ -1192,7 +1218,10 @@ PHRASE_RULES = (
         r"|\bhas\s+restricted\b|\brestricted\s+(?:sms\s+)?e-?mail\b"
         r"|\bonly\s+accepts?\s+(?:e-?mail|mail|messages)\s+from\b"
         r"|\bnot\s+(?:authori[sz]ed|allowed|permitted)\s+to\s+send\s+(?:e-?mail\s+|mail\s+)?to\b"
-        r"|\brefuses?\s+to\s+accept\b",
+        r"|\brefuses?\s+to\s+accept\b"
+        # a list that refuses one poster (ezmlm-idx bin/ezmlm-checksub.c,
+        # TXT_REJECT_POSTS: "Sorry, I've been told to reject your posts.")
+        r"|\breject\s+your\s+posts\b",
     ),
     # the message: virus, spam, content, filters
     (
@@ -1225,7 +1254,7 @@ PHRASE_RULES = (
             "macro",
             "too long",
         ),
-        r"\bcontent\s+(?:rejected|refused|filter|not\s+accepted|policy)"
+        r"\bcontent\s+(?:rejected|refused|not\s+accepted|policy)"
         # Broadcom KB 162445 (Email Security.cloud), among the refusals of
         # suspicious content: "552 MS-Office file containing VBA macros found
         # inside of the email" (a 552 that is not a full mailbox)
@@ -1307,7 +1336,12 @@ PHRASE_RULES = (
         # long." (a single attachment over the size limit)
         r"\btoo\s+large\b|\b(?:message|mail|attachment)s?\s+(?:is\s+|was\s+)?too\s+(?:big|long)\b"
         r"|\bsize\s+(?:limit|exceeds?|too)|\bmessage\s+(?:size|length)\s+(?:exceeds|limit)"
-        r"|\bexceed\w*\s+(?:the\s+)?(?:max\w*\s+)?(?:\w+\s+){0,2}(?:message\s+)?size\b",
+        r"|\bexceed\w*\s+(?:the\s+)?(?:max\w*\s+)?(?:\w+\s+){0,2}(?:message\s+)?size\b"
+        # a limit named by its figure (Mailman 3 rules/max_size.py: "The
+        # message is larger than the {} KB maximum size"; ezmlm-idx
+        # ERR_MAX_SIZE: "messages larger than <#1#> bytes")
+        r"|\b(?:larger|bigger)\s+than\s+(?:the\s+)?(?:[\d.,]+\s*(?:[kmg]i?b|bytes?|octets)\b"
+        r"|(?:maximum|max|allowed|permitted)\b)",
     ),
     (
         "bad_address",
@@ -1356,6 +1390,9 @@ PHRASE_RULES = (
         r"|\bdomain\s+(?:name\s+)?(?:couldn'?t|could\s+not|can\s*not)\s+be\s+found\b"
         r"|\billegal\s+host/domain\s+name\b"
         r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
+        # DragonFly Mail Agent net.c, a permanent DNS failure: "DNS lookup
+        # failure: host %s not found"
+        r"|\bhost\s+[\w.-]+\s+not\s+found\b(?!,\s*try\s+again)"
         r"|\bfind\s+a\s+mail\s+exchanger\b|\bpoints?\s+to\s+non-?existent\s+hosts?\b"
         # hMailServer ExternalDelivery.cpp: the DNS answered, with no MX nor
         # address ("No mail servers appear to exists for the recipient's
@@ -1476,6 +1513,7 @@ PHRASE_RULES = (
             "append",
             "output file",
             "program",
+            "internal",
         ),
         r"^\s*(?:pipe\s+to\s+\||save\s+to\s)|\blocal\s+delivery\s+failed\b"
         r"|\blocal\s+(?:configuration|mailer)\s+(?:problem|error)\b|\bcommand\s+died\b"
@@ -1486,7 +1524,10 @@ PHRASE_RULES = (
         r"|\bcan'?t\s+create\s+user\s+output\s+file\b"
         # Netscape Mail Server 2 (Program-Deliver module): "their delivery
         # program(s) failed"
-        r"|\bdelivery\s+program(?:\(s\)|s)?\s+failed\b",
+        r"|\bdelivery\s+program(?:\(s\)|s)?\s+failed\b"
+        # the delivery agent's own failure (Kopano's dagent,
+        # spooler/DAgent.cpp: "503 5.1.1 Internal error during delivery")
+        r"|\binternal\s+(?:server\s+|system\s+)?error\b",
     ),
     (
         "too_many_recipients",
@@ -1498,7 +1539,12 @@ PHRASE_RULES = (
         ("tls", "starttls", "encrypt"),
         r"\b(?:tls|starttls)\b[^.\n]{0,40}\brequired\b|\brequires?\s+(?:tls|starttls"
         r"|encryption)\b|\bencryption\s+(?:is\s+)?required\b"
-        r"|\bmust\s+issue\s+a\s+starttls\s+command\s+first\b",
+        r"|\bmust\s+issue\s+a\s+starttls\s+command\s+first\b"
+        # Zimbra's LMTP server (zm-mailbox lmtpserver/LmtpReply.java,
+        # TLS_REQUIRED "451 4.2.2 Server accepts messages only on TLS
+        # connection", under the mailbox-full code)
+        r"|\bonly\s+(?:on|over|via|with|through)\s+(?:an?\s+)?(?:tls|ssl|encrypted|secure)"
+        r"\s+(?:connections?|channels?|sessions?)\b",
     ),
     (
         "server_trouble",
@@ -1532,7 +1578,7 @@ PHRASE_RULES = (
             "unreach",
         ),
         r"\bno\s+route\s+to\s+host\b|\btry\s+again\s+later\b|\btemporar(?:y|ily)\b|\btimed?\s*out\b|\btime-?out\b"
-        r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped)\b"
+        r"|\bconnection\s+(?:refused|reset|timed|lost|failed|dropped|error)\b"
         # the errno names Node.js puts in its errors (ZoneMTA lib/sender.js
         # "Network error: Error connecting to %s. connect ECONNREFUSED ...")
         r"|\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH|NETUNREACH)\b"
@@ -1560,10 +1606,15 @@ PHRASE_RULES = (
     # whatever its reason (which is in the diagnostic, when there is one)
     (
         "content_rejected",
-        ("message",),
+        ("message", "content"),
         r"\bmessage\s+(?:was\s+)?(?:rejected|refused)\s+(?:because|due"
         r"|by(?!\s+the\s+recipient['\u2019]s\s+(?:e-?mail|mail)\s+system))"
-        r"|\bmessage\s+refused\b",
+        r"|\bmessage\s+refused\b"
+        # a content filter names who refused, not why: a reason above (the
+        # size, the mailbox) wins (MailScanner reports/en/sender.size.report.txt:
+        # "Our email content filters have been triggered by a message you
+        # sent ... was too large and has been removed")
+        r"|\bcontent\s+filter",
     ),
     # Dovecot's LDA and Pigeonhole's Sieve reject (lib-lda/lda-settings.c
     # rejection_reason, lib-sieve/sieve-actions.c: "Your message to <%s> was
@@ -1594,6 +1645,8 @@ PHRASE_RULES = (
 )
 
 WEAK_PHRASES = frozenset({"recipient_rejected"})
+# reasons about the recipient's domain (not its mailbox)
+_DOMAIN_REASONS = frozenset({"null_mx", "domain_unknown"})
 # conditions named so explicitly that they win over a specific status code
 # some servers reuse for everything ("5.1.1 ... spam", "over quota (#5.1.1)")
 _OVERRIDE_STATUS = frozenset(
@@ -1607,6 +1660,7 @@ _OVERRIDE_STATUS = frozenset(
         "mailbox_full",  # vpopmail's "User over quota. (#5.1.1)"
         "message_too_large",
         "null_mx",  # Haraka's "(NULL MX)" under X.1.2 (DSN.addr_bad_dest_system)
+        "tls_required",  # Zimbra's "4.2.2 ... only on TLS connection"
     }
 )
 # sentences that name their reason so plainly that a specific status code
@@ -1614,7 +1668,31 @@ _OVERRIDE_STATUS = frozenset(
 # address>: unauthorized sender") is the server's reuse of a code
 _EXPLICIT = (
     ("policy", re.compile(r"\b(?:mail\s*)?policy\s+violation\b", re.I)),
+    # a refused MIME type under the size code (ezmlm-idx lang/en_US/messages,
+    # ERR_BAD_TYPE "Sorry, I don't accept messages of MIME Content-Type
+    # '<#1#>' (#5.2.3)", ERR_BAD_PART "... has an unacceptable MIME
+    # Content-Type: '<#1#>' (#5.2.3)"): the content, not its length
+    (
+        "content_rejected",
+        re.compile(
+            r"\b(?:accept\s+messages\s+of|unacceptable)\s+MIME\s+content-type\b", re.I
+        ),
+    ),
     ("sender_rejected", re.compile(r"\bunauthori[sz]ed\s+sender\b", re.I)),
+    # Exim's refusal after verifying our sender by a callout (src/src/acl.c
+    # "Sender verify failed", smtp_in.c "Verification failed for <%s>\n%s"):
+    # the callout's own reply about our address ("550 5.1.1 <our address>:
+    # ... User unknown") is quoted inside it, its code is not the recipient's
+    (
+        "sender_rejected",
+        re.compile(r"\bsender\s+verify\s+failed\b", re.I),
+    ),
+    # the delivery agent's own trouble under the unknown-mailbox code
+    # (Kopano's dagent, spooler/DAgent.cpp: "503 5.1.1 Internal error during
+    # delivery", "503 5.1.1 Connection error: <hex>" when the user lookup
+    # could not reach the storage server)
+    ("local_error", re.compile(r"\binternal\s+(?:server\s+|system\s+)?error\b", re.I)),
+    ("server_trouble", re.compile(r"\bconnection\s+error\b", re.I)),
     # a mailbox code beside "sender is blacklisted": the recipient's own list
     # (grhosting.cz / aspone.cz: "550 5.1.1 <x> sender is blacklisted", the
     # recipient set a blacklist for the mailbox and our address matches it)
@@ -1808,6 +1886,13 @@ def explain(
             # in reply to MAIL FROM no recipient has been named yet: "does not
             # exist" is about our sender (SoftBank: "553 <domain> does not
             # exist", an envelope sender domain without DNS records)
+            return verdict("sender_rejected", "phrase")
+        if stage == DATA and code in _DOMAIN_REASONS:
+            # after the data the recipient's domain has been resolved and its
+            # server has accepted the recipient: a domain that "does not
+            # exist" or "published a null MX" is our sender's (Rspamd's
+            # mx_check, src/plugins/lua/mx_check.lua, checks the sender's
+            # domain on the message: "Domain published RFC 7505 Null MX")
             return verdict("sender_rejected", "phrase")
         if klass == "4" and REASONS[code].category == HARD and not final:
             return verdict("server_trouble", "phrase")

@@ -14,7 +14,7 @@ from email.utils import parseaddr
 
 from ..evidence import Record, to_failure
 from ..model import DELAY, FAILURE, BounceResult
-from ..reasons import REASONS
+from ..reasons import REASONS, phrase_reason
 from ..text import ADDRESS_SCAN, header, normalise_address
 
 NAME = "listmanager"
@@ -24,9 +24,13 @@ _MANAGER_LOCAL = re.compile(
     r"ezmlm|listserv|sympa|listar|ecartis|lyris)$",
     re.I,
 )
-# "-request" and "-admin" mailboxes are lists' only with a list header: a
-# customer's "billing-admin@" writing "requires approval" is a person
+# "-request" and "-admin" mailboxes are lists' only with a list header or
+# marked as automated bulk mail: a customer's "billing-admin@" writing
+# "requires approval" is a person.  fml8 answers from the list's maintainer
+# ("<list>-admin@") with "Precedence: bulk" and no list header
+# (fmlorg/fml8 fml/lib/FML/Process/Kernel.pm, queue_in)
 _LIST_LOCAL = re.compile(r"(?:-request|-admin)(?:\+.*)?$", re.I)
+_BULK = ("bulk", "list")
 _LIST_HEADERS = (
     "List-Id",
     "X-Mailman-Version",
@@ -35,9 +39,12 @@ _LIST_HEADERS = (
 )
 _REJECTED = re.compile(
     r"\bnot\s+(?:allowed|authori[sz]ed|permitted)\s+to\s+post\b|\bnon-?members?\b"
-    r"|\bnot\s+a\s+member\b|\bmembers?[\s-]only\b|\bonly\s+(?:list\s+)?members\b"
+    r"|\bnot\s+a\s+member\b|\bmembers?[\s-]only\b|\bonly\s+(?:list\s+)?(?:members|subscribers)\b"
     r"|\bnot\s+subscribed\b|\bauto-?discard|\bposting\s+(?:was\s+)?rejected\b"
-    r"|\byour\s+message\s+(?:to\s+\S+\s+)?(?:was\s+|has\s+been\s+)?rejected\b",
+    # Mailman 3's list:user:notice:rejected.txt: "Your message to the <list>
+    # mailing-list was rejected for the following reasons:"
+    r"|\byour\s+message\s+(?:to\s+(?:the\s+)?\S+\s+(?:mailing[\s-]list\s+)?)?"
+    r"(?:was\s+|has\s+been\s+)?rejected\b",
     re.I,
 )
 _HELD = re.compile(
@@ -45,6 +52,10 @@ _HELD = re.compile(
     r"(?:list\s+)?moderat|\bis\s+being\s+held\b|\brequires?\s+(?:moderator\s+)?approval\b",
     re.I,
 )
+# a refusal whose stated reason is about the message itself, not about who
+# posted it (Mailman 3's rules/max_size.py "The message is larger than the
+# {} KB maximum size"): that reason, not "members only"
+_MESSAGE_REASONS = frozenset({"message_too_large", "virus", "spam_content"})
 _LIST_NAMED = re.compile(
     r"\b(?:your\s+(?:message|mail|post(?:ing)?)\s+to|posting\s+to|to\s+the\s+list)"
     r"\s+['\"<]?([^\s'\"<>]+@[^\s'\"<>]+?)['\">]?[\s.,:;]",
@@ -73,7 +84,9 @@ def parse(env):
     local = sender.split("@", 1)[0] if "@" in sender else ""
     if not local:
         return None
-    listed = any(env.msg.get(name) is not None for name in _LIST_HEADERS)
+    listed = any(env.msg.get(name) is not None for name in _LIST_HEADERS) or (
+        header(env.msg, "Precedence").strip().lower() in _BULK
+    )
     if not (_MANAGER_LOCAL.search(local) or (listed and _LIST_LOCAL.search(local))):
         return None
     head = f"{env.subject}\n{env.notice[:3000]}"
@@ -97,7 +110,11 @@ def parse(env):
         original_recipient=address,
     )
     failure = to_failure(record, final=not held)
-    failure.decided_by(REASONS["not_member"])
+    stated = None if held else phrase_reason(head)
+    if stated and stated[0] in _MESSAGE_REASONS:
+        failure.decided_by(REASONS[stated[0]])
+    else:
+        failure.decided_by(REASONS["not_member"])
     return BounceResult(
         is_bounce=not held,
         kind=kind,
