@@ -545,6 +545,24 @@ def test_every_status_code_row(key):
             "550 <scored@b.example>: Recipient address rejected: User unknown",
             "mailbox_unknown",
         ),
+        # a delivery time expired whose last error says the domain has no mail
+        # route is a non-existent domain on a final failure (SparkPost's
+        # bounce classification documents this reply); other last errors
+        # stay a queue expiry
+        (
+            "5.4.7",
+            "554",
+            "554 5.4.7 [internal] message timeout (last transfail: [internal] No MX"
+            " or A for domain)",
+            "domain_unknown",
+        ),
+        (
+            "4.4.7",
+            None,
+            "delivery temporarily suspended: connect to mx.b.example[192.0.2.1]:25:"
+            " Connection timed out",
+            "expired",
+        ),
         # the recipient's mail server not found: the domain, not the mailbox
         ("5.0.0", "550", "Unable to find the recipient mail server", "domain_unknown"),
         ("5.0.0", "550", "Unable to find user: <x@b.example>", "mailbox_unknown"),

@@ -1663,6 +1663,10 @@ _OVERRIDE_STATUS = frozenset(
         "tls_required",  # Zimbra's "4.2.2 ... only on TLS connection"
     }
 )
+# the last error of a delivery whose time expired that says the domain has no
+# mail route: a non-existent domain "also when reported with a 4.x.x status on
+# a final failure" (issue #10's definition of hard), not a queue expiry
+_NO_SUCH_DOMAIN = frozenset({"domain_unknown", "null_mx"})
 # sentences that name their reason so plainly that a specific status code
 # beside them (Zoho's "5.2.3 MailPolicy violation", Apple's "5.1.1 <our
 # address>: unauthorized sender") is the server's reuse of a code
@@ -1871,6 +1875,8 @@ def explain(
         hit = ("ip_rejected", hit[1])
     if found:
         if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
+            return verdict(hit[0], "phrase")
+        if found[0] == "expired" and hit and hit[0] in _NO_SUCH_DOMAIN:
             return verdict(hit[0], "phrase")
         if REASONS[found[0]].category != BLOCKED:
             for code, pattern in _EXPLICIT:
