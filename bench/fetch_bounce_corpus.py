@@ -5,7 +5,8 @@ Usage, from the addon's root::
     python3 bench/fetch_bounce_corpus.py [--git-dir NAME=DIR ...] [--only NAME ...]
 
 ``NAME`` is one of ``exim``, ``discourse``, ``stalwart``, ``dada``, ``zammad``,
-``deltachat``, ``civicrm``, a key of ``FILES`` or of ``LIST_ARCHIVES``;
+``deltachat``, ``civicrm``, a key of ``FILES``, ``MBOX_MESSAGES`` or
+``LIST_ARCHIVES``;
 ``DIR`` a local (bare) clone of that repository holding the commits below.
 ``--exim-git-dir DIR`` and the like are the older spelling of the same.
 ``--only NAME`` (repeatable) writes only the sources named.
@@ -68,6 +69,14 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     AGPL-3.0), unmodified, and ``simplelogin/bounce.eml`` (a Postfix bounce in
     ``local_data/email_tests/`` of https://github.com/simple-login/app,
     AGPL-3.0).
+    Round twelve adds the real bounces found in the test data of mail
+    applications, some only in an older commit: ``listmonk/`` (knadh/listmonk,
+    AGPL-3.0), ``espocrm/`` (espocrm/espocrm, AGPL-3.0), ``otobo/``
+    (RotherOSS/otobo, GPL-3.0), ``oca_social/`` (OCA/social, AGPL-3.0),
+    ``deltachat_aol/`` (a file chatmail/core removed, MPL-2.0) and
+    ``dada_utf7/`` (an older Dada Mail file, GPL-2.0), and, from
+    ``MBOX_MESSAGES``, ``bogofilter/good_mbx_delayed.eml`` (one message of
+    bogofilter's test mailbox, GPL-2.0).
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -350,7 +359,68 @@ FILES = {
         "dbc45fcce4e8e6b4fa615cc729ca95a67bf75266",
         (("local_data/email_tests/bounce.eml", "bounce.eml"),),
     ),
+    # round twelve (heldout11): real bounces in the test data of mail
+    # applications, some of them only in an older commit
+    "listmonk": (
+        "https://github.com/knadh/listmonk.git",
+        # added with bounce processing, removed a year later (fe5466dfdaf3)
+        "1ae98699e7fe5be8c0f4ede5042a88e38e90214a",
+        (
+            ("internal/bounce/gmail.bounce", "gmail.eml"),
+            ("internal/bounce/proton.bounce", "proton.eml"),
+        ),
+    ),
+    "espocrm": (
+        "https://github.com/espocrm/espocrm.git",
+        "2cde9d980f84cfc3caa1adf3275a0817e1e49bfa",
+        tuple(
+            (f"tests/unit/testData/Core/Mail/{name}", name)
+            for name in ("bounced_1.eml", "bounced_3.eml")
+        ),
+    ),
+    "otobo": (
+        "https://github.com/RotherOSS/otobo.git",
+        "9f0e4d921d0b6458275e68e50ebb882ac48a9261",
+        (
+            (
+                "scripts/test/sample/PostMaster/PostMaster-Test10.box",
+                "PostMaster-Test10.eml",
+            ),
+        ),
+    ),
+    "oca_social": (
+        "https://github.com/OCA/social.git",
+        "519a12b88fe9f81c740197bee39e64b93f833b6c",
+        tuple(
+            (f"mail_notify_bounce/tests/data/{name}", f"{name}.eml")
+            for name in ("bounce_message", "bounce_message_2")
+        ),
+    ),
+    "deltachat_aol": (
+        "https://github.com/chatmail/core.git",
+        # added 2020-06-10, removed the next day as close to the Yahoo NDN
+        "777df24c75b99d497c737838d40ab6bee28c4f4d",
+        (("test-data/message/aol_ndn.eml", "aol_ndn.eml"),),
+    ),
+    "dada_utf7": (
+        "https://github.com/justingit/dada-mail.git",
+        # the file's only commit, before the corpus moved to app/dada/
+        "06ada5f2b343a21a63e050d03971c3086e89c7cf",
+        (("dada/t/corpus/email_messages/hotmail-utf7.eml", "hotmail-utf7.eml"),),
+    ),
 }
+# round twelve (heldout11): single messages of a test mailbox (mbox), cut at
+# the mbox "From " lines (one or more spaces before the weekday), the "From "
+# line dropped: name -> (url, commit, path, ((0-based index, file written), ...))
+MBOX_MESSAGES = {
+    "bogofilter": (
+        "https://github.com/Distrotech/bogofilter.git",
+        "2303325fae81588b98d2ce09431b961d826bdca7",
+        "bogofilter/src/tests/inputs/good.mbx",
+        ((27, "good_mbx_delayed.eml"),),
+    ),
+}
+MBOX_FROM_LINES = re.compile(rb"(?m)^(?=From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
 # public-inbox archives (one message per commit, file ``m``) of mailing lists
 # whose posts include bounces of spam sent in the list's name: repository
 # under https://github.com/linux-mailinglist-archives/ -> the commits taken
@@ -501,6 +571,8 @@ LIST_ARCHIVES = {
     ),
     "linux-omap.vger.kernel.org.0": ("f331dfa4e8e76ab2ff54f0a9804c02c09a40a409",),
     "linux-serial.vger.kernel.org.0": ("e80e8e9544d10abf7ba29720bbf881397bb5aeac",),
+    # round twelve (heldout11)
+    "linux-usb.vger.kernel.org.0": ("c4d9d5253e4d2633238cda65d5e0aee8bad52db5",),
 }
 LIST_ARCHIVES_URL = "https://github.com/linux-mailinglist-archives/{}.git"
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
@@ -612,6 +684,19 @@ def _single_files(name):
     return write
 
 
+def _mbox_messages(name):
+    def write(git_dir):
+        _url, commit, path, wanted = MBOX_MESSAGES[name]
+        (OUT / name).mkdir(parents=True, exist_ok=True)
+        messages = MBOX_FROM_LINES.split(_git(git_dir, "show", f"{commit}:{path}"))
+        for index, target in wanted:
+            body = messages[index].split(b"\n", 1)[1]  # drop the mbox "From " line
+            (OUT / name / target).write_bytes(body)
+        return len(wanted)
+
+    return write
+
+
 def _list_archive(repo):
     def write(git_dir):
         (OUT / "listarchives").mkdir(parents=True, exist_ok=True)
@@ -660,6 +745,10 @@ def main(argv=None):
         ("deltachat", DELTACHAT_URL, _write_deltachat),
         ("civicrm", CIVICRM_URL, _write_civicrm),
         *((name, url, _single_files(name)) for name, (url, _c, _f) in FILES.items()),
+        *(
+            (name, url, _mbox_messages(name))
+            for name, (url, _c, _p, _w) in MBOX_MESSAGES.items()
+        ),
         *(
             (repo, LIST_ARCHIVES_URL.format(repo), _list_archive(repo))
             for repo in LIST_ARCHIVES
