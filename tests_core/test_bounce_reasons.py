@@ -563,6 +563,9 @@ def test_every_status_code_row(key):
             " Connection timed out",
             "expired",
         ),
+        # amavisd-new's "No viruses were found." names no virus
+        (None, None, "No viruses were found.", "undetermined"),
+        (None, "554", "554 5.7.0 Reject, id=1 - INFECTED: Eicar virus", "virus"),
         # the recipient's mail server not found: the domain, not the mailbox
         ("5.0.0", "550", "Unable to find the recipient mail server", "domain_unknown"),
         ("5.0.0", "550", "Unable to find user: <x@b.example>", "mailbox_unknown"),

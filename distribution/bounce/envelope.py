@@ -458,15 +458,23 @@ _MDN_REJECTED = rx(r"\bdeleted\b|\bdenied\b|\bfailed\b|\berror\b|\brejected\b")
 # reply prefixes (RFC 5322 section 3.6.5's "Re:", and the translations mail
 # clients write: German AW, Nordic SV/VS, Dutch Antw)
 _REPLY_SUBJECT = re.compile(r"\s*(?:re|aw|sv|vs|antw)\s*(?:\[\d+\])?\s*:", re.I)
+# forward prefixes (Fw/Fwd; German WG, French TR, Spanish RV, Italian I,
+# Swedish VB, Finnish VL, Norwegian/Danish VS is a reply prefix above):
+# a person passing a bounce on, when a person sent it
+_FORWARD_SUBJECT = re.compile(r"\s*(?:fwd?|wg|tr|rv|i|vb|vl)\s*(?:\[\d+\])?\s*:", re.I)
+_POSTMASTER_COPY = re.compile(r"\s*postmaster\s+(?:copy|warning|notify)\s*:", re.I)
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
 
 
-def _bounce_subject(subject):
+def _bounce_subject(subject, person=False):
     found = _SUBJECT_BOUNCE.search(subject)
     if not found:
         return False
-    reply = _REPLY_SUBJECT.match(subject)
-    # "Re: Undelivered Mail Returned to Sender": the reply to a bounce
+    reply = _REPLY_SUBJECT.match(subject) or (
+        _FORWARD_SUBJECT.match(subject) if person else None
+    )
+    # "Re: Undelivered Mail Returned to Sender": the reply to a bounce; "Fw:
+    # Returned mail: ..." from a person: a bounce passed on, quoted
     return not (reply and not subject[reply.end() : found.start()].strip())
 
 
@@ -596,6 +604,16 @@ class Envelope:
             if (normalised := normalise_address(found))
         }
 
+    def postmaster_copy(self):
+        """A mail system's copy of a notice for its own postmaster, not for
+        the sender: Postfix's "Postmaster Copy: Undelivered Mail" and
+        "Postmaster Warning: Delayed Mail" (bounce_templates.c,
+        notify_classes and double bounces), Sendmail's "Postmaster notify:
+        see transcript for details" and "Postmaster warning:" (savemail.c).
+        The sender has its own notice; reading the copy too would apply one
+        failure twice, or apply someone else's."""
+        return bool(_POSTMASTER_COPY.match(self.subject)) and self.mail_system_sender()
+
     def worm_imitation(self):
         """A mass-mailing worm's fake bounce.
 
@@ -647,9 +665,10 @@ class Envelope:
         puts its words after the original subject ("RE: <subject> : non remis
         (delivery failed)") still counts."""
         head = self.unquoted_head
+        system = self.mail_system_sender()
         return (
-            self.mail_system_sender(),
-            _bounce_subject(self.subject),
+            system,
+            _bounce_subject(self.subject, person=not system),
             bool(_BODY_BOUNCE.search(head)),
             bool(self.parts.returned),
             self.parts.report == "delivery-status" or bool(self.parts.dsn),

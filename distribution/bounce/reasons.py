@@ -1227,7 +1227,9 @@ PHRASE_RULES = (
     (
         "virus",
         ("virus", "malware", "phishing", "infected", "trojan"),
-        r"(?<!scanned\sfor\s)(?<!anti-)(?<!anti)\bvirus(?:es)?\b|\bmalware\b|\bphishing\b"
+        # "No viruses were found." (amavisd-new's notices) finds none
+        r"(?<!scanned\sfor\s)(?<!anti-)(?<!anti)(?<!\bno\s)\bvirus(?:es)?\b|\bmalware\b"
+        r"|\bphishing\b"
         r"|(?<!not\s)\binfected\b|\btrojan\b",
     ),
     (

@@ -82,6 +82,24 @@ _EXPANDED_PAIR = re.compile(
     re.I,
 )
 _BARE_NAME_LINE = re.compile(r"^[ \t]+([A-Za-z][\w.+-]{0,63})[ \t]*$")
+# The recipients a content filter passed the message on to: amavisd-new's
+# notices (amavisd 2.412's templates: "Your message WAS SUCCESSFULLY RELAYED
+# to:" in its delivery status notification to the sender, "The message
+# WILL BE relayed to:" in its notification to the administrator; "The
+# message WAS NOT relayed to:" lists the others), one address per line.
+_RELAYED = re.compile(
+    r"^[ \t]*(?:the|your)\s+message\s+(?:will\s+be|was\s+successfully)\s+relayed\s+to:"
+    r"[ \t]*\n((?:[ \t]*<?[^\s<>@]{1,64}@[^\s<>@]{1,255}>?[ \t]*\n){1,1000})",
+    re.I | re.M,
+)
+
+
+def _relayed(notice):
+    """The addresses a notice says the message was (or will be) relayed to."""
+    found = set()
+    for match in _RELAYED.finditer(notice[:20000]):
+        found.update(normalise_address(a) for a in ADDRESS_SCAN.findall(match.group(1)))
+    return found
 
 
 def _wrapped_address(lines, index, token, whole, excluded):
@@ -283,12 +301,17 @@ def parse(env):
 
     addresses = failed_header_addresses(env.msg)
     occurrences = _recipient_occurrences(notice, env.excluded, env.plain_lower)
+    relayed = _relayed(notice) if "relayed" in env.head_lower else set()
+    if relayed:
+        occurrences = [o for o in occurrences if o[0] not in relayed]
     if not addresses:
         strong = [o for o in occurrences if o[2]]
         for address, *_rest in strong or occurrences:
             if address not in addresses:
                 addresses.append(address)
     if not addresses:
+        if relayed:
+            return None  # passed on to every recipient: nothing failed
         addresses = _bare_names(env.msg, notice)
     if _lure(env, addresses):
         return None
