@@ -41,7 +41,12 @@ _CONTEXT = re.compile(
     r"(?:(?:\b(?:to|for|addressed|address(?:es)?|recipients?|user(?:id)?|mailbox|attempts"
     r"|rcpt\s+to|smtp|rfc822|error-for|(?:expanded|generated)\s+from)"
     # Chinese: "cannot be sent to", "recipient address", "recipient"
-    r"|发送到|收信地址|收件人)"
+    r"|发送到|收信地址|收件人"
+    # the recipient's label in Japanese (宛先, DTI's 受取人), Korean (수신자,
+    # 받는 사람), Russian, Polish, Czech, Portuguese, German notices
+    r"|宛先|受取人|受信者|送信先|수신자|받는\s?사람"
+    r"|\b(?:получател[ья]|адресат|odbiorca|adresat|p[řr][íi]jemce|destinat[áa]rio"
+    r"|empf(?:ä|ae)nger))"
     r"\s*[:=,;\uff1a]?\s*[<\[\"'(]*\s*)$",
     re.IGNORECASE,
 )
@@ -270,6 +275,13 @@ def is_bounce(env):
         # is missing or empty
         return True
     signals = env.bounce_signals()
+    _system, _subject, body, _returned, report = signals
+    if env.autoreply_subject() and not (body or report):
+        # a vacation or out-of-office reply that quotes our message, from a
+        # shared mailbox or a system address ("postmaster", "noreply"): two
+        # signals, but it says nothing about a failed delivery (RFC 3834
+        # section 3.1.5's auto-reply, not RFC 3464's report)
+        return False
     return sum(signals) >= 2 or (any(signals) and env.strong_body())
 
 
