@@ -20,6 +20,7 @@ import pytest
 
 from distribution.bounce import classify_message
 from distribution.bounce.envelope import to_message
+from distribution.bounce.reasons import explain
 from distribution.bounce.text import ADDRESS_SCAN, decode_bytes, header
 
 GMAIL_JA = "Gmail Help, answer 6596 (hl=ja), 送信したメールが返送された場合"
@@ -47,6 +48,7 @@ MEPF = (
     " folder (exchange/troubleshoot/email-delivery/cannot-send-mail-mepf), the NDR text as"
     " its {} edition quotes it"
 )
+MS_JA = "Microsoft Support ja-jp KB 3197393 (the Exchange Online NDR 550 5.1.10 in Japanese)"
 CN_HOSTS = (
     "emailhost.com.cn service help (退信 categories); mysdqq.cn news 1981 (退信原因)"
 )
@@ -216,6 +218,19 @@ CASES = [
         ),
         ("failure", "soft", "mailbox_full", ["user@customer.example"]),
         id=f"ja-iso2022jp-exchange-mailbox-full ({MEPF.format('ja-jp')})",
+    ),
+    pytest.param(
+        notice(
+            "メッセージは tanaka@customer.example に配信されませんでした。\n"
+            "customer.example でユーザーが見つかりませんでした。\n\n"
+            "管理者向けの診断情報\n\n生成サーバー: MBX01.seller.example\n",
+            "utf-8",
+            cte="base64",
+            sender="Microsoft Outlook <postmaster@seller.example>",
+            subject="配信不能: 請求書",
+        ),
+        ("failure", "hard", "mailbox_unknown", ["tanaka@customer.example"]),
+        id=f"ja-utf8-exchange-online-user-not-found ({MS_JA})",
     ),
     # --- Chinese ----------------------------------------------------------
     pytest.param(
@@ -626,3 +641,20 @@ def test_raw_iso_2022_jp_subject():
 )
 def test_addresses_glued_to_cjk_words(text, found):
     assert ADDRESS_SCAN.findall(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "差出人のメールアドレスが見つかりません",
+        "发件人地址不存在",
+        "Adres nadawcy nie istnieje",
+        "Почтовый ящик отправителя не найден",
+        "O endereço do remetente não existe",
+    ],
+)
+def test_our_sender_named_in_another_language_is_not_the_recipient(text):
+    """The localized "no such address" alternatives are scoped to the
+    recipient, as the English ones are: our sender's address named by the
+    same words is never a bad recipient address."""
+    assert explain("5.0.0", "550", text).category != "hard"

@@ -823,6 +823,14 @@ _LISTS = (
 
 PHRASE_RULES = (
     # our sender: its address or domain, whatever the sentence says about it
+    # (in Chinese, the glosses of a Chinese mail host's refusal list,
+    # blog.sina.com.cn/s/blog_8dc13ec50101fxxr: "发件人地址不合法",
+    # "发信人地址不合法", "拒绝发件人地址")
+    (
+        "sender_rejected",
+        ("发件人", "发信人", "寄件人"),
+        r"(?:发件人|发信人|寄件人)(?:地址|邮箱)?(?:不存在|不合法|无效|被拒绝)|拒绝发件人",
+    ),
     (
         "sender_rejected",
         ("sender", "from", "return"),
@@ -950,11 +958,14 @@ PHRASE_RULES = (
     # the recipient's account is in a state: about the address, not about us
     # a dormant account, in Chinese: mail hosts' lists of 退信原因 ("用户由于长时间
     # 未登录处于休眠状态", mysdqq.cn news 1981: the account sleeps until its
-    # owner logs in again)
+    # owner logs in again; "帐号为冻结状态", a frozen account), a locked
+    # mailbox ("550 user is locked. (邮箱被锁)",
+    # blog.sina.com.cn/s/blog_8dc13ec50101fxxr)
     (
         "mailbox_disabled",
-        ("休眠", "未登录"),
-        r"长时间未登录|处于休眠状态|帐号已休眠|账号已休眠",
+        ("休眠", "未登录", "被锁", "冻结", "凍結"),
+        r"长时间未登录|处于休眠状态|帐号已休眠|账号已休眠|邮箱被锁"
+        r"|(?:用户|帐号|账号|邮箱)(?:已|为)?(?:被)?(?:冻结|凍結)",
     ),
     (
         "mailbox_disabled",
@@ -1294,11 +1305,13 @@ PHRASE_RULES = (
     # too large, in Japanese: Gmail Help answer 6596 hl=ja ("メールのサイズが大きすぎて
     # 受信者の受信トレイに入らない"); MEGA EGG FAQ 296 ("メールの容量が大きい");
     # in Chinese: "邮件过大: exceeded mailsize limit" (emailhost.com.cn), "这封
-    # 邮件太大了" (wz.0733.com.cn, 常见退信原因)
+    # 邮件太大了" (wz.0733.com.cn, 常见退信原因), "邮件大小超过限制" / "单个附件
+    # 大小超出限制" (blog.sina.com.cn/s/blog_8dc13ec50101fxxr)
     (
         "message_too_large",
-        ("大きすぎ", "大き", "过大", "太大"),
-        r"(?:メール|メッセージ)の?(?:サイズ|容量)が大き(?:すぎ|い)|(?:邮件|信件)(?:过大|太大)",
+        ("大きすぎ", "大き", "过大", "太大", "大小超"),
+        r"(?:メール|メッセージ)の?(?:サイズ|容量)が大き(?:すぎ|い)|(?:邮件|信件)(?:过大|太大)"
+        r"|(?:邮件|信件|附件)大小超(?:过|出)限制",
     ),
     (
         "bad_address",
@@ -1369,7 +1382,10 @@ PHRASE_RULES = (
     # あるため", as public Apps Script code that reads it quotes it), DTI's
     # translated example (dream.jp techinfo mail error05, "宛先のメールアドレスが
     # 見つからなかった場合": "<x> のユーザーは登録されていません"), ISP help pages
-    # naming the case 宛先不明 (pa-solution FAQ 921, catv-yokohama FAQ 11387).
+    # naming the case 宛先不明 (pa-solution FAQ 921, catv-yokohama FAQ 11387),
+    # Exchange Online's NDR in Japanese ("contoso.com でユーザーが見つかりません
+    # でした", "SMTP アドレス検索で受信者が見つかりません": Microsoft Support ja-jp
+    # KB 3197393).
     # Chinese: QQ Mail help, 退信 reasons ("该用户不存在", "该用户未开通QQ邮箱");
     # Alibaba Mail above.  Korean: "받는사람이 존재하지 않는 경우"
     # (puffinknight.tistory.com 102).  Russian: "No such user" / "User not
@@ -1381,7 +1397,9 @@ PHRASE_RULES = (
     # não existe", "Usuário desconhecido" (clubedohardware.com.br, br.ccm.net
     # FAQ 28855).  Spanish: Exchange's Spanish NDR ("No se pudo encontrar la
     # dirección de correo electrónico que escribiste").  German: WEB.DE
-    # ("550 Benutzer nicht bekannt/User unknown", sitepackage.de)
+    # ("550 Benutzer nicht bekannt/User unknown", sitepackage.de).  Never
+    # our sender's address: 送信元 / 差出人 / отправитель / nadawca /
+    # remetente before the words are left to the sender families
     (
         "mailbox_unknown",
         (
@@ -1404,18 +1422,23 @@ PHRASE_RULES = (
             "encontrar",
             "bekannt",
         ),
+        r"(?<!送信元)(?<!差出人の)(?<!送信者の)(?<!メール)(?<!メール )"
         r"(?:メール\s?)?アドレスが見つか(?:らない|らなかった|りませんでした|りません)"
         r"|(?:アカウント|アドレス|ユーザー?)は存在しません|ユーザーは登録されていません|宛先不明"
-        r"|(?:用户|用戶|收件人|收件者|帐号|账号|账户|帳號|使用者|邮箱地址|邮件地址|地址)名?不存在"
+        r"|(?:ユーザー|受信者)が見つかりません"
+        r"|(?:用户|用戶|收件人|收件者|帐号|账号|账户|帳號|使用者)名?不存在"
+        r"|(?<!发件人)(?<!发信人)(?<!寄件人)(?:邮箱地址|邮件地址|地址)不存在"
         r"|未开通\S{0,8}?邮箱|未開通\S{0,8}?郵箱"
         r"|(?:사용자|계정|주소|수신자|받는\s?사람)(?:가|이|는|은)?\s?존재하지\s?않"
         r"|нет\s+такого\s+(?:пользователя|адресата|получателя|(?:почтового\s+)?ящика)"
-        r"|(?:пользовател|адресат|получател|ящик)\w*\s+(?:\S+\s+){0,2}?"
+        r"|(?:пользовател|адресат|получател|ящик)\w*\s+(?:(?!отправител)\S+\s+){0,2}?"
         r"(?:не\s+найден|не\s+существует)"
         r"|\bu[žz]ivatel\s+neexistuje|\bneexistuj[íi]c[íi]\s+(?:adres[áa]t|u[žz]ivatel|schr[áa]nk)"
         r"|\b(?:adres[áa]t|schr[áa]nka|adresa)\s+neexistuje"
-        r"|\b(?:konto|adres|adresat|u[żz]ytkownik|skrzynka)\w*\s+(?:\S+\s+){0,5}?nie\s+istnieje"
-        r"|\b(?:endere[çc]o|usu[áa]rio|destinat[áa]rio|conta|caixa\s+postal)\s+(?:\S+\s+){0,3}?"
+        r"|\b(?:konto|adres|adresat|u[żz]ytkownik|skrzynka)\w*\s+(?:(?!nadawc)\S+\s+){0,5}?"
+        r"nie\s+istnieje"
+        r"|\b(?:endere[çc]o|usu[áa]rio|destinat[áa]rio|conta|caixa\s+postal)\s+"
+        r"(?:(?!remetente)\S+\s+){0,3}?"
         r"(?:n[ãa]o\s+existe|desconhecido|inexistente)\b"
         r"|\bno\s+se\s+(?:pudo|ha\s+podido)\s+encontrar\s+la\s+direcci[oó]n\b"
         r"|\b(?:benutzer|empf(?:ä|ae)nger)\s+(?:ist\s+)?nicht\s+bekannt\b",
