@@ -79,6 +79,7 @@ def notice(
     returned_to=None,
     subject_charset=None,
     extra="",
+    ctype="text/plain",
 ):
     """A notice: its text in *charset*, and the returned message when
     *returned_to* is given (multipart/mixed, as ISP gateways send them)."""
@@ -89,7 +90,7 @@ def notice(
         f"Date: Tue, 01 Dec 2026 06:00:00 +0900\n{extra}MIME-Version: 1.0\n"
     ).encode()
     text_head = (
-        f"Content-Type: text/plain; charset={charset}\n"
+        f"Content-Type: {ctype}; charset={charset}\n"
         f"Content-Transfer-Encoding: {cte}\n\n"
     ).encode()
     text = encode_body(body, charset, cte)
@@ -170,6 +171,19 @@ CASES = [
         ),
         ("failure", "hard", "mailbox_unknown", ["info@nouser.example"]),
         id=f"ja-utf8-base64-address-glued-to-words ({GMAIL_JA})",
+    ),
+    pytest.param(
+        notice(
+            "<html><body><h2>アドレス不明</h2><p>アドレスが見つからなかったか、メールを受信できない"
+            "アドレスであるため、メールは <a style='color:#212121;text-decoration:none'><b>"
+            "info@nouser.example</b></a> に配信されませんでした。</p></body></html>",
+            "shift_jis",
+            sender="Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+            subject="Delivery Status Notification (Failure)",
+            ctype="text/html",
+        ),
+        ("failure", "hard", "mailbox_unknown", ["info@nouser.example"]),
+        id=f"ja-sjis-html-gmail-address-not-found ({GMAIL_JA}; the HTML as public Apps Script code reads it)",
     ),
     pytest.param(
         notice(
@@ -457,6 +471,19 @@ CASES = [
         ),
         ("failure", "soft", "mailbox_full", ["user@web.example"]),
         id=f"de-latin1-qp-storage-exceeded ({WEBDE})",
+    ),
+    pytest.param(
+        # an 8-bit field of the report, quoted-printable and not UTF-8
+        b"From: MAILER-DAEMON@mx.seller.example\nTo: bounce@seller.example\n"
+        b"Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="R"\n\n'
+        b"--R\nContent-Type: text/plain\n\nYour message could not be delivered.\n\n"
+        b"--R\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: quoted-printable\n\n"
+        b"Reporting-MTA: dns; mx.seller.example\n\nFinal-Recipient: rfc822; user@web.example\n"
+        b"Action: failed\nStatus: 5.0.0\n"
+        b"Diagnostic-Code: smtp; 550 Benutzer hat das Speichervolumen =FCberschritten\n\n--R--\n",
+        ("failure", "soft", "mailbox_full", ["user@web.example"]),
+        id=f"de-dsn-qp-latin1-field ({WEBDE})",
     ),
     pytest.param(
         notice(

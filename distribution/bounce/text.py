@@ -281,8 +281,11 @@ def message_part_text(part):
         if raw is not None:
             text = decode_bytes(raw, part.get_content_charset())
     elif encoding == "quoted-printable":
+        # the part's charset, else UTF-8 and Latin-1 (an 8-bit field of an
+        # RFC 3464 report, "=FCberschritten", is not UTF-8)
         text = decode_bytes(
-            quopri.decodestring(text.encode("utf-8", "replace")), "utf-8"
+            quopri.decodestring(text.encode("utf-8", "replace")),
+            part.get_content_charset(),
         )
     return text
 
