@@ -285,6 +285,32 @@ PHRASE_EXAMPLES = [
         "450 No DNS entries for your MTA, HELO and Domain. Contact YOUR administrator",
         "ip_rejected",
     ),  # policyd-weight
+    # localized notices (test_bounce_languages has them whole, with sources)
+    ("受信拒否設定により配信できませんでした", "recipient_refuses"),
+    ("收件人拒收了您的邮件", "recipient_refuses"),
+    ("メールが迷惑メールと判定されました", "spam_content"),
+    ("Письмо отмечено как спам", "spam_content"),
+    ("受信者のメールボックスの容量がいっぱいです", "mailbox_full"),
+    ("收件人空间不足", "mailbox_full"),
+    ("수신자의 메일함이 가득 찼습니다", "mailbox_full"),
+    ("Почтовый ящик получателя переполнен", "mailbox_full"),
+    ("Benutzer hat das Speichervolumen ueberschritten", "mailbox_full"),
+    ("El buzón del destinatario está lleno", "mailbox_full"),
+    ("メールのサイズが大きすぎます", "message_too_large"),
+    ("宛先のメールアドレスが見つかりませんでした", "mailbox_unknown"),
+    ("该用户不存在", "mailbox_unknown"),
+    ("사용자가 존재하지 않습니다", "mailbox_unknown"),
+    ("550 Нет такого пользователя", "mailbox_unknown"),
+    ("Uživatel neexistuje", "mailbox_unknown"),
+    ("Konto do którego próbujesz wysłać maila nie istnieje", "mailbox_unknown"),
+    ("Usuário desconhecido", "mailbox_unknown"),
+    ("No se pudo encontrar la dirección de correo electrónico", "mailbox_unknown"),
+    ("受信者のメールサーバーがダウンしています", "server_trouble"),
+    ("用户由于长时间未登录处于休眠状态", "mailbox_disabled"),
+    ("554 sender is unvalidated. (发信人地址不合法)", "sender_rejected"),
+    ("[退信] 发信数超限制: sending quota exceeded", "rate_limited"),
+    ("[退信] 域名不存在: DNS query error", "domain_unknown"),
+    ("메일 수신 서버가 응답을 못하는 상황입니다", "server_trouble"),
 ]
 
 # (status, reply, text, stage, final, expected reason, source)

@@ -300,6 +300,17 @@ _SUBJECT_BOUNCE = rx(
     r"\buser\s+unknown\b|\bprocessing\s+error\b|\bmail\s+(?:failed|failure)\b",
     r"\breturning\s+(?:message\s+)?to\s+sender\b",
     r"\bне\s+доставлено\b",  # noqa: RUF001 -- Russian "not delivered" (mail.ru)
+    # Yandex's subject, "Недоставленное сообщение" ("undelivered message")
+    r"\bнедоставленн",  # noqa: RUF001
+    # Japanese: 配信不能 (Exchange's "Undeliverable:"), DTI's translated
+    # "メールシステム誤り- 返されたメール" (dream.jp techinfo mail error05),
+    # エラーメール / 配信エラー / 送信エラー ("error mail", the ISPs' name for a
+    # bounce: Biglobe FAQ 10621, NTT OCN FAQ pid2300000e64)
+    r"配信不能|返されたメール|配信エラー|送信エラー|配送エラー|配信失敗|送信失敗",
+    # Korean 반송 ("returned"), 발송 실패 ("sending failed"); Czech
+    # nedoručitelná (Seznam); Polish niedostarczona / nie została dostarczona
+    # (Interia help, "Dlaczego wiadomość nie została dostarczona?")
+    r"반송|발송\s?실패|\bnedoru[čc]iteln|\bniedostarczon|\bnie\s+zosta[łl]a\s+dostarczona",
     r"\bunzustellbar\b|\bnon\s+remis\b|\bnon\s+recapitabile\b|\bonbestelbaar\b",
     r"\bno\s+se\s+puede\s+entregar\b|\bolevererbar|\bkan\s+ikke\s+leveres\b",
     # Chinese: "returned mail" (Alibaba Mail: "来自postmaster@aliyun.com的退信"),
@@ -330,6 +341,46 @@ _BODY_BOUNCE = Phrases(
     (
         ("退", "无法", "失败"),
         r"邮件被(?:系统)?退回|退信原因|无法发送到|无法送达|投递失败",
+    ),
+    # Japanese: Gmail's notice ("メールは <x> に配信されませんでした"), DTI's
+    # translated one ("このメールは以下の原因により届けることが出来ませんでした",
+    # dream.jp techinfo mail error05)
+    (
+        ("でした", "失敗"),
+        r"(?:配信|送信|配達)(?:されませんでした|できませんでした|に失敗)"
+        r"|届けることが(?:出来|でき)ませんでした",
+    ),
+    # Russian: Yandex's notice ("Ваше письмо не может быть отправлено одному
+    # или нескольким адресатам"); Czech: Seznam's ("Vaše zpráva pro <x> ze
+    # dne ... nemohla být doručena", napoveda.seznam.cz/uzivatel-neexistuje);
+    # Polish ("wiadomość nie została dostarczona", Interia help); German
+    # ("Die E-Mail konnte nicht zugestellt werden", schieb.de); Spanish
+    # (Exchange: "No se ha podido realizar la entrega a estos destinatarios")
+    (
+        ("не может", "не удалось", "nemohla", "dostarczona", "zugestellt", "entrega"),
+        r"письмо\s+не\s+может\s+быть\s+(?:отправлено|доставлено)"
+        r"|не\s+удалось\s+доставить|\bnemohla\s+b[ýy]t\s+doru[čc]ena"
+        r"|\bnie\s+zosta[łl]a\s+dostarczona|\bkonnte\s+nicht\s+zugestellt\s+werden"
+        r"|\bno\s+se\s+ha\s+podido\s+realizar\s+la\s+entrega",
+    ),
+    # Exchange's NDR heading "Diagnostic information for administrators" in
+    # the languages Microsoft Learn and Support show it (exchange/troubleshoot
+    # /email-delivery/cannot-send-mail-mepf: ja-jp "管理者の診断情報", pl-pl
+    # "Informacje diagnostyczne dla administratorów", sv-se
+    # "Diagnostikinformation för administratörer"; support.microsoft.com
+    # de-de, failed-delivery-messages-from-the-postmaster: "Diagnose-
+    # informationen für Administratoren"; the Spanish NDR: "Información de
+    # diagnóstico para los administradores"); Outlook's German rendering of
+    # a report ("Ihre Nachricht hat einige oder alle Empfänger nicht
+    # erreicht", the English "did not reach some or all of the intended
+    # recipients")
+    (
+        ("診断情報", "diagnos", "erreicht"),
+        r"管理者(?:向け)?の診断情報|\bdiagnoseinformationen\s+f(?:ü|ue)r\s+administratoren"
+        r"|\binformacje\s+diagnostyczne\s+dla\s+administrator[óo]w"
+        r"|\bdiagnostikinformation\s+f[öo]r\s+administrat[öo]rer"
+        r"|\binformaci[óo]n\s+de\s+diagn[óo]stico\s+para\s+(?:los\s+)?administradores"
+        r"|\beinige\s+oder\s+alle\s+empf(?:ä|ae)nger\s+nicht\s+erreicht",
     ),
     (
         ("qmail", "postfix", "host"),
@@ -448,9 +499,16 @@ _AUTOREPLY_SUBJECT = rx(
     r"^\s*(?:re:\s*)?(?:auto(?:matic|matische|matisk|maattinen)?[\s_-]*"
     r"(?:reply|response|respond|antwort|answer|svar|vastaus))",
     r"^\s*out\s+of\s+(?:the\s+)?office\b|^\s*abwesenheit|^\s*absence\b",
+    r"^\s*(?:je\s+suis\s+)?absent(?:e|\s+du\s+bureau)?\b",
     r"^\s*r[ée]ponse\s+automatique|^\s*respuesta\s+autom[áa]tica",
     r"^\s*risposta\s+automatica|^\s*automatisch\s+antwoord|^\s*fravær",
     r"^\s*vacation\b|^\s*on\s+vacation\b|^\s*away\s+from\b|^\s*autosvar",
+    # the subjects Sieve vacation (RFC 5230) and mail clients' auto-replies
+    # carry in Japanese (不在, 自動応答, 自動返信), Chinese (自动回复), Korean
+    # (자동 응답, 부재중), Russian, Polish, Czech, Portuguese
+    r"^\s*[\[【(]?\s*(?:不在|自動応答|自動返信|自动回复|自動回覆|자동\s?응답|부재중)",
+    r"^\s*(?:автоответ|автоматический\s+ответ|odpowied[źz]\s+automatyczna"
+    r"|automatick[áa]\s+odpov[ěe]d|resposta\s+autom[áa]tica)",
 )
 _READ_RECEIPT_SUBJECT = rx(r"^\s*(?:read|lu|gelesen|le[ií]do|letto|gelezen|läst)\s*:")
 _MDN_REJECTED = rx(r"\bdeleted\b|\bdenied\b|\bfailed\b|\berror\b|\brejected\b")
@@ -694,6 +752,12 @@ class Envelope:
 
     def strong_body(self):
         return bool(_STRONG_BODY.search(self.unquoted_head))
+
+    def autoreply_subject(self):
+        """The subject of an auto-reply ("Out of office", "Abwesenheit",
+        "不在のお知らせ"...): the header fields are not asked, RFC 3834's
+        Auto-Submitted: auto-replied is on many delivery reports too."""
+        return bool(_AUTOREPLY_SUBJECT.search(self.subject))
 
     def is_autoreply(self):
         return _is_autoreply(self.msg, self.subject) or bool(

@@ -898,6 +898,14 @@ _LISTS = (
 
 PHRASE_RULES = (
     # our sender: its address or domain, whatever the sentence says about it
+    # (in Chinese, the glosses of a Chinese mail host's refusal list,
+    # blog.sina.com.cn/s/blog_8dc13ec50101fxxr: "发件人地址不合法",
+    # "发信人地址不合法", "拒绝发件人地址")
+    (
+        "sender_rejected",
+        ("发件人", "发信人", "寄件人"),
+        r"(?:发件人|发信人|寄件人)(?:地址|邮箱)?(?:不存在|不合法|无效|被拒绝)|拒绝发件人",
+    ),
     (
         "sender_rejected",
         ("sender", "from", "return"),
@@ -1057,6 +1065,17 @@ PHRASE_RULES = (
         r"|\bbad\s+karma\b",
     ),
     # the recipient's account is in a state: about the address, not about us
+    # a dormant account, in Chinese: mail hosts' lists of 退信原因 ("用户由于长时间
+    # 未登录处于休眠状态", mysdqq.cn news 1981: the account sleeps until its
+    # owner logs in again; "帐号为冻结状态", a frozen account), a locked
+    # mailbox ("550 user is locked. (邮箱被锁)",
+    # blog.sina.com.cn/s/blog_8dc13ec50101fxxr)
+    (
+        "mailbox_disabled",
+        ("休眠", "未登录", "被锁", "冻结", "凍結"),
+        r"长时间未登录|处于休眠状态|帐号已休眠|账号已休眠|邮箱被锁"
+        r"|(?:用户|帐号|账号|邮箱)(?:已|为)?(?:被)?(?:冻结|凍結)",
+    ),
     (
         "mailbox_disabled",
         (
@@ -1151,6 +1170,13 @@ PHRASE_RULES = (
         r"|\blocal\s+users?\s+only\b",
     ),
     # temporary conditions named as such
+    # our sending volume, in Chinese ("发信数超限制", emailhost.com.cn service
+    # help, 退信 categories; "收信频率限制", Tencent Exmail reseller help)
+    (
+        "rate_limited",
+        ("超限制", "频率限制", "頻率限制"),
+        r"发信(?:数|数量|量)?超(?:过)?限制|[收发]信频率限制|頻率限制",
+    ),
     (
         "rate_limited",
         (
@@ -1207,6 +1233,19 @@ PHRASE_RULES = (
         r"|\bconfirm\s+(?:that\s+)?you\s+are\s+(?:a\s+)?(?:real|human)"
         r"|\bsender\s+(?:needs\s+to\s+be\s+)?(?:approved|whitelisted)\b",
     ),
+    # the recipient's own refusal, in the words of Japanese, Chinese and
+    # Korean notices: 受信拒否 ("reception refused", the carriers' and ISPs'
+    # domain filters: NTT Communications support, OCN mail FAQ pid2300000e64;
+    # Gmail Help answer 6596 hl=ja, "受信者の設定で、あなたからのメールを
+    # 許可していない"),
+    # 拒收 (Tencent Exmail's reseller help, qqmail.zj.cn article 159:
+    # "收件人拒收了您的邮件"), 수신거부 / 수신차단 (Korean mail help pages:
+    # puffinknight.tistory.com 102, kin.naver.com docId 228964450)
+    (
+        "recipient_refuses",
+        ("受信拒否", "許可していない", "拒收", "拒绝接收", "拒絕接收", "수신"),
+        r"受信拒否|メールを許可していない|拒收|拒[绝絕]接收|수신\s?(?:거부|차단)",
+    ),
     (
         "recipient_refuses",
         ("accept", "restricted", "authori", "allow", "destination domain", "posts"),
@@ -1240,6 +1279,16 @@ PHRASE_RULES = (
         # specification's SpamAssassin ACL example ("Content scanning at ACL
         # time": "message = This message scored $spam_score spam points.")
         r"|\bmessage\s+scored\s+-?\d+(?:\.\d+)?\s+(?:spam\s+)?points\b",
+    ),
+    # spam in Japanese (Gmail Help answer 6596 hl=ja: "迷惑メールに分類された",
+    # "迷惑メールとして報告された"), Chinese (GoDaddy help zh 3568: "标记为垃圾邮件";
+    # Tencent Exmail: "垃圾邮件") and Russian (the Russian wording of a
+    # "550 spam message rejected", errorsmaster.ru: "отмечено ... как спам")
+    (
+        "spam_content",
+        ("迷惑メール", "垃圾邮件", "垃圾郵件", "спам"),
+        r"迷惑メール(?:と(?:して|判定)|に分類)|垃圾[邮郵]件"
+        r"|(?:распознан|отмечен|признан|похож)\w*\s+(?:\S+\s+){0,4}?(?:как\s+|на\s+)?спам",
     ),
     (
         "content_rejected",
@@ -1294,6 +1343,72 @@ PHRASE_RULES = (
         r"\bmessage\s+(?:size|length)\s+(?:\d+\s+(?:bytes\s+)?)?exceeds?\b"
         r"(?![^\n]{0,40}\bquota\b)",
     ),
+    # a full mailbox in other languages: Japanese (Gmail Help answer 6596
+    # hl=ja "受信者の受信トレイがいっぱい"; MEGA EGG FAQ 296 "メールボックスの容量が
+    # いっぱい"; pa-solution FAQ 921 "容量オーバー"), Chinese (QQ Mail help,
+    # 退信 reasons: "收件人空间不足"; Tencent Exmail reseller: "收件人邮箱已满"),
+    # Korean (foxydog.tistory.com 180: "메일함이 가득 찼습니다"; kin.naver.com:
+    # "메일함 용량이 ... 초과"), Russian (mailout.ru, Mail.ru errors: "лимит
+    # свободного места ... превышен", a "переполненный" mailbox), Polish
+    # (Interia help, "Dlaczego wiadomość nie została dostarczona?": "odbiorca
+    # ma przepełnioną skrzynkę"), Portuguese (br.ccm.net FAQ 28855 "Caixa do
+    # destinatário lotada"; maxiprod.com.br "caixa de correio cheia"), German
+    # (WEB.DE replies listed by sitepackage.de: "Benutzer hat das
+    # Speichervolumen ueberschritten", "Benutzer hat zuviele Mails auf dem
+    # Server"; schieb.de: "Das Postfach des Empfängers ist voll"), Spanish
+    # (Exchange's Spanish NDR: "El buzón del destinatario está lleno").
+    # Exchange's own NDR text for 5.2.2 in Japanese, Polish, Swedish and
+    # Hebrew as Microsoft Learn quotes it ("554 5.2.2 mailbox full" when
+    # sending emails to a mail-enabled public folder, exchange/troubleshoot
+    # /email-delivery/cannot-send-mail-mepf, ja-jp: "受信者のメールボックスが
+    # いっぱいになり", pl-pl: "Skrzynka pocztowa adresata jest pełna", sv-se:
+    # "Mottagarens postlåda är full", he-il); Chinese hosts' 退信 categories
+    # ("收件容量满: Quota exceeded", emailhost.com.cn)
+    (
+        "mailbox_full",
+        (
+            "いっぱい",
+            "満杯",
+            "容量",
+            "已满",
+            "已滿",
+            "不足",
+            "가득",
+            "초과",
+            "переполнен",
+            "превыш",
+            "przepełnion",
+            "przepelnion",
+            "pełna",
+            "pelna",
+            "postlåda",
+            "postlada",
+            "מלאה",
+            "容量满",
+            "cheia",
+            "lotada",
+            "speichervolumen",
+            "zuviele",
+            "zu viele",
+            "voll",
+            "lleno",
+        ),
+        r"(?:メールボックス|受信トレイ|受信箱|メールボックス容量)[^\n。]{0,12}?"
+        r"(?:いっぱい|満杯|容量オーバー|容量を超)"
+        r"|(?:邮箱|收件箱|信箱|郵箱|空间|空間)(?:容量)?(?:已满|已滿|不足)"
+        r"|메일함(?:이|의)?\s?(?:가득\s?[차찼]|용량(?:이|을)?\s?(?:\S+\s)?초과)"
+        r"|(?:ящик|почта)\w*\s+(?:\S+\s+){0,2}?переполнен|переполненн\w*\s+(?:почтов\w+\s+)?ящик"
+        r"|(?:лимит|квот)\w*\s+(?:\S+\s+){0,3}?превышен"
+        r"|prze(?:pe[łl]nion|kroczon)\w*\s+(?:\S+\s+){0,2}?skrzynk|skrzynk\w*\s+(?:\S+\s+){0,2}?"
+        r"(?:jest\s+)?(?:pe[łl]na|przepe[łl]niona)"
+        r"|\bcaixa\s+(?:postal|de\s+(?:correio|entrada)|do\s+destinat[áa]rio)\s+(?:\S+\s+){0,3}?"
+        r"(?:cheia|lotada)"
+        r"|\bpostfach\s+des\s+empf(?:ä|ae)ngers\s+(?:ist\s+)?voll\b"
+        r"|\bspeichervolumen\s+(?:ü|ue)berschritten|\bzu\s?viele\s+mails\s+auf\s+dem\s+server"
+        r"|\bbuz[oó]n\s+del\s+destinatario\s+(?:est[aá]\s+)?lleno\b"
+        r"|\bpostl[åa]d(?:a|an)\s+(?:\S+\s+){0,2}?(?:är\s+)?full\b|(?:收件|邮箱)?容量满"
+        r"|תיבת\s+הדואר\s+(?:\S+\s+){0,3}?מלאה",
+    ),
     (
         "mailbox_full",
         (
@@ -1345,6 +1460,17 @@ PHRASE_RULES = (
         r"|\b(?:larger|bigger)\s+than\s+(?:the\s+)?(?:[\d.,]+\s*(?:[kmg]i?b|bytes?|octets)\b"
         r"|(?:maximum|max|allowed|permitted)\b)",
     ),
+    # too large, in Japanese: Gmail Help answer 6596 hl=ja ("メールのサイズが大きすぎて
+    # 受信者の受信トレイに入らない"); MEGA EGG FAQ 296 ("メールの容量が大きい");
+    # in Chinese: "邮件过大: exceeded mailsize limit" (emailhost.com.cn), "这封
+    # 邮件太大了" (wz.0733.com.cn, 常见退信原因), "邮件大小超过限制" / "单个附件
+    # 大小超出限制" (blog.sina.com.cn/s/blog_8dc13ec50101fxxr)
+    (
+        "message_too_large",
+        ("大きすぎ", "大き", "过大", "太大", "大小超"),
+        r"(?:メール|メッセージ)の?(?:サイズ|容量)が大き(?:すぎ|い)|(?:邮件|信件)(?:过大|太大)"
+        r"|(?:邮件|信件|附件)大小超(?:过|出)限制",
+    ),
     (
         "bad_address",
         ("unqualified", "malformed", "constructed", "syntax", "fully"),
@@ -1371,6 +1497,13 @@ PHRASE_RULES = (
         # OpenSMTPD mta.c names no domain: "Domain does not accept mail"
         r"\bnull\s*-?mx\b|\bdomain\s+(?:\S+\s+)?does\s*n[o']t\s+accept\s+(?:e-?)?mail\b"
         r"(?!\s+from)",
+    ),
+    # no such domain, in Chinese (emailhost.com.cn service help, 退信
+    # categories: "[退信] 域名不存在: DNS query error")
+    (
+        "domain_unknown",
+        ("域名不存在", "網域不存在"),
+        r"(?:收件人)?(?:域名|網域)不存在",
     ),
     (
         "domain_unknown",
@@ -1403,6 +1536,73 @@ PHRASE_RULES = (
         # "Unable to find the recipient mail server" (no MX nor address)
         r"|\b(?:unable\s+to|couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:the\s+)?"
         r"(?:recipient(?:['\u2019]s)?\s+)?mail\s+(?:server|exchanger|host)\b",
+    ),
+    # no such address, in other languages (hard).  Japanese: Gmail Help
+    # answer 6596 hl=ja ("送信先のメール アカウントは存在しません"), Gmail's own
+    # Japanese notice ("アドレスが見つからなかったか、メールを受信できないアドレスで
+    # あるため", as public Apps Script code that reads it quotes it), DTI's
+    # translated example (dream.jp techinfo mail error05, "宛先のメールアドレスが
+    # 見つからなかった場合": "<x> のユーザーは登録されていません"), ISP help pages
+    # naming the case 宛先不明 (pa-solution FAQ 921, catv-yokohama FAQ 11387),
+    # Exchange Online's NDR in Japanese ("contoso.com でユーザーが見つかりません
+    # でした", "SMTP アドレス検索で受信者が見つかりません": Microsoft Support ja-jp
+    # KB 3197393).
+    # Chinese: QQ Mail help, 退信 reasons ("该用户不存在", "该用户未开通QQ邮箱");
+    # Alibaba Mail above.  Korean: "받는사람이 존재하지 않는 경우"
+    # (puffinknight.tistory.com 102).  Russian: "No such user" / "User not
+    # found" as Russian notices word them ("Нет такого пользователя",
+    # "пользователь не найден"; mailout.ru, Mail.ru errors).  Czech: Seznam
+    # help, "Uživatel neexistuje" (napoveda.seznam.cz/uzivatel-neexistuje:
+    # "neexistující adresát").  Polish: Interia help ("Konto do którego
+    # próbujesz wysłać maila nie istnieje").  Portuguese: "esta caixa postal
+    # não existe", "Usuário desconhecido" (clubedohardware.com.br, br.ccm.net
+    # FAQ 28855).  Spanish: Exchange's Spanish NDR ("No se pudo encontrar la
+    # dirección de correo electrónico que escribiste").  German: WEB.DE
+    # ("550 Benutzer nicht bekannt/User unknown", sitepackage.de).  Never
+    # our sender's address: 送信元 / 差出人 / отправитель / nadawca /
+    # remetente before the words are left to the sender families
+    (
+        "mailbox_unknown",
+        (
+            "見つか",
+            "存在しません",
+            "登録されていません",
+            "宛先不明",
+            "不存在",
+            "未开通",
+            "未開通",
+            "존재하지",
+            "нет такого",
+            "не найден",
+            "не существует",
+            "neexistuj",
+            "nie istnieje",
+            "existe",
+            "desconhecido",
+            "inexistente",
+            "encontrar",
+            "bekannt",
+        ),
+        r"(?<!送信元)(?<!差出人の)(?<!送信者の)(?<!メール)(?<!メール )"
+        r"(?:メール\s?)?アドレスが見つか(?:らない|らなかった|りませんでした|りません)"
+        r"|(?:アカウント|アドレス|ユーザー?)は存在しません|ユーザーは登録されていません|宛先不明"
+        r"|(?:ユーザー|受信者)が見つかりません"
+        r"|(?:用户|用戶|收件人|收件者|帐号|账号|账户|帳號|使用者)名?不存在"
+        r"|(?<!发件人)(?<!发信人)(?<!寄件人)(?:邮箱地址|邮件地址|地址)不存在"
+        r"|未开通\S{0,8}?邮箱|未開通\S{0,8}?郵箱"
+        r"|(?:사용자|계정|주소|수신자|받는\s?사람)(?:가|이|는|은)?\s?존재하지\s?않"
+        r"|нет\s+такого\s+(?:пользователя|адресата|получателя|(?:почтового\s+)?ящика)"
+        r"|(?:пользовател|адресат|получател|ящик)\w*\s+(?:(?!отправител)\S+\s+){0,2}?"
+        r"(?:не\s+найден|не\s+существует)"
+        r"|\bu[žz]ivatel\s+neexistuje|\bneexistuj[íi]c[íi]\s+(?:adres[áa]t|u[žz]ivatel|schr[áa]nk)"
+        r"|\b(?:adres[áa]t|schr[áa]nka|adresa)\s+neexistuje"
+        r"|\b(?:konto|adres|adresat|u[żz]ytkownik|skrzynka)\w*\s+(?:(?!nadawc)\S+\s+){0,5}?"
+        r"nie\s+istnieje"
+        r"|\b(?:endere[çc]o|usu[áa]rio|destinat[áa]rio|conta|caixa\s+postal)\s+"
+        r"(?:(?!remetente)\S+\s+){0,3}?"
+        r"(?:n[ãa]o\s+existe|desconhecido|inexistente)\b"
+        r"|\bno\s+se\s+(?:pudo|ha\s+podido)\s+encontrar\s+la\s+direcci[oó]n\b"
+        r"|\b(?:benutzer|empf(?:ä|ae)nger)\s+(?:ist\s+)?nicht\s+bekannt\b",
     ),
     (
         "mailbox_unknown",
@@ -1547,6 +1747,15 @@ PHRASE_RULES = (
         # connection", under the mailbox-full code)
         r"|\bonly\s+(?:on|over|via|with|through)\s+(?:an?\s+)?(?:tls|ssl|encrypted|secure)"
         r"\s+(?:connections?|channels?|sessions?)\b",
+    ),
+    # the receiving server out of reach, in Japanese (Gmail Help answer 6596
+    # hl=ja: "受信者のメールサーバーがダウンしている", "受信側のメールサーバーに
+    # 接続できない") and Korean (oliveit.tistory.com 39: "메일 수신 서버가 응답을
+    # 못하는 상황입니다")
+    (
+        "server_trouble",
+        ("ダウン", "接続できな", "응답"),
+        r"サーバー?が(?:ダウン|停止)|サーバー?に接続できな|서버가\s?응답(?:을|이)?\s?(?:못|없)",
     ),
     (
         "server_trouble",

@@ -79,7 +79,52 @@ def is_generic_status(status):
 
 
 _VAGUE_CHARSETS = frozenset({"us-ascii", "ascii", "x-unknown", "unknown-8bit"})
-_CHARSET_ALIASES = {"unicode-1-1-utf-7": "utf-7"}
+# Labels mail software writes that Python does not know, and labels whose
+# writers really use the vendor's superset (the WHATWG Encoding Standard
+# maps gb2312 and gbk to gb18030, euc-kr and ks_c_5601-1987 to windows-949,
+# shift_jis to windows-31j, big5 to Big5-HKSCS): a GBK character in a text
+# labelled gb2312, a NEC or IBM extension in Shift_JIS (circled digits,
+# Roman numerals), half-width katakana in ISO-2022-JP (Python's
+# iso2022_jp_ext reads them) decode instead of turning into U+FFFD.
+_CHARSET_ALIASES = {
+    "unicode-1-1-utf-7": "utf-7",
+    **dict.fromkeys(
+        (
+            "shift_jis",
+            "shift-jis",
+            "sjis",
+            "x-sjis",
+            "ms_kanji",
+            "csshiftjis",
+            "windows-31j",
+            "x-ms-cp932",
+        ),
+        "cp932",
+    ),
+    **dict.fromkeys(("x-euc-jp", "eucjp", "cseucpkdfmtjapanese"), "euc_jp"),
+    **dict.fromkeys(("iso-2022-jp", "csiso2022jp", "iso2022jp"), "iso2022_jp_ext"),
+    **dict.fromkeys(
+        ("gb2312", "gbk", "x-gbk", "cp936", "euc-cn", "x-euc-cn", "csgb2312"),
+        "gb18030",
+    ),
+    **dict.fromkeys(("big5", "x-big5", "cn-big5", "csbig5"), "big5hkscs"),
+    **dict.fromkeys(
+        (
+            "euc-kr",
+            "ks_c_5601-1987",
+            "ks_c_5601",
+            "ksc5601",
+            "windows-949",
+            "x-windows-949",
+        ),
+        "cp949",
+    ),
+    "iso-8859-8-i": "iso-8859-8",
+}
+# ISO-2022-JP (RFC 1468) is 7-bit: a Japanese text sent without a charset
+# parameter is still recognisable by its escape sequences (JIS X 0208-1978
+# and -1983, JIS X 0201 Roman and katakana)
+_ISO2022JP_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I")
 
 
 def decode_bytes(data, charset):
@@ -87,7 +132,11 @@ def decode_bytes(data, charset):
     if charset in _VAGUE_CHARSETS:
         charset = None
     elif charset:
+        charset = charset.lower()
         charset = _CHARSET_ALIASES.get(charset, charset)
+    if charset is None and b"\x1b" in data:
+        if any(escape in data for escape in _ISO2022JP_ESCAPES):
+            charset = "iso2022_jp_ext"
     if charset:
         try:
             codecs.lookup(charset)
@@ -121,12 +170,44 @@ def header(msg, name):
     if value is None:
         return ""
     if isinstance(value, str) and "=?" not in value:
+        if "\x1b" in value:  # raw ISO-2022-JP, not RFC 2047 encoded
+            return clean(decode_bytes(value.encode("latin-1", "replace"), None))
         return clean(value)
+    value = _ENCODED_WORD_CHARSET.sub(_aliased_charset, str(value))
     try:
         text = str(make_header(decode_header(value)))
-    except Exception:  # malformed encoded-words: keep the raw text
-        text = str(value)
+    except Exception:  # a charset that lies about its bytes: word by word
+        try:
+            text = _decode_words(value)
+        except Exception:  # malformed encoded-words: keep the raw text
+            text = value
     return clean(text)
+
+
+# RFC 2047 section 2: "=?" charset ["*" language] "?" encoding "?"
+_ENCODED_WORD_CHARSET = re.compile(r"=\?([^?*\s]{1,40})(\*[^?\s]{0,20})?\?(?=[bBqQ]\?)")
+
+
+def _aliased_charset(match):
+    charset = match.group(1).lower()
+    return f"=?{_CHARSET_ALIASES.get(charset, charset)}{match.group(2) or ''}?"
+
+
+def _decode_words(value):
+    """The encoded words of *value* decoded one by one, bytes a codec cannot
+    read replaced (``make_header`` raises on them); a blank between an
+    encoded word and plain text, as RFC 2047 section 6.2 displays them."""
+    pieces = []
+    previous = None
+    for chunk, charset in decode_header(value):
+        if isinstance(chunk, bytes):
+            chunk = decode_bytes(chunk, charset)
+        if pieces and (charset is None) != (previous is None):
+            if not (pieces[-1][-1:].isspace() or chunk[:1].isspace()):
+                pieces.append(" ")
+        pieces.append(chunk)
+        previous = charset
+    return "".join(pieces)
 
 
 def part_text(part):
@@ -200,8 +281,11 @@ def message_part_text(part):
         if raw is not None:
             text = decode_bytes(raw, part.get_content_charset())
     elif encoding == "quoted-printable":
+        # the part's charset, else UTF-8 and Latin-1 (an 8-bit field of an
+        # RFC 3464 report, "=FCberschritten", is not UTF-8)
         text = decode_bytes(
-            quopri.decodestring(text.encode("utf-8", "replace")), "utf-8"
+            quopri.decodestring(text.encode("utf-8", "replace")),
+            part.get_content_charset(),
         )
     return text
 
@@ -229,9 +313,84 @@ def html_to_text(markup):
 # no longer than RFC 5321 allows a local part (64) with room to spare: from
 # every position of a long run the scan ran to its end (quadratic: 2.7 s for
 # a 30 000-character word before an "@").
-ADDRESS_SCAN = re.compile(
+_ADDRESS = re.compile(
     r"(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,256}@[\w-]+(?:\.[\w-]+)+"
 )
+# Han, kana and Hangul are word characters to the regex engine, but Chinese,
+# Japanese and Korean write no blank between words: "user@example.jpへの",
+# "宛先user@example.jp" are an address glued to the sentence, not one
+# address (an RFC 6531 address in those scripts is not read; a Latin one
+# with accents is).  Only a match holding such a character is read again,
+# without them: the class alternation is three times slower than the scan.
+_CJK = "\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef"
+_HAS_CJK = re.compile("[" + _CJK + "]")
+_ATEXT = r"(?:[^\W" + _CJK + r"]|[.!#$%&'*+/=?^`{|}~-])"
+_LABEL = r"(?:[^\W" + _CJK + r"]|-)+"
+_ADDRESS_NO_CJK = re.compile(
+    r"(?<![.!#$%&'*+/=?^`{|}~-])(?<![^\W"
+    + _CJK
+    + r"])"
+    + _ATEXT
+    + r"{1,256}@"
+    + _LABEL
+    + r"(?:\."
+    + _LABEL
+    + r")+"
+)
+
+
+class _AddressScan:
+    """:data:`ADDRESS_SCAN`: the methods of a compiled pattern the parsers
+    use, the matches cut where a CJK script begins or ends.  A text without
+    such characters (``str.isascii`` is a flag of the string, free) is
+    scanned by the plain pattern alone."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def _plain(string):
+        return string.isascii() or not _HAS_CJK.search(string)
+
+    @staticmethod
+    def _cut(string, found):
+        if found is None or not _HAS_CJK.search(found.group(0)):
+            return found
+        return _ADDRESS_NO_CJK.search(string, found.start(), found.end())
+
+    def finditer(self, string, pos=0, endpos=None):
+        end = len(string) if endpos is None else endpos
+        if self._plain(string):
+            return _ADDRESS.finditer(string, pos, end)
+        return self._cut_all(string, pos, end)
+
+    def _cut_all(self, string, pos, end):
+        for found in _ADDRESS.finditer(string, pos, end):
+            found = self._cut(string, found)
+            if found is not None:
+                yield found
+
+    def findall(self, string, pos=0, endpos=None):
+        end = len(string) if endpos is None else endpos
+        if self._plain(string):
+            return _ADDRESS.findall(string, pos, end)
+        return [found.group(0) for found in self._cut_all(string, pos, end)]
+
+    def search(self, string, pos=0, endpos=None):
+        end = len(string) if endpos is None else endpos
+        if self._plain(string):
+            return _ADDRESS.search(string, pos, end)
+        return next(self._cut_all(string, pos, end), None)
+
+    def match(self, string, pos=0, endpos=None):
+        end = len(string) if endpos is None else endpos
+        found = _ADDRESS.match(string, pos, end)
+        if found is None or string.isascii():
+            return found
+        found = self._cut(string, found)
+        return found if found is not None and found.start() == pos else None
+
+
+ADDRESS_SCAN = _AddressScan()
 _LOCAL_OK = re.compile(r"^[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*$")
 _DOMAIN_OK = re.compile(r"^(?:[\w](?:[\w-]*[\w])?\.)+[\w](?:[\w-]*[\w])?$")
 SYSTEM_LOCALPARTS = frozenset(

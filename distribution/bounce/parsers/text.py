@@ -39,10 +39,22 @@ _HEADERISH = re.compile(
 _FROMISH = re.compile(r"^\s*(?:from|sender|reply-to|return-path|message-id)\s*:", re.I)
 _CONTEXT = re.compile(
     r"(?:(?:\b(?:to|for|addressed|address(?:es)?|recipients?|user(?:id)?|mailbox|attempts"
-    r"|rcpt\s+to|smtp|rfc822|error-for|(?:expanded|generated)\s+from)"
+    r"|rcpt\s+to|smtp|rfc822|error-for|(?:expanded|generated)\s+from"
+    # Polish and Czech-without-accents labels (Interia: "adresat, odbiorca")
+    r"|odbiorca|adresat)"
     # Chinese: "cannot be sent to", "recipient address", "recipient"
     r"|发送到|收信地址|收件人)"
     r"\s*[:=,;\uff1a]?\s*[<\[\"'(]*\s*)$",
+    re.IGNORECASE,
+)
+# the recipient's label in Japanese (宛先, DTI's 受取人), Korean (수신자,
+# 받는 사람), Russian, Czech, Portuguese and German notices: searched only in
+# a text that is not ASCII (each alternative without a word boundary is
+# tried from every position)
+_LOCAL_CONTEXT = re.compile(
+    r"(?:宛先|受取人|受信者|送信先|수신자|받는\s?사람"
+    r"|\b(?:получател[ья]|адресат|p[řr][íi]jemce|destinat[áa]rio|empf(?:ä|ae)nger))"
+    r"\s*[:=,;\uff1a]?\s*[<\[\"'(]*\s*$",
     re.IGNORECASE,
 )
 # a Message-ID named in the text ("Message-ID:", Postal's "Orginal Message
@@ -173,7 +185,9 @@ def _recipient_occurrences(text, excluded, whole=""):
             if _LIST_FOOTER.search(near):
                 continue  # "To unsubscribe send an email to <list>-leave@..."
             strong = not headerish and bool(
-                _LEADER.match(prefix) or _CONTEXT.search(near)
+                _LEADER.match(prefix)
+                or _CONTEXT.search(near)
+                or (not near.isascii() and _LOCAL_CONTEXT.search(near))
             )
             found.append((address, index, strong, headerish))
     return found
@@ -288,6 +302,13 @@ def is_bounce(env):
         # is missing or empty
         return True
     signals = env.bounce_signals()
+    _system, _subject, body, _returned, report = signals
+    if env.autoreply_subject() and not (body or report):
+        # a vacation or out-of-office reply that quotes our message, from a
+        # shared mailbox or a system address ("postmaster", "noreply"): two
+        # signals, but it says nothing about a failed delivery (RFC 3834
+        # section 3.1.5's auto-reply, not RFC 3464's report)
+        return False
     return sum(signals) >= 2 or (any(signals) and env.strong_body())
 
 
