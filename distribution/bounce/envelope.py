@@ -320,14 +320,15 @@ _SUBJECT_BOUNCE = rx(
 _BODY_BOUNCE = Phrases(
     (
         "deliver",
-        r"\bcould\s*(?:not|n'?t)\s+(?:be\s+)?deliver|\bcannot\s+be\s+delivered\b"
+        # MMDF lib/mmdf/rtn_proc.c: "your message could not be fully delivered"
+        r"\bcould\s*(?:not|n'?t)\s+(?:be\s+)?(?:fully\s+)?deliver|\bcannot\s+be\s+delivered\b"
         r"|\b(?:was|were|wasn't|has\s+not\s+been)\s+(?:not\s+)?delivered\b"
         r"|\bnot\s+(?:be\s+)?delivered\s+to\b"
         r"|\b(?:unable|not\s+able|wasn'?t\s+able|failed)\s+to\s+deliver\b"
         r"|\bdelivery\s+(?:to\s+the\s+following\s+recipients?\s+)?(?:has\s+)?failed\b"
         r"|\bundeliverable\b|\bmail\s+delivery\s+(?:software|system|subsystem)\b"
         r"|\bnon-?delivery\b|\bdelivery\s+status\s+notification\b"
-        r"|\bnot\s+yet\s+been\s+delivered\b|\bdelivery\s+(?:has\s+been\s+)?delayed\b"
+        r"|\bnot\s+yet\s+been\s+(?:fully\s+)?delivered\b|\bdelivery\s+(?:has\s+been\s+)?delayed\b"
         r"|\bdelivery\s+(?:failure|problems?)\b|\bproblem\s+delivering\b"
         r"|\bdelivery\s+of\s+(?:e-?mail|your\s+message)\b",
     ),
@@ -452,7 +453,8 @@ _DELAY_TEXT = Phrases(
     ),
     (
         "delivered",
-        r"\bnot\s+yet\s+been\s+delivered\b|\bhas\s+not\s+been\s+delivered\s+yet\b",
+        # MMDF's warning: "your message has not yet been fully delivered"
+        r"\bnot\s+yet\s+been\s+(?:fully\s+)?delivered\b|\bhas\s+not\s+been\s+delivered\s+yet\b",
     ),
     ("still", r"\bstill\s+(?:being\s+)?(?:retried|trying|queued|awaiting)\b"),
     (

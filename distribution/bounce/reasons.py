@@ -1248,7 +1248,16 @@ PHRASE_RULES = (
     ),
     (
         "recipient_refuses",
-        ("accept", "restricted", "authori", "allow", "destination domain", "posts"),
+        (
+            "accept",
+            "restricted",
+            "authori",
+            "allow",
+            "destination domain",
+            "posts",
+            "originator",
+            "restriction",
+        ),
         r"\bnot\s+accepting\s+(?:e-?mail|mail|messages)\s+from\b"
         # Zoho: "541 5.4.1 Mail rejected by destination domain", filters the
         # receiving domain set (smtp.codes/zoho)
@@ -1260,7 +1269,13 @@ PHRASE_RULES = (
         r"|\brefuses?\s+to\s+accept\b"
         # a list that refuses one poster (ezmlm-idx bin/ezmlm-checksub.c,
         # TXT_REJECT_POSTS: "Sorry, I've been told to reject your posts.")
-        r"|\breject\s+your\s+posts\b",
+        r"|\breject\s+your\s+posts\b"
+        # Exchange 4.0-5.5's MTA, a mailbox's or a list's delivery
+        # restrictions (KB Q149359: "A restriction in the system prevented
+        # delivery of the message."; Q152875: "The originator does not have
+        # permission to submit message.")
+        r"|\brestriction\s+in\s+the\s+system\s+prevented\s+delivery\b"
+        r"|\boriginator\s+does\s*n[o']t\s+have\s+permission\s+to\s+submit\b",
     ),
     # the message: virus, spam, content, filters
     (
@@ -1473,8 +1488,11 @@ PHRASE_RULES = (
     ),
     (
         "bad_address",
-        ("unqualified", "malformed", "constructed", "syntax", "fully"),
+        ("unqualified", "malformed", "constructed", "syntax", "fully", "incorrect"),
         r"\bunqualified\s+(?:recipient\s+)?address|\bmalformed\s+(?:recipient\s+)?address"
+        # Exchange 4.0-5.5, the X.400 diagnostic as its NDR words it (KB
+        # Q145585: "the specified recipient postal address was incorrect")
+        r"|\brecipient\s+(?:\w+\s+){0,2}?address\s+(?:was|is)\s+incorrect\b"
         r"|\bincorrectly\s+constructed\b|\bsyntax\s+error\s+in\s+(?:the\s+)?(?:recipient"
         r"\s+)?address|\binvalid\s+address\s+syntax\b"
         # Yandex Mail help, non-delivery to Yandex: "Bad recipient address

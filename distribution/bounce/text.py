@@ -407,6 +407,9 @@ SYSTEM_LOCALPARTS = frozenset(
         "mailer",
         "ndr",
         "daemon",
+        # MMDF's own login, the From of its notices (configure: MMDFLOGIN
+        # "mmdf"; lib/mmdf/rtn_proc.c rtn_mlinit)
+        "mmdf",
     }
 )
 
