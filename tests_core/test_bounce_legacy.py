@@ -95,7 +95,7 @@ SENDMAIL_EARLY = [
         "Service unavailable",
         f"554 {RCPT}... Service unavailable",
         "soft",
-        None,
+        "server_trouble",
     ),
 ]
 
@@ -108,6 +108,43 @@ SENDMAIL_EARLY = [
 def test_sendmail_before_dsn(subject, transcript, category, reason):
     result = classify_message(_sendmail_v8_early(subject, transcript))
     _check(result, "failure", category, [RCPT], reason)
+
+
+# Sendmail 5.x, the whole notice as "Zen and the Art of the Internet"
+# (Brendan P. Kehoe, 1992, "Bounced Mail";
+# softlab.ntua.gr/facilities/documentation/internet/zen-1.0/zen-1.0_14.html)
+# prints one of 1991: From "Mail Delivery Subsystem <MAILER-DAEMON>"
+# without a domain, a Cc to the remote postmaster, "While talking to
+# <host>:", ">>> RCPT To:<...>", "<<< 550 <...>... User unknown" and
+# sendmail's own "550 <local part>... User unknown" naming only the local
+# part (not an address: the recipient is the one of the RCPT line).
+
+
+def test_sendmail_5_transcript_with_the_remote_reply():
+    body = (
+        "   ----- Transcript of session follows -----\n"
+        "While talking to mx.b.example:\n"
+        f">>> RCPT To:<{RCPT}>\n"
+        f"<<< 550 <{RCPT}>... User unknown\n"
+        "550 nobody... User unknown\n"
+        "\n"
+        "   ----- Unsent message follows -----\n"
+        "Received: by erp.example.com id AA06528; Sat, 25 May 91 16:45:14 -0400\n"
+        "Date: Sat, 25 May 91 16:45:14 -0400\n"
+        f"From: Accounts <{SENDER}>\n"
+        "Message-Id: <9105252045.AA06528@erp.example.com>\n"
+        f"To: {RCPT}\n"
+        "Subject: Invoice 42\n"
+        "\n"
+        "Hello\n"
+    )
+    raw = _mail(
+        body,
+        "Mail Delivery Subsystem <MAILER-DAEMON>",
+        "Returned mail: User unknown",
+        extra="Cc: Postmaster@b.example\n",
+    )
+    _check(classify_message(raw), "failure", "hard", [RCPT], "mailbox_unknown")
 
 
 # --------------------------------------------------------------------------
@@ -238,7 +275,23 @@ def test_mmdf_waiting_mail_is_a_delay():
 # ("A restriction in the system prevented delivery of the message."),
 # Q152875 ("The originator does not have permission to submit message."),
 # Q192349 ("No transport provider was available for delivery to this
-# recipient."), Q191261 (the IMC relaying the remote "We do not relay").
+# recipient."), Q191261 (the IMC relaying the remote "We do not relay"),
+# Q152666 ("The recipient could not be processed due to congestion in the
+# message transfer service"), Q194504 ("A required directory operation was
+# unsuccessful"), Q262124 ("The message size exceeds the maximum allowed
+# for the recipient or transport, or you have exceeded the storage limit on
+# your mailbox."), Q266092 ("The content length of the message is too long
+# for the recipient to take delivery."), Q251168 ("The message was
+# undeliverable because the recipient postal address was not known at this
+# address."), Q189492 ("The recipient name is not recognized" and the
+# IMC's "3553 553 malformed address:"), Q185024 ("The recipient was
+# detected looping within the message transfer service."), Q182557 ("The
+# recipient was unavailable to take delivery of the message", a mailbox
+# over its receive limit), Q169694 ("The message contains a content type
+# that is not supported"), Q181947 ("The recipient could not be
+# transferred because it could not be downgraded"), Q166866 ("One or more
+# arguments in the recipient was detected as being invalid": the article's
+# cause is a service-pack fault, the words blame nothing we can act on).
 # Exchange 2000: Q279428 ("The e-mail account does not exist at the
 # organization this message was sent to. Check the e-mail address, or
 # contact the recipient directly to find out the correct address." and
@@ -299,7 +352,7 @@ EXCHANGE55 = [
             "MSEXCH:MSExchangeMTA:DOMAIN:SERVER",
         ],
         "soft",
-        None,
+        "expired",
     ),
     (
         "Q145585-postal-address-incorrect",
@@ -308,7 +361,7 @@ EXCHANGE55 = [
             "incorrect MSEXCH:MSExchangeIS:SITE:SERVER",
         ],
         "hard",
-        None,
+        "bad_address",
     ),
     (
         "Q149359-restriction",
@@ -317,7 +370,7 @@ EXCHANGE55 = [
             "MSEXCH:MSExchangeMTA:SITE:SERVER",
         ],
         "blocked",
-        None,
+        "recipient_refuses",
     ),
     (
         "Q152875-no-permission",
@@ -326,7 +379,7 @@ EXCHANGE55 = [
             "MSEXCH:MSExchangeMTA:SITE:SERVER",
         ],
         "blocked",
-        None,
+        "recipient_refuses",
     ),
     (
         "Q192349-no-transport-provider",
@@ -335,7 +388,7 @@ EXCHANGE55 = [
             "MSEXCH:MSExchangeIS:SITE:SERVER",
         ],
         "soft",
-        None,
+        "undetermined",
     ),
     (
         "Q191261-we-do-not-relay",
@@ -346,6 +399,108 @@ EXCHANGE55 = [
         ],
         "blocked",
         "relay_denied",
+    ),
+    (
+        "Q152666-congestion",
+        [
+            "The recipient could not be processed due to congestion in the message transfer",
+            "service",
+            "MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "soft",
+        "undetermined",
+    ),
+    (
+        "Q194504-directory-operation",
+        [
+            "A required directory operation was unsuccessful",
+            "MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "soft",
+        "undetermined",
+    ),
+    (
+        "Q262124-size-or-storage-limit",
+        [
+            "The message size exceeds the maximum allowed for the recipient or transport, or",
+            "you have exceeded the storage limit on your mailbox.",
+            "MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "soft",
+        "message_too_large",
+    ),
+    (
+        "Q266092-content-too-long",
+        [
+            "The content length of the message is too long for the recipient to take delivery.",
+            "MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "soft",
+        "message_too_large",
+    ),
+    (
+        "Q251168-postal-address-not-known",
+        [
+            "The message was undeliverable because the recipient postal address was not",
+            "known at this address.",
+            "MSEXCH:MSExchangeIS:SITE:SERVER",
+        ],
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "Q189492-malformed-address",
+        [
+            "The recipient name is not recognized",
+            "MSEXCH:IMC:EXAMPLE:SITE:SERVER 3553 553 malformed address:",
+        ],
+        "hard",
+        "bad_address",
+    ),
+    (
+        "Q185024-looping",
+        [
+            "The recipient was detected looping within the message transfer service.",
+            "MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "soft",
+        "server_trouble",
+    ),
+    (
+        "Q182557-unavailable-to-take-delivery",
+        [
+            "The recipient was unavailable to take delivery of the message",
+            "MSEXCH:MSExchangeIS:SITE:SERVER",
+        ],
+        "soft",
+        "undetermined",
+    ),
+    (
+        "Q169694-content-type-not-supported",
+        [
+            "The message contains a content type that is not supported",
+            "MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "blocked",
+        "content_rejected",
+    ),
+    (
+        "Q181947-not-downgraded",
+        [
+            "The recipient could not be transferred because it could not be",
+            "downgraded MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "soft",
+        "undetermined",
+    ),
+    (
+        "Q166866-invalid-arguments",
+        [
+            "One or more arguments in the recipient was detected as being invalid",
+            "MSEXCH:MSExchangeMTA:SITE:SERVER",
+        ],
+        "soft",
+        "undetermined",
     ),
 ]
 
@@ -602,7 +757,7 @@ YAHOO_2000S = [
         "Connected to 98.136.101.117 but greeting failed.\n"
         "Remote host said: 553 VS99-IP1 deferred",
         "blocked",
-        None,
+        "ip_rejected",
     ),
     (
         "open-relay-suspicion",
@@ -610,7 +765,7 @@ YAHOO_2000S = [
         "Remote host said: 451 VS1-IP Excessive unknown recipients - possible Open Relay (#4.1.8)\n"
         "I'm not going to try again; this message has been in the queue too long.",
         "blocked",
-        None,
+        "sender_rejected",
     ),
     (
         "resources-unavailable",
@@ -618,7 +773,7 @@ YAHOO_2000S = [
         "Remote host said: 421 Resources temporarily unavailable. Please try again later.\n"
         "I'm not going to try again; this message has been in the queue too long.",
         "soft",
-        None,
+        "expired",
     ),
 ]
 

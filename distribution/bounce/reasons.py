@@ -1321,6 +1321,10 @@ PHRASE_RULES = (
             "too long",
         ),
         r"\bcontent\s+(?:rejected|refused|not\s+accepted|policy)"
+        # Exchange 4.0-5.5's MTA, the X.400 content-type-not-supported
+        # diagnostic (KB Q169694: "The message contains a content type that
+        # is not supported")
+        r"|\bcontent\s+type\s+(?:that\s+)?(?:is\s+)?not\s+supported\b"
         # Broadcom KB 162445 (Email Security.cloud), among the refusals of
         # suspicious content: "552 MS-Office file containing VBA macros found
         # inside of the email" (a 552 that is not a full mailbox)
@@ -1659,7 +1663,11 @@ PHRASE_RULES = (
         ),
         r"\buser\s+(?:is\s+)?unknown\b|\bunknown\s+(?:or\s+illegal\s+)?user\b"
         r"|\bunknown\s+(?:e-?mail\s+)?(?:recipient|address(?:ee)?|mailbox|local[\s-]part|alias)\b"
-        r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+)?(?:unknown|not\s+known)\b"
+        # "was not known": Exchange 4.0-5.5's X.400 text (KB Q251168: "the
+        # recipient postal address was not known at this address")
+        r"|\b"
+        + _ADDRESSEE
+        + r"\s+(?:name\s+)?(?:is\s+|was\s+)?(?:unknown|not\s+known)\b"
         r"|\b" + _ADDRESSEE + r"\s+(?:name\s+)?(?:is\s+|was\s+)?not\s+found\b"
         # the name quoted between them: "The recipient 'jo' is unknown"
         r"|\b(?:recipient|user|mailbox|addressee)\s+(?:'[^'\s]{1,320}'|\"[^\"\s]{1,320}\"|<[^<>\s]{1,320}>)"
