@@ -3,18 +3,21 @@
 
 Real bounce collections still hold the notices of mail systems that
 predate RFC 3464 or never adopted it: Sendmail's pre-DSN "Returned mail"
-transcript (4.4BSD), MMDF's "Failed mail" and "Waiting mail" notices,
-Microsoft Exchange 5.5's and 2000's "Your message did not reach some or
-all of the intended recipients", the Windows SMTP service's "This is an
-automatically generated Delivery Status Notification", and the replies of
-Yahoo! Mail's 2000s servers as a qmail notice quotes them.  Each fixture
-is built from the exact texts the software writes, from its source code
-(repository, commit and file named above it) or from the vendor's
-published documentation (the Microsoft Knowledge Base articles, as the
-``jeffpar/kbarchive`` copy keeps them, named by their Q number).  A
-whole notice is written in the layout the source shows (header,
-template, per-recipient paragraph, reason) and is checked for kind,
-category, reason and recipients, labelled by
+transcripts (Sendmail 5.x, 4.4BSD's 8.x), MMDF's "Failed mail" and
+"Waiting mail", Microsoft Exchange 4.0-5.5's X.400 texts ("Your message
+did not reach some or all of the intended recipients", "MSEXCH:..."),
+Exchange 2000/2003's SMTP texts, the Windows SMTP service's "This is an
+automatically generated Delivery Status Notification", Sun Java System
+Messaging Server's "Your message cannot be delivered to the following
+recipients", Lotus Notes' Delivery Failure Report in the client's layout,
+SmarterMail 2.x-5.x, AOL's and Yahoo!'s notices and replies of the 2000s.
+Each fixture is built from the exact texts the software writes, from its
+source code (repository, commit and file named above it) or from its
+vendor's documentation or a page that quotes a real notice (the Microsoft
+Knowledge Base articles are cited by Q number, as the ``jeffpar/kbarchive``
+copy keeps them).  A whole notice is written in the layout the source
+shows (header, template, per-recipient paragraph, reason) and is checked
+for kind, category, reason and recipients, labelled by
 ``tests_core/samples/bounces/LABELLING.md``.  Hosts and addresses are
 reserved ones (``*.example``, 192.0.2.0/24) except public providers' own
 host names.  They are unit fixtures, not part of the measured corpus.
@@ -683,9 +686,10 @@ def test_exchange_x400_recipient_is_not_an_address_we_sent_to():
 # in front of it): Q295734 (jeffpar/kbarchive @ e92bde762b,
 # txt/295/Q295734.TXT): "This is an automatically generated Delivery Status
 # Notification." / "Delivery to the following recipients failed." and the
-# address alone on its line; the notice gives no reason (the article's
-# cause, a Domino server without 8BITMIME, is not in it): soft,
-# undetermined (LABELLING.md).
+# address alone on its line (a real one posted on pastebin.com/CPtpMARD
+# reads the same); the notice gives no reason (the article's cause, a
+# Domino server without 8BITMIME, is not in it): soft, undetermined
+# (LABELLING.md).
 # --------------------------------------------------------------------------
 
 
@@ -918,3 +922,78 @@ def test_domino_report_in_the_notes_client_layout():
     )
     raw = _mail(body, "Postmaster@mx.example.net", "Delivery Failure Report")
     _check(classify_message(raw), "failure", "hard", [RCPT], "domain_unknown")
+
+
+# --------------------------------------------------------------------------
+# SmarterMail 2.x-5.x (SmarterTools, 2003-2008), its notice as two hosts'
+# knowledge bases quote it (kb.indsoft.net/kb/a70/common-email-delivery-
+# errors.aspx; support.rackteam.com/kb/a136/common-email-delivery-errors-
+# you-may-receive.aspx): "Could not deliver message to the following
+# recipient(s):", "Failed Recipient: <address>", "Reason: ..." ("Failed to
+# connect to the recipients mail server. No MX records were found for the
+# '<domain>' domain.", then "Failed all attempts to connect to the
+# recipients mail server." and "Attempted to send the message to the
+# following ip's: ..."; "The mailbox is full"; "The domain size limit has
+# been exceeded", the receiving domain's disk allocation).  The pages show
+# the body only; the header is SmarterMail's usual one.
+# --------------------------------------------------------------------------
+
+SMARTERMAIL = [
+    (
+        "no-mx",
+        "Failed to connect to the recipients mail server. No MX records were found for the 'b.example' domain.\n"
+        "\n"
+        "Failed all attempts to connect to the recipients mail server.\n"
+        "Attempted to send the message to the following ip's: 192.0.2.7",
+        "hard",
+        "domain_unknown",
+    ),
+    ("mailbox-full", "The mailbox is full", "soft", "mailbox_full"),
+    (
+        # the domain's storage, not the message's size
+        "domain-size-limit",
+        "The domain size limit has been exceeded",
+        "soft",
+        "mailbox_full",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reason_text", "category", "reason"),
+    [case[1:] for case in SMARTERMAIL],
+    ids=[case[0] for case in SMARTERMAIL],
+)
+def test_smartermail_2000s(reason_text, category, reason):
+    body = (
+        "Could not deliver message to the following recipient(s):\n"
+        "\n"
+        f"Failed Recipient: {RCPT}\n"
+        f"Reason: {reason_text}\n"
+    )
+    raw = _mail(
+        body, "System Administrator <postmaster@mx.example.net>", "Undeliverable Mail"
+    )
+    _check(classify_message(raw), "failure", category, [RCPT], reason)
+
+
+# --------------------------------------------------------------------------
+# America Online's own notice around 2000, as ChiliPepperWeb's support
+# pages quote it beside the Sendmail ones (chilipepperweb.net/email-support
+# /mail-quota-exceeded.html: "The mail you sent could not be delivered
+# to:" and "552 <address> has a full mailbox"; the page shows the body
+# only).
+# --------------------------------------------------------------------------
+
+
+def test_aol_classic_full_mailbox():
+    body = (
+        "The mail you sent could not be delivered to:\n"
+        "\n"
+        "552 nobody@aol.com has a full mailbox\n"
+        "\n"
+    )
+    raw = _mail(
+        body, "Mail Delivery Subsystem <MAILER-DAEMON@aol.com>", "Returned mail"
+    )
+    _check(classify_message(raw), "failure", "soft", ["nobody@aol.com"], "mailbox_full")

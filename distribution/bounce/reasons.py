@@ -1446,8 +1446,11 @@ PHRASE_RULES = (
             "piena",
         ),
         r"\bquota\b|\bover\s*quota\b|\bmail\s?(?:box|folder)\s+(?:is\s+)?(?:full|exceeded)\b"
-        # Yandex: "Mailbox size limit exceeded" is a full mailbox, not a size
-        r"|\bmailbox\s+size\s+(?:limit\s+)?exceeded\b"
+        # Yandex: "Mailbox size limit exceeded" is a full mailbox, not a size;
+        # SmarterMail's "The domain size limit has been exceeded" is the
+        # receiving domain's disk allocation (its hosts' knowledge bases:
+        # kb.indsoft.net a70, support.rackteam.com a136)
+        r"|\b(?:mailbox|domain)\s+size\s+(?:limit\s+)?(?:has\s+been\s+|is\s+)?exceeded\b"
         # GNU Mailutils' maidag: "message would exceed maximum mailbox size for
         # this recipient" (the mailbox's quota, not the message's size)
         r"|\bexceed\w*\s+(?:the\s+)?max(?:imum)?\s+mailbox\s+size\b"
