@@ -551,7 +551,15 @@ def test_exchange_2000_account_does_not_exist():
 # server. Please contact your system administrator." with the remote
 # refusal "<host #5.5.0 smtp;554 <address>: Relay access denied>"
 # (technet.microsoft.com/en-us/exchange/bb288511.aspx, Exchange Hosted
-# Services, example 1).
+# Services, example 1); "The destination server for this recipient could
+# not be found in Domain Name Service (DNS). Please verify the email
+# address and retry. If that fails, contact your administrator." with
+# "<server #5.4.0>", and "The e-mail system was unable to deliver the
+# message, but did not report a specific reason. ..." above a relayed "450
+# ...: Sender address rejected: Domain not found" (snmail.co.uk/support/
+# failure-dns.htm, variations 1 and 2; the page reads the second as the
+# recipient's domain, the words are about the sender's: blocked by
+# LABELLING.md).
 
 
 def _exchange2003(lines, heading="did_not_reach"):
@@ -616,6 +624,27 @@ EXCHANGE2003 = [
         ],
         "blocked",
         "relay_denied",
+    ),
+    (
+        "destination-not-in-dns-5.4.0",
+        "your_message",
+        [
+            "The destination server for this recipient could not be found in Domain Name Service (DNS). Please verify the email address and retry.",
+            "If that fails, contact your administrator.",
+            "<mx.example.net #5.4.0>",
+        ],
+        "hard",
+        "domain_unknown",
+    ),
+    (
+        "no-specific-reason-sender-rejected",
+        "your_message",
+        [
+            "The e-mail system was unable to deliver the message, but did not report a specific reason. Check the address and try again. If it still fails, contact your system administrator.",
+            f"<mx.example.net #4.0.0 smtp;450 <{SENDER}>: Sender address rejected: Domain not found>",
+        ],
+        "blocked",
+        "sender_rejected",
     ),
 ]
 
@@ -997,3 +1026,26 @@ def test_aol_classic_full_mailbox():
         body, "Mail Delivery Subsystem <MAILER-DAEMON@aol.com>", "Returned mail"
     )
     _check(classify_message(raw), "failure", "soft", ["nobody@aol.com"], "mailbox_full")
+
+
+# Domino R5's report whose reason is the remote server's acceptance (IBM
+# technote 1100477, "Domino R5: Improperly Addressed SMTP Mail Returns
+# Cryptic Error Message", as atnotes.de quotes it: "Delivery Failure
+# Report", "Your document:", "was not delivered to:", "because:", "250
+# Message received OK."): a failure whose words give no reason (soft,
+# undetermined), not a delivery.
+
+
+def test_domino_r5_report_with_an_acceptance_as_its_reason():
+    body = (
+        "Delivery Failure Report\n"
+        "\n"
+        "Your document:\n"
+        "Invoice 42\n"
+        "was not delivered to:\n"
+        f"{RCPT}\n"
+        "because:\n"
+        "250 Message received OK.\n"
+    )
+    raw = _mail(body, "Postmaster@mx.example.net", "Delivery Failure Report")
+    _check(classify_message(raw), "failure", "soft", [RCPT], "undetermined")

@@ -1548,6 +1548,9 @@ PHRASE_RULES = (
         r"|\bno\s+matches\s+to\s+nameserver\b|\bunrouteable\s+mail\s+domain\b"
         r"|\bdomain\s+(?:name\s+)?(?:does\s*n[o']t\s+exist|is\s+not\s+valid|invalid)\b"
         r"|\bdomain\s+(?:name\s+)?(?:couldn'?t|could\s+not|can\s*not)\s+be\s+found\b"
+        # Exchange 2000/2003, #5.4.0: "The destination server for this
+        # recipient could not be found in Domain Name Service (DNS)."
+        r"|\bcould\s+not\s+be\s+found\s+in\s+(?:the\s+)?domain\s+name\s+(?:service|system)\b"
         r"|\billegal\s+host/domain\s+name\b"
         r"|\bhost\s+unknown\b|\bcouldn'?t\s+find\s+any\s+host\s+(?:named|by)\b"
         # DragonFly Mail Agent net.c, a permanent DNS failure: "DNS lookup
