@@ -294,7 +294,12 @@ def test_mmdf_waiting_mail_is_a_delay():
 # that is not supported"), Q181947 ("The recipient could not be
 # transferred because it could not be downgraded"), Q166866 ("One or more
 # arguments in the recipient was detected as being invalid": the article's
-# cause is a service-pack fault, the words blame nothing we can act on).
+# cause is a service-pack fault, the words blame nothing we can act on),
+# Q193924 (the IMC relaying "553 5.1.1 unknown or illegal user:"),
+# Q146264 (the IMC's own size limit: "<server> 3903 Message exceeds size
+# limit"), Q242961 ("Unable to deliver the message due to a communications
+# failure" above "MSEXCH:IMS:...  3902 (000B099C) Host Unknown": the host
+# name, not the transport, decides).
 # Exchange 2000: Q279428 ("The e-mail account does not exist at the
 # organization this message was sent to. Check the e-mail address, or
 # contact the recipient directly to find out the correct address." and
@@ -495,6 +500,38 @@ EXCHANGE55 = [
         ],
         "soft",
         "undetermined",
+    ),
+    (
+        "Q193924-unknown-or-illegal-user",
+        [
+            "The recipient name is not recognized",
+            "MSEXCH:IMC:EXAMPLE:SITE:SERVER 3553 553 5.1.1 unknown or illegal",
+            f"user: {RCPT}",
+        ],
+        "hard",
+        "mailbox_unknown",
+    ),
+    (
+        "Q146264-imc-size-limit",
+        [
+            "The content length of the message is too long for the recipient to take",
+            "delivery.",
+            "",
+            "mx.example.net 3903 Message exceeds size limit, choose Maximum to",
+            "restrict the message size and set the value to 50K.",
+        ],
+        "soft",
+        "message_too_large",
+    ),
+    (
+        "Q242961-communications-failure-host-unknown",
+        [
+            "Unable to deliver the message due to a communications failure",
+            "The MTS-ID of the original message is: c=US;a= ;p=Example;l=SERVER-991003384222Z-1",
+            "MSEXCH:IMS:Organization:Site:SERVER 3902 (000B099C) Host Unknown",
+        ],
+        "hard",
+        "domain_unknown",
     ),
     (
         "Q166866-invalid-arguments",
@@ -1049,3 +1086,51 @@ def test_domino_r5_report_with_an_acceptance_as_its_reason():
     )
     raw = _mail(body, "Postmaster@mx.example.net", "Delivery Failure Report")
     _check(classify_message(raw), "failure", "soft", [RCPT], "undetermined")
+
+
+# Exchange 5.5's Internet Mail Service in its own words: "Your message ...
+# did not reach the following recipient(s):", "The recipient name is
+# ambiguous." and "MSEXCH:IMS:...  0 (000C0595) Ambiguous Recipient" (KB
+# Q251152): an address that names more than one mailbox is a bad address
+# (RFC 3463 X.1.4); and the IMS's list of recipients "did not receive the
+# attached mail" with "(00010256) Too many recipients." under X.500 names,
+# which are not addresses we sent to (KB Q246051).
+
+
+def test_exchange_ims_ambiguous_recipient():
+    body = (
+        "Your message\n"
+        "\n"
+        "  Subject: Invoice 42\n"
+        "  Sent:    Mon, 17 Jan 2000 16:48:45 -0500\n"
+        "\n"
+        "did not reach the following recipient(s):\n"
+        "\n"
+        f"{RCPT} on Mon, 17 Jan 2000 16:49:22 -0500\n"
+        "    The recipient name is ambiguous.\n"
+        "      The MTS-ID of the original message is: c=US;a= ;p=Example;l=user110001172149D1FCA2JL\n"
+        "    MSEXCH:IMS:Example:site:SERVER1 0 (000C0595) Ambiguous Recipient\n"
+    )
+    raw = _mail(
+        body,
+        "System Administrator <postmaster@mx.example.net>",
+        "Undeliverable: Invoice 42",
+    )
+    _check(classify_message(raw), "failure", "hard", [RCPT], "bad_address")
+
+
+def test_exchange_ims_too_many_recipients_under_x500_names():
+    body = (
+        "The following recipients did not receive the attached mail. Reasons are listed with each recipient:\n"
+        "\n"
+        "</o=Organization/ou=Site/cn=Recipients/cn=User1> User1\n"
+        "\tMSEXCH:IMS:Organization:SITE:DESTSRVR 0 (00010256) Too many recipients.\n"
+        "</o=Organization/ou=Site/cn=Recipients/cn=User2> User2\n"
+        "\tMSEXCH:IMS:Organization:SITE:DESTSRVR 0 (00010256) Too many recipients.\n"
+        "\n"
+        "The message that caused this notification was:\n"
+    )
+    raw = _mail(
+        body, "IMS Admin <postmaster@mx.example.net>", "Undeliverable: Invoice 42"
+    )
+    _check(classify_message(raw), "failure", "soft", [], "too_many_recipients")

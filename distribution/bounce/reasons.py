@@ -1458,8 +1458,10 @@ PHRASE_RULES = (
         r"|\binsufficient\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
         r"|\bnot\s+enough\s+(?:disk\s+|storage\s+|mailbox\s+)?(?:space|storage)"
         r"|\bspace\s+not\s+enough\b|\btoo\s+much\s+mail\b"
-        r"|\bexceed\w*\s+(?:(?:the|its|their)\s+)?(?:mailbox\s+|storage\s+)?(?:size\s+)?"
-        r"(?:limit|storage|quota)|\bout\s+of\s+(?:storage\s+|disk\s+)?space\b"
+        # not the message's own limit (Exchange 5.5's IMS, KB Q146264:
+        # "3903 Message exceeds size limit"), which is read below
+        r"|(?<!message\s)\bexceed\w*\s+(?:(?:the|its|their)\s+)?(?:mailbox\s+|storage\s+)?"
+        r"(?:size\s+)?(?:limit|storage|quota)|\bout\s+of\s+(?:storage\s+|disk\s+)?space\b"
         r"|\bpostfach\s+(?:ist\s+)?voll\b|\bbo[iî]te\s+(?:aux\s+lettres\s+)?pleine\b"
         r"|\bbuz[oó]n\s+(?:est[aá]\s+)?lleno\b|\bcasella\s+(?:di\s+posta\s+)?piena\b"
         # EFBIG writing the mailbox file: Postfix global/mbox_open.c maps
@@ -1495,11 +1497,24 @@ PHRASE_RULES = (
     ),
     (
         "bad_address",
-        ("unqualified", "malformed", "constructed", "syntax", "fully", "incorrect"),
+        (
+            "unqualified",
+            "malformed",
+            "constructed",
+            "syntax",
+            "fully",
+            "incorrect",
+            "ambiguous",
+        ),
         r"\bunqualified\s+(?:recipient\s+)?address|\bmalformed\s+(?:recipient\s+)?address"
         # Exchange 4.0-5.5, the X.400 diagnostic as its NDR words it (KB
         # Q145585: "the specified recipient postal address was incorrect")
         r"|\brecipient\s+(?:\w+\s+){0,2}?address\s+(?:was|is)\s+incorrect\b"
+        # an address that names more than one mailbox (RFC 3463 X.1.4;
+        # Exchange 5.5's IMS, KB Q251152: "The recipient name is ambiguous.",
+        # "(000C0595) Ambiguous Recipient")
+        r"|\b(?:recipient|address(?:ee)?|mailbox)\s+(?:name\s+|address\s+)?(?:is\s+)?ambiguous\b"
+        r"|\bambiguous\s+(?:recipient|address|mailbox)\b"
         r"|\bincorrectly\s+constructed\b|\bsyntax\s+error\s+in\s+(?:the\s+)?(?:recipient"
         r"\s+)?address|\binvalid\s+address\s+syntax\b"
         # Yandex Mail help, non-delivery to Yandex: "Bad recipient address
