@@ -6,7 +6,8 @@ predate RFC 3464 or never adopted it: Sendmail's pre-DSN "Returned mail"
 transcripts (Sendmail 5.x, 4.4BSD's 8.x), MMDF's "Failed mail" and
 "Waiting mail", Microsoft Exchange 4.0-5.5's X.400 texts ("Your message
 did not reach some or all of the intended recipients", "MSEXCH:..."),
-Exchange 2000/2003's SMTP texts, the Windows SMTP service's "This is an
+Exchange 2000/2003's SMTP texts, Exchange's Internet Mail Service and
+its Lotus cc:Mail connector, the Windows SMTP service's "This is an
 automatically generated Delivery Status Notification", Sun Java System
 Messaging Server's "Your message cannot be delivered to the following
 recipients", Lotus Notes' Delivery Failure Report in the client's layout,
@@ -1134,3 +1135,24 @@ def test_exchange_ims_too_many_recipients_under_x500_names():
         body, "IMS Admin <postmaster@mx.example.net>", "Undeliverable: Invoice 42"
     )
     _check(classify_message(raw), "failure", "soft", [], "too_many_recipients")
+
+
+# The Exchange connector for Lotus cc:Mail (KB Q180641: "Your message was
+# not delivered to all recipients", "The cause of the failure(s) is listed
+# below", "***  Unknown Date Format  ***"): the gateway's conversion failed
+# and the notice names no recipient: a failure without a reason or a
+# recipient (soft, undetermined, LABELLING.md).
+
+
+def test_cc_mail_connector_notice_without_a_recipient():
+    body = (
+        "Your message was not delivered to all recipients\n"
+        "The cause of the failure(s) is listed below\n"
+        "     ***  Unknown Date Format  ***\n"
+    )
+    raw = _mail(
+        body,
+        "System Administrator <postmaster@mx.example.net>",
+        "Undeliverable: Invoice 42",
+    )
+    _check(classify_message(raw), "failure", "soft", [], "undetermined")
