@@ -1288,7 +1288,7 @@ PHRASE_RULES = (
         "spam_content",
         ("迷惑メール", "垃圾邮件", "垃圾郵件", "спам"),
         r"迷惑メール(?:と(?:して|判定)|に分類)|垃圾[邮郵]件"
-        r"|(?:распознан|отмечен|признан|похож)\w*\s+(?:\S+\s+){0,4}?(?:как\s+|на\s+)?спам",
+        r"|\b(?:распознан|отмечен|признан|похож)\w*\s+(?:\S+\s+){0,4}?(?:как\s+|на\s+)?спам",
     ),
     (
         "content_rejected",
@@ -1397,9 +1397,9 @@ PHRASE_RULES = (
         r"(?:いっぱい|満杯|容量オーバー|容量を超)"
         r"|(?:邮箱|收件箱|信箱|郵箱|空间|空間)(?:容量)?(?:已满|已滿|不足)"
         r"|메일함(?:이|의)?\s?(?:가득\s?[차찼]|용량(?:이|을)?\s?(?:\S+\s)?초과)"
-        r"|(?:ящик|почта)\w*\s+(?:\S+\s+){0,2}?переполнен|переполненн\w*\s+(?:почтов\w+\s+)?ящик"
-        r"|(?:лимит|квот)\w*\s+(?:\S+\s+){0,3}?превышен"
-        r"|prze(?:pe[łl]nion|kroczon)\w*\s+(?:\S+\s+){0,2}?skrzynk|skrzynk\w*\s+(?:\S+\s+){0,2}?"
+        r"|\b(?:ящик|почта)\w*\s+(?:\S+\s+){0,2}?переполнен|\b(?:переполненн)\w*\s+(?:почтов\w+\s+)?ящик"
+        r"|\b(?:лимит|квот)\w*\s+(?:\S+\s+){0,3}?превышен"
+        r"|\bprze(?:pe[łl]nion|kroczon)\w*\s+(?:\S+\s+){0,2}?skrzynk|\bskrzynk\w*\s+(?:\S+\s+){0,2}?"
         r"(?:jest\s+)?(?:pe[łl]na|przepe[łl]niona)"
         r"|\bcaixa\s+(?:postal|de\s+(?:correio|entrada)|do\s+destinat[áa]rio)\s+(?:\S+\s+){0,3}?"
         r"(?:cheia|lotada)"
@@ -1592,7 +1592,7 @@ PHRASE_RULES = (
         r"|未开通\S{0,8}?邮箱|未開通\S{0,8}?郵箱"
         r"|(?:사용자|계정|주소|수신자|받는\s?사람)(?:가|이|는|은)?\s?존재하지\s?않"
         r"|нет\s+такого\s+(?:пользователя|адресата|получателя|(?:почтового\s+)?ящика)"
-        r"|(?:пользовател|адресат|получател|ящик)\w*\s+(?:(?!отправител)\S+\s+){0,2}?"
+        r"|\b(?:пользовател|адресат|получател|ящик)\w*\s+(?:(?!отправител)\S+\s+){0,2}?"
         r"(?:не\s+найден|не\s+существует)"
         r"|\bu[žz]ivatel\s+neexistuje|\bneexistuj[íi]c[íi]\s+(?:adres[áa]t|u[žz]ivatel|schr[áa]nk)"
         r"|\b(?:adres[áa]t|schr[áa]nka|adresa)\s+neexistuje"
@@ -2004,7 +2004,13 @@ def status_reason(status, strength=None):
     return code, found_strength
 
 
-@lru_cache(maxsize=256)
+# A cache entry keeps its text alive (the key, and the match's string): 256
+# whole notices of a few megabytes each were kept for the server's life.
+# Short texts (a recipient's lines) are cached by the hundred, long ones (a
+# whole notice, read again for each recipient) two at a time.
+_SHORT_TEXT = 16_384
+
+
 def phrase_reason(text):
     """(reason code, match) of the first unhedged phrase family in *text*.
 
@@ -2012,7 +2018,17 @@ def phrase_reason(text):
     """
     if not text:
         return None
+    if len(text) <= _SHORT_TEXT:
+        return _phrase_reason_short(text)
+    return _phrase_reason_long(text)
+
+
+def _phrase_reason(text):
     return _PHRASES.first(text, text.lower(), skip_hedged=True)
+
+
+_phrase_reason_short = lru_cache(maxsize=256)(_phrase_reason)
+_phrase_reason_long = lru_cache(maxsize=2)(_phrase_reason)
 
 
 def blocklist_name(text):
