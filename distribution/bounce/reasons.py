@@ -1878,6 +1878,17 @@ _OVERRIDE_STATUS = frozenset(
 # mail route: a non-existent domain "also when reported with a 4.x.x status on
 # a final failure" (issue #10's definition of hard), not a queue expiry
 _NO_SUCH_DOMAIN = frozenset({"domain_unknown", "null_mx"})
+# ... unless it says the lookup failed for now: "Host not found, try again"
+# is a temporary DNS failure (LABELLING.md, soft), as are a DNS timeout and a
+# SERVFAIL (RFC 2308 section 7.1: a server failure, not a name error)
+_DNS_TEMPORARY = re.compile(
+    # (not Postfix's "delivery temporarily suspended:", said of any dead
+    # destination before its last error)
+    r"\btry\s+again\b|\btemporar(?:y|ily)\s+(?:dns|lookup|name|resolver|resolution)\b"
+    r"|\bservfail\b|\bserver\s+failure\b"
+    r"|\b(?:dns|lookup|query|resolver|name\s+server)\s+(?:\w+\s+)?(?:time[sd]?\s*-?\s*out)",
+    re.I,
+)
 # sentences that name their reason so plainly that a specific status code
 # beside them (Zoho's "5.2.3 MailPolicy violation", Apple's "5.1.1 <our
 # address>: unauthorized sender") is the server's reuse of a code
@@ -1922,6 +1933,13 @@ _HEDGE = re.compile(
     r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
 )
 _LIST_NAME = re.compile(r"\b(" + _LISTS + r")\b|\b([\w-]+(?:\.[\w-]+)+)\b", re.I)
+
+
+# the delivery agent's own trouble, named by words that also accompany other
+# reasons: they decide over the status code only when no other phrase of the
+# table names the reason ("550 5.1.1 User unknown; internal error while
+# rewriting" is an unknown mailbox)
+_EXPLICIT_UNLESS_PHRASE = frozenset({"local_error", "server_trouble"})
 
 
 class _RuleSet:
@@ -2103,10 +2121,17 @@ def explain(
     if found:
         if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
             return verdict(hit[0], "phrase")
-        if found[0] == "expired" and hit and hit[0] in _NO_SUCH_DOMAIN:
+        if (
+            found[0] == "expired"
+            and hit
+            and hit[0] in _NO_SUCH_DOMAIN
+            and not _DNS_TEMPORARY.search(text)
+        ):
             return verdict(hit[0], "phrase")
         if REASONS[found[0]].category != BLOCKED:
             for code, pattern in _EXPLICIT:
+                if code in _EXPLICIT_UNLESS_PHRASE and hit and hit[0] != code:
+                    continue  # "550 5.1.1 User unknown (internal error ...)"
                 if pattern.search(text):
                     return verdict(code, "phrase")
         if stage == MAIL and REASONS[found[0]].category == HARD:

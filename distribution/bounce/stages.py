@@ -70,8 +70,11 @@ _PATTERNS = (
     # followed by the server's domain and nothing else, as Exchange relays a
     # Cisco IronPort's refusing banner ("#< #5.5.0 SMTP;
     # 554-ironport4.example> #SMTP#", pastebin.com/ZTwURw5w)
+    # The reply opens the server's words (a line, or after "SMTP;", "said:",
+    # a quote, "<<<"): "your attachment 554 invoice.pdf" is no greeting.
     re.compile(
-        r"(?<![\w.-])554[- ](?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,63}\.?"
+        r"(?:^|(?<=[;:'\"(<]))[ \t]*(?:<<<[ \t]*)?"
+        r"554[- ](?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,63}\.?"
         r"(?=[ \t]*(?:[>)'\"]|$))(?P<connect2>)",
         re.I | re.M,
     ),
