@@ -142,8 +142,8 @@ def _wrapped_address(lines, index, token, named, excluded):
         return None
     previous = lines[index - 1]
     tail = _TOKEN_TAIL.search(previous)
-    if not tail or "@" in tail.group(0):
-        return None  # an address (or none) ends the line: no first half
+    if not tail or previous[tail.start() - 1 : tail.start()] == "@":
+        return None  # an address's domain ends the line: no first half
     joined = normalise_address(tail.group(0) + token)
     if joined and (joined in excluded or joined in named()):
         return joined, previous[: tail.start()]
