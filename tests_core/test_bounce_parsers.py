@@ -1272,3 +1272,104 @@ def test_a_recipient_field_with_a_long_run_of_blanks_is_read_in_linear_time(
     assert grows_linearly(classify_message, lambda n: build(" " * n + "(x"), 200_000)
     comment = classify_message(build(" (Sent Person)"))
     assert comment.addresses == ["sent@example.org"]
+
+
+def test_many_address_lines_are_read_in_linear_time(grows_linearly):
+    """Each line opening with an address after a line ending in a word was
+    looked for whole (a wrapped address) by a substring search of the whole
+    message: 100 000 lines of "x@b.example" took minutes.  The message's
+    addresses are read once."""
+
+    def build(lines):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n"
+            "<sent@example.org>: 550 User unknown\n" + "x\nx@b.example\n" * lines
+        ).encode()
+
+    assert "sent@example.org" in classify_message(build(10)).addresses
+    assert grows_linearly(classify_message, build, 40_000)
+
+
+@pytest.mark.parametrize(
+    ("marker", "word"),
+    [
+        ("przepełniona ", "ящик"),
+        ("не найден ", "пользователь"),
+        ("превышен ", "лимит"),
+        ("спам ", "отмечен"),
+        ("pełna ", "skrzynk"),
+    ],
+)
+def test_a_long_word_of_a_localized_stem_is_read_in_linear_time(
+    marker, word, grows_linearly
+):
+    """A localized phrase opening with a stem and "\\w*" ("ящик\\w*",
+    "skrzynk\\w*") without a word boundary was tried from every repeat of
+    the stem inside one long word, each attempt running to the word's end
+    (11 s for 50 000 characters)."""
+
+    def build(length):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undelivered Mail Returned to Sender\n"
+            "Content-Type: text/plain; charset=utf-8\n\n"
+            "<sent@example.org>: 550\n" + marker + word * (length // len(word)) + "\n"
+        ).encode()
+
+    assert grows_linearly(classify_message, build, 40_000)
+
+
+def test_exchange_recipient_list_of_blanks_costs_no_more_than_letters():
+    """Exchange 2007's recipient list ("name<mailto:address>" lines): a
+    leading "\\s*" beside the name's class retried up to 200 characters from
+    every blank of a long run of blanks; a run of blanks costs about what a
+    run of letters does."""
+    import time
+
+    def cost(filler):
+        raw = (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undeliverable: Invoice\n\n"
+            "Delivery has failed to these recipients or groups:\n\n"
+            + filler * 300_000
+            + "\n"
+        ).encode()
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            classify_message(raw)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    assert cost(" ") < 3 * cost("x") + 0.05
+
+
+def test_the_caches_keep_a_few_long_notices_alive_not_hundreds():
+    """The phrase and stage caches keyed by a whole notice kept the last 256
+    notices alive (a gigabyte of 4 MB notices in a long-running server):
+    long texts are cached two at a time, so 16 notices of 500 kB leave a
+    few of them behind, not all 16."""
+    import gc
+    import tracemalloc
+
+    def build(index):
+        return (
+            "From: MAILER-DAEMON@mx.example.net\nTo: bounce@erp.example.com\n"
+            "Subject: Undelivered Mail Returned to Sender\n\n"
+            f"<sent{index}@example.org>: 550 User unknown\n"
+            + f"filler {index} " * 50_000
+            + "\n"
+        ).encode()
+
+    classify_message(build(-1))
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for index in range(16):
+            classify_message(build(index))
+        gc.collect()
+        retained, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert retained < 8 * 500_000

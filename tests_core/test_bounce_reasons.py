@@ -594,6 +594,16 @@ def test_every_status_code_row(key):
         (None, "554", "554 5.7.0 Reject, id=1 - INFECTED: Eicar virus", "virus"),
         # the recipient's mail server not found: the domain, not the mailbox
         ("5.0.0", "550", "Unable to find the recipient mail server", "domain_unknown"),
+        # "internal error" decides over a 5.1.1 code only when no other
+        # phrase names the reason (Kopano's "503 5.1.1 Internal error during
+        # delivery" does not; this one does)
+        (
+            "5.1.1",
+            "550",
+            "550 5.1.1 <x@b.example>: User unknown (internal error while rewriting)",
+            "mailbox_unknown",
+        ),
+        ("5.1.1", "503", "503 5.1.1 Internal error during delivery", "local_error"),
         ("5.0.0", "550", "Unable to find user: <x@b.example>", "mailbox_unknown"),
         # an attachment too large is the message's size (Postfix's EFBIG
         # "File too large" writing the mailbox stays a full mailbox)
@@ -609,6 +619,39 @@ def test_every_status_code_row(key):
 )
 def test_explicit_phrases(status, reply, text, expected):
     assert explain(status, reply, text).code == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the lookup failed for now: a queue expiry, not a missing domain
+        (
+            "Unrouteable address; no mail exchanger found, try again later",
+            "expired",
+        ),
+        ("Unable to find the recipient mail server: DNS lookup timed out", "expired"),
+        (
+            "Could not find a mail exchanger for b.example: DNS server failure"
+            " (SERVFAIL)",
+            "expired",
+        ),
+        # Postfix's "delivery temporarily suspended:" prefixes any dead
+        # destination's last error: "Host not found" alone is still no domain
+        (
+            "delivery temporarily suspended: Host or domain name not found. Name"
+            " service error for name=b.example type=MX: Host not found",
+            "domain_unknown",
+        ),
+    ],
+)
+def test_an_expired_delivery_after_a_temporary_dns_failure_stays_expired(
+    text, expected
+):
+    """The expired + no-mail-route override reads a domain that does not
+    exist; a DNS lookup that timed out, failed with SERVFAIL or says "try
+    again" is a temporary failure (LABELLING.md: "Host not found, try again"
+    is soft), whatever phrase names the domain beside it."""
+    assert explain("4.4.7", None, text, final=True).code == expected
 
 
 def test_hedged_text_is_undetermined_not_the_stage_default():
@@ -700,3 +743,22 @@ def test_a_permanent_reply_over_a_network_status_is_not_a_refusal_of_us(status, 
     found = explain(status, "550", text)
     assert found.category == SOFT
     assert found.code != "ip_rejected"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#< #5.5.0 SMTP; 554-ironport4.b.example> #SMTP#", CONNECT),
+        ("Remote Server returned '554 mx.b.example'", CONNECT),
+        ("host mx.b.example[192.0.2.1] said: 554 mx.b.example", CONNECT),
+        ("<<< 554 mx.b.example", CONNECT),
+        # a file name after a number is no greeting
+        ("550 5.0.0 rejected\nyour attachment 554 invoice.pdf", None),
+        ("see order 554 catalog.html", None),
+    ],
+)
+def test_a_refusing_greeting_opens_the_server_s_words(text, expected):
+    """ "554 <domain>" is a greeting (the connection stage) only where the
+    server's reply begins: at a line's start, after "SMTP;", "said:", a quote
+    or "<<<"; not after any word."""
+    assert find_stage(text) == expected

@@ -1303,7 +1303,7 @@ PHRASE_RULES = (
         "spam_content",
         ("迷惑メール", "垃圾邮件", "垃圾郵件", "спам"),
         r"迷惑メール(?:と(?:して|判定)|に分類)|垃圾[邮郵]件"
-        r"|(?:распознан|отмечен|признан|похож)\w*\s+(?:\S+\s+){0,4}?(?:как\s+|на\s+)?спам",
+        r"|\b(?:распознан|отмечен|признан|похож)\w*\s+(?:\S+\s+){0,4}?(?:как\s+|на\s+)?спам",
     ),
     (
         "content_rejected",
@@ -1416,9 +1416,9 @@ PHRASE_RULES = (
         r"(?:いっぱい|満杯|容量オーバー|容量を超)"
         r"|(?:邮箱|收件箱|信箱|郵箱|空间|空間)(?:容量)?(?:已满|已滿|不足)"
         r"|메일함(?:이|의)?\s?(?:가득\s?[차찼]|용량(?:이|을)?\s?(?:\S+\s)?초과)"
-        r"|(?:ящик|почта)\w*\s+(?:\S+\s+){0,2}?переполнен|переполненн\w*\s+(?:почтов\w+\s+)?ящик"
-        r"|(?:лимит|квот)\w*\s+(?:\S+\s+){0,3}?превышен"
-        r"|prze(?:pe[łl]nion|kroczon)\w*\s+(?:\S+\s+){0,2}?skrzynk|skrzynk\w*\s+(?:\S+\s+){0,2}?"
+        r"|\b(?:ящик|почта)\w*\s+(?:\S+\s+){0,2}?переполнен|\b(?:переполненн)\w*\s+(?:почтов\w+\s+)?ящик"
+        r"|\b(?:лимит|квот)\w*\s+(?:\S+\s+){0,3}?превышен"
+        r"|\bprze(?:pe[łl]nion|kroczon)\w*\s+(?:\S+\s+){0,2}?skrzynk|\bskrzynk\w*\s+(?:\S+\s+){0,2}?"
         r"(?:jest\s+)?(?:pe[łl]na|przepe[łl]niona)"
         r"|\bcaixa\s+(?:postal|de\s+(?:correio|entrada)|do\s+destinat[áa]rio)\s+(?:\S+\s+){0,3}?"
         r"(?:cheia|lotada)"
@@ -1635,7 +1635,7 @@ PHRASE_RULES = (
         r"|未开通\S{0,8}?邮箱|未開通\S{0,8}?郵箱"
         r"|(?:사용자|계정|주소|수신자|받는\s?사람)(?:가|이|는|은)?\s?존재하지\s?않"
         r"|нет\s+такого\s+(?:пользователя|адресата|получателя|(?:почтового\s+)?ящика)"
-        r"|(?:пользовател|адресат|получател|ящик)\w*\s+(?:(?!отправител)\S+\s+){0,2}?"
+        r"|\b(?:пользовател|адресат|получател|ящик)\w*\s+(?:(?!отправител)\S+\s+){0,2}?"
         r"(?:не\s+найден|не\s+существует)"
         r"|\bu[žz]ivatel\s+neexistuje|\bneexistuj[íi]c[íi]\s+(?:adres[áa]t|u[žz]ivatel|schr[áa]nk)"
         r"|\b(?:adres[áa]t|schr[áa]nka|adresa)\s+neexistuje"
@@ -1925,6 +1925,17 @@ _OVERRIDE_STATUS = frozenset(
 # mail route: a non-existent domain "also when reported with a 4.x.x status on
 # a final failure" (issue #10's definition of hard), not a queue expiry
 _NO_SUCH_DOMAIN = frozenset({"domain_unknown", "null_mx"})
+# ... unless it says the lookup failed for now: "Host not found, try again"
+# is a temporary DNS failure (LABELLING.md, soft), as are a DNS timeout and a
+# SERVFAIL (RFC 2308 section 7.1: a server failure, not a name error)
+_DNS_TEMPORARY = re.compile(
+    # (not Postfix's "delivery temporarily suspended:", said of any dead
+    # destination before its last error)
+    r"\btry\s+again\b|\btemporar(?:y|ily)\s+(?:dns|lookup|name|resolver|resolution)\b"
+    r"|\bservfail\b|\bserver\s+failure\b"
+    r"|\b(?:dns|lookup|query|resolver|name\s+server)\s+(?:\w+\s+)?(?:time[sd]?\s*-?\s*out)",
+    re.I,
+)
 # sentences that name their reason so plainly that a specific status code
 # beside them (Zoho's "5.2.3 MailPolicy violation", Apple's "5.1.1 <our
 # address>: unauthorized sender") is the server's reuse of a code
@@ -1969,6 +1980,13 @@ _HEDGE = re.compile(
     r"\b(?:may|might|possibly|perhaps|probably)\b(?:\s+\S+){0,3}\s*$", re.I
 )
 _LIST_NAME = re.compile(r"\b(" + _LISTS + r")\b|\b([\w-]+(?:\.[\w-]+)+)\b", re.I)
+
+
+# the delivery agent's own trouble, named by words that also accompany other
+# reasons: they decide over the status code only when no other phrase of the
+# table names the reason ("550 5.1.1 User unknown; internal error while
+# rewriting" is an unknown mailbox)
+_EXPLICIT_UNLESS_PHRASE = frozenset({"local_error", "server_trouble"})
 
 
 class _RuleSet:
@@ -2051,7 +2069,13 @@ def status_reason(status, strength=None):
     return code, found_strength
 
 
-@lru_cache(maxsize=256)
+# A cache entry keeps its text alive (the key, and the match's string): 256
+# whole notices of a few megabytes each were kept for the server's life.
+# Short texts (a recipient's lines) are cached by the hundred, long ones (a
+# whole notice, read again for each recipient) two at a time.
+_SHORT_TEXT = 16_384
+
+
 def phrase_reason(text):
     """(reason code, match) of the first unhedged phrase family in *text*.
 
@@ -2059,7 +2083,17 @@ def phrase_reason(text):
     """
     if not text:
         return None
+    if len(text) <= _SHORT_TEXT:
+        return _phrase_reason_short(text)
+    return _phrase_reason_long(text)
+
+
+def _phrase_reason(text):
     return _PHRASES.first(text, text.lower(), skip_hedged=True)
+
+
+_phrase_reason_short = lru_cache(maxsize=256)(_phrase_reason)
+_phrase_reason_long = lru_cache(maxsize=2)(_phrase_reason)
 
 
 def blocklist_name(text):
@@ -2134,10 +2168,17 @@ def explain(
     if found:
         if hit and hit[0] in _OVERRIDE_STATUS and REASONS[found[0]].category != BLOCKED:
             return verdict(hit[0], "phrase")
-        if found[0] == "expired" and hit and hit[0] in _NO_SUCH_DOMAIN:
+        if (
+            found[0] == "expired"
+            and hit
+            and hit[0] in _NO_SUCH_DOMAIN
+            and not _DNS_TEMPORARY.search(text)
+        ):
             return verdict(hit[0], "phrase")
         if REASONS[found[0]].category != BLOCKED:
             for code, pattern in _EXPLICIT:
+                if code in _EXPLICIT_UNLESS_PHRASE and hit and hit[0] != code:
+                    continue  # "550 5.1.1 User unknown (internal error ...)"
                 if pattern.search(text):
                     return verdict(code, "phrase")
         if stage == MAIL and REASONS[found[0]].category == HARD:

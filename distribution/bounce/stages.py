@@ -70,8 +70,11 @@ _PATTERNS = (
     # followed by the server's domain and nothing else, as Exchange relays a
     # Cisco IronPort's refusing banner ("#< #5.5.0 SMTP;
     # 554-ironport4.example> #SMTP#", pastebin.com/ZTwURw5w)
+    # The reply opens the server's words (a line, or after "SMTP;", "said:",
+    # a quote, "<<<"): "your attachment 554 invoice.pdf" is no greeting.
     re.compile(
-        r"(?<![\w.-])554[- ](?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,63}\.?"
+        r"(?:^|(?<=[;:'\"(<]))[ \t]*(?:<<<[ \t]*)?"
+        r"554[- ](?:[a-z0-9-]{1,63}\.){1,10}[a-z]{2,63}\.?"
         r"(?=[ \t]*(?:[>)'\"]|$))(?P<connect2>)",
         re.I | re.M,
     ),
@@ -90,11 +93,22 @@ _MARKERS = (
 )
 
 
-@lru_cache(maxsize=256)
 def find_stage(text):
-    """The stage named last in *text* (the refused command), or None."""
+    """The stage named last in *text* (the refused command), or None.
+
+    Cached as :func:`.reasons.phrase_reason` is: short texts by the
+    hundred, long ones two at a time (each entry keeps its text alive)."""
     if not text:
         return None
+    if len(text) <= _SHORT_TEXT:
+        return _find_stage_short(text)
+    return _find_stage_long(text)
+
+
+_SHORT_TEXT = 16_384
+
+
+def _find_stage(text):
     lowered = " ".join(text.lower().split())
     if not any(marker in lowered for marker in _MARKERS):
         return None
@@ -110,3 +124,7 @@ def find_stage(text):
                     position = match.start()
                     break
     return found
+
+
+_find_stage_short = lru_cache(maxsize=256)(_find_stage)
+_find_stage_long = lru_cache(maxsize=2)(_find_stage)

@@ -74,8 +74,10 @@ _FAILED_LIST = re.compile(
     r"|distribution\s+lists):",
     re.I,
 )
-# "name<mailto:address>" (the HTML link flattened into the text part)
-_MAILTO = re.compile(r"^\s*[^<>\n]{0,200}?<mailto:([^\s<>@]+@[^\s<>]+?)>\s*$", re.I)
+# "name<mailto:address>" (the HTML link flattened into the text part); the
+# name's class holds the blanks before it (a leading "\s*" beside it was
+# retried with every length of the name along a long run of blanks)
+_MAILTO = re.compile(r"^[^<>\n]{0,200}<mailto:([^\s<>@]+@[^\s<>]+?)>\s*$", re.I)
 _LIST_END = re.compile(r"^\s*(?:_{5,}|-{5,}|Sent\s+by\s+Microsoft\s+Exchange)", re.I)
 _ON_DATE = re.compile(r"^(\s*)(?:\S.*?\s)?<?([^\s<>@]+@[^\s<>]+?)>?\s+on\s+\S", re.I)
 

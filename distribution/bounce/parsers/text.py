@@ -114,7 +114,16 @@ def _relayed(notice):
     return found
 
 
-def _wrapped_address(lines, index, token, whole, excluded):
+def _addresses_named(whole):
+    """The addresses *whole* names, normalised: read in one scan, where a
+    substring search of the whole message for each line's fragment was
+    quadratic (a forged notice of 100 000 "a@b.c" lines: minutes)."""
+    named = {normalise_address(found) for found in set(ADDRESS_SCAN.findall(whole))}
+    named.discard(None)
+    return named
+
+
+def _wrapped_address(lines, index, token, named, excluded):
     """(whole address, the text before it) when *token*, first on its line,
     is the second half of an address the writer's software broke across the
     line end; None otherwise.
@@ -126,16 +135,17 @@ def _wrapped_address(lines, index, token, whole, excluded):
     fixed width ("identity linux-f2fs-dev" / "el@lists.sourceforge.net").
     Such a fragment is taken for a wrap only when the joined address is
     named elsewhere in the message (a header, the returned copy, the text):
-    "delivered to" / "user@example.com" stays two words.
+    "delivered to" / "user@example.com" stays two words.  *named* is a
+    callable giving :func:`_addresses_named` of the whole message.
     """
     if not index:
         return None
     previous = lines[index - 1]
     tail = _TOKEN_TAIL.search(previous)
-    if not tail:
-        return None
+    if not tail or previous[tail.start() - 1 : tail.start()] == "@":
+        return None  # an address's domain ends the line: no first half
     joined = normalise_address(tail.group(0) + token)
-    if joined and (joined in excluded or joined in whole):
+    if joined and (joined in excluded or joined in named()):
         return joined, previous[: tail.start()]
     return None
 
@@ -147,6 +157,13 @@ def _recipient_occurrences(text, excluded, whole=""):
     part), where an address broken across a line end is looked for whole."""
     found = []
     lines = text.split("\n")
+    cache = []
+
+    def named():
+        if not cache:
+            cache.append(_addresses_named(whole))
+        return cache[0]
+
     for index, line in enumerate(lines):
         if "@" not in line:
             continue
@@ -162,7 +179,7 @@ def _recipient_occurrences(text, excluded, whole=""):
             if address and not start and whole:
                 # the second half of an address wrapped at the line end: the
                 # whole address, read in the context of the line it began on
-                wrapped = _wrapped_address(lines, index, token, whole, excluded)
+                wrapped = _wrapped_address(lines, index, token, named, excluded)
                 if wrapped:
                     address, prefix = wrapped
             if not address or address in excluded:
@@ -338,7 +355,11 @@ def parse(env):
         return None
     # "<final@x> (expanded from <sent@y>)": we sent to the second (Postfix)
     originals = {}
-    for match in _EXPANDED_PAIR.finditer(notice):
+    lowered = notice.lower()
+    # the pair's opening words first: the pattern, tried from every position
+    # of a long word, reads up to 64 characters there before failing
+    pairs = any(f"({word}" in lowered for word in ("expanded", "generated", "alias"))
+    for match in _EXPANDED_PAIR.finditer(notice) if pairs else ():
         final = normalise_address(match.group(1))
         original = normalise_address(match.group(2))
         if final and original:
