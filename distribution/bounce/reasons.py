@@ -1576,7 +1576,9 @@ PHRASE_RULES = (
         # address ("No mail servers appear to exists for the recipient's
         # address.")
         r"|\bno\s+mail\s+servers?\s+appears?\s+to\s+exists?\b"
-        # "Unable to find the recipient mail server" (no MX nor address)
+        # "Unable to find the recipient mail server" (no MX nor address; the
+        # wording of a review's counter-example, no vendor document found: the
+        # words say the domain has no mail server, as hMailServer's above)
         r"|\b(?:unable\s+to|couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:the\s+)?"
         r"(?:recipient(?:['\u2019]s)?\s+)?mail\s+(?:server|exchanger|host)\b",
     ),
