@@ -1352,6 +1352,17 @@ PHRASE_RULES = (
         # bounced by administrator")
         r"|\bmessage\s+(?:was\s+)?(?:bounced|rejected)\s+by\s+(?:the\s+)?administrator\b",
     ),
+    # Exchange's Danish NDR for a 5.7.x refusal of the message (the Office
+    # 365 Dansk wiki page "Fejl ved levering af mails": "Din meddelelse blev
+    # ikke leveret pga. et tilladelses- eller sikkerhedsproblem. Den er måske
+    # blevet afvist af en redaktør, adressen accepterer kun mails fra visse
+    # afsendere, eller en anden begrænsning forhindrer levering."): a rule of
+    # the receiving side about our message, whatever the address
+    (
+        "policy",
+        "sikkerhedsproblem",
+        r"\btilladelses-\s+eller\s+sikkerhedsproblem",
+    ),
     # soft: the mailbox or the message size
     # the message's size against the server's limit, not the mailbox's:
     # Postfix smtp_proto.c "message size %lu exceeds size limit %.0f of server
