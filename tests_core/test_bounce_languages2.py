@@ -28,6 +28,7 @@ MS_POSTMASTER = (
 )
 EXCHANGE_ES = "a Spanish Exchange NDR (pastebin JHaPQHk7: 'Generando servidor:', 'Encabezados de mensajes originales:')"
 MEPF = "Microsoft Learn, cannot-send-mail-mepf, sv-se edition ('Diagnostikinformation för administratörer', 'Mottagarens postlåda är full')"
+MEPF_NL = "Microsoft Learn, cannot-send-mail-mepf, nl-nl edition ('Het postvak van de ontvanger is vol', 'Diagnostische informatie voor beheerders')"
 
 # The Danish NDR as the wiki page shows it: the list, the user-facing
 # sentence for a 5.7.x refusal, the organisation that refused, then the
@@ -172,6 +173,39 @@ CASES = [
         ),
         ("failure", "soft", "mailbox_full", ["kund@customer.example"]),
         id=f"sv-latin1-qp-exchange-hash-reply ({MEPF})",
+    ),
+    # --- Dutch ---------------------------------------------------------------
+    pytest.param(
+        notice(
+            "klant@customer.example\n"
+            "Het postvak van de ontvanger is vol en kan nu geen berichten ontvangen."
+            " Probeer dit bericht later opnieuw te verzenden of neem direct contact"
+            " op met de ontvanger.\n\n"
+            "Diagnostische informatie voor beheerders:\n\n"
+            "klant@customer.example\n"
+            "#554 5.2.2 mailbox full; STOREDRV.Deliver.Exception:QuotaExceededException ##\n\n"
+            "Received: from mail.seller.example (192.0.2.10)\n",
+            "iso-8859-1",
+            cte="quoted-printable",
+            sender="postmaster@seller.example",
+            subject="Onbestelbaar: Factuur 42",
+        ),
+        ("failure", "soft", "mailbox_full", ["klant@customer.example"]),
+        id=f"nl-latin1-qp-exchange-mailbox-full ({MEPF_NL})",
+    ),
+    pytest.param(
+        # the user-facing sentence alone (the HTML part's text, no reply)
+        notice(
+            "klant@customer.example\n"
+            "Het postvak van de ontvanger is vol en kan nu geen berichten ontvangen.\n",
+            "utf-8",
+            cte="base64",
+            sender="postmaster@seller.example",
+            subject="Onbestelbaar: Factuur 42",
+            returned_to="klant@customer.example",
+        ),
+        ("failure", "soft", "mailbox_full", ["klant@customer.example"]),
+        id=f"nl-utf8-base64-user-text-only ({MEPF_NL})",
     ),
     # --- Spanish: the localized server line is no recipient evidence ---------
     pytest.param(

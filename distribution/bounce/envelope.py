@@ -379,7 +379,9 @@ _BODY_BOUNCE = Phrases(
     # "Informazioni di diagnostica per gli amministratori"); Danish: the
     # Office 365 Dansk wiki page "Fejl ved levering af mails" (its NDR:
     # "Levering er ikke udført på disse modtagere eller grupper:",
-    # "Fejlfindingsoplysninger for administratorer:")
+    # "Fejlfindingsoplysninger for administratorer:"); Dutch: Microsoft
+    # Learn, cannot-send-mail-mepf, nl-nl ("Diagnostische informatie voor
+    # beheerders")
     (
         ("診断情報", "diagnos", "erreicht", "fejlfinding", "udført"),
         r"管理者(?:向け)?の診断情報|\bdiagnoseinformationen\s+f(?:ü|ue)r\s+administratoren"
@@ -389,6 +391,7 @@ _BODY_BOUNCE = Phrases(
         r"|\binformations\s+de\s+diagnostic\s+pour\s+les\s+administrateurs"
         r"|\binformazioni\s+di\s+diagnostica\s+per\s+gli\s+amministratori"
         r"|\bfejlfindingsoplysninger\s+for\s+administratorer"
+        r"|\bdiagnostische\s+informatie\s+voor\s+beheerders"
         r"|\blevering\s+er\s+ikke\s+udf(?:ø|oe)rt\s+p(?:å|aa)\s+disse\s+modtagere"
         r"|\beinige\s+oder\s+alle\s+empf(?:ä|ae)nger\s+nicht\s+erreicht",
     ),

@@ -61,7 +61,8 @@ _KEYS = (
 # "Informazioni di diagnostica per gli amministratori", ja-jp "管理者向けの
 # 診断情報"); Microsoft Learn, cannot-send-mail-mepf (sv-se "Diagnostik-
 # information för administratörer", pl-pl "Informacje diagnostyczne dla
-# administratorów", ja-jp "管理者の診断情報"); a Spanish NDR (pastebin
+# administratorów", nl-nl "Diagnostische informatie voor beheerders",
+# ja-jp "管理者の診断情報"); a Spanish NDR (pastebin
 # JHaPQHk7: "Información de diagnóstico para los administradores"); the
 # Office 365 Dansk wiki page "Fejl ved levering af mails" (Danish
 # "Fejlfindingsoplysninger for administratorer")
@@ -73,6 +74,7 @@ _LOCAL_HEADING = (
     r"|Informacje\s+diagnostyczne\s+dla\s+administrator(?:ó|o)w"
     r"|Informaci(?:ó|o)n\s+de\s+diagn(?:ó|o)stico\s+para\s+(?:los\s+)?administradores"
     r"|Fejlfindingsoplysninger\s+for\s+administratorer"
+    r"|Diagnostische\s+informatie\s+voor\s+beheerders"
     r"|管理者(?:向け)?の診断情報"
 )
 # Danish "Delivery has failed to these recipients or groups:" (the same wiki
