@@ -177,6 +177,13 @@ PHRASE_EXAMPLES = [
     ("550 Your host is not allowed to connect to this server.", "ip_rejected"),
     ("550 IP 192.0.2.1 is not authorized to send mail for a.example", "ip_rejected"),
     ("550 Please turn on SMTP Authentication in your mail client", "auth_required"),
+    # Exchange's Danish NDR sentence for a 5.7.x refusal (Office 365 Dansk
+    # wiki, "Fejl ved levering af mails")
+    (
+        "Din meddelelse blev ikke leveret pga. et tilladelses- eller"
+        " sikkerhedsproblem.",
+        "policy",
+    ),
     (
         "Message distribution in the list is restricted to list subscribers.",
         "not_member",

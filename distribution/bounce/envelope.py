@@ -374,13 +374,25 @@ _BODY_BOUNCE = Phrases(
     # diagnóstico para los administradores"); Outlook's German rendering of
     # a report ("Ihre Nachricht hat einige oder alle Empfänger nicht
     # erreicht", the English "did not reach some or all of the intended
-    # recipients")
+    # recipients").  French and Italian: the same Microsoft Support article
+    # (fr-fr "Informations de diagnostic pour les administrateurs", it-it
+    # "Informazioni di diagnostica per gli amministratori"); Danish: the
+    # Office 365 Dansk wiki page "Fejl ved levering af mails" (its NDR:
+    # "Levering er ikke udført på disse modtagere eller grupper:",
+    # "Fejlfindingsoplysninger for administratorer:"); Dutch: Microsoft
+    # Learn, cannot-send-mail-mepf, nl-nl ("Diagnostische informatie voor
+    # beheerders")
     (
-        ("診断情報", "diagnos", "erreicht"),
+        ("診断情報", "diagnos", "erreicht", "fejlfinding", "udført"),
         r"管理者(?:向け)?の診断情報|\bdiagnoseinformationen\s+f(?:ü|ue)r\s+administratoren"
         r"|\binformacje\s+diagnostyczne\s+dla\s+administrator[óo]w"
         r"|\bdiagnostikinformation\s+f[öo]r\s+administrat[öo]rer"
         r"|\binformaci[óo]n\s+de\s+diagn[óo]stico\s+para\s+(?:los\s+)?administradores"
+        r"|\binformations\s+de\s+diagnostic\s+pour\s+les\s+administrateurs"
+        r"|\binformazioni\s+di\s+diagnostica\s+per\s+gli\s+amministratori"
+        r"|\bfejlfindingsoplysninger\s+for\s+administratorer"
+        r"|\bdiagnostische\s+informatie\s+voor\s+beheerders"
+        r"|\blevering\s+er\s+ikke\s+udf(?:ø|oe)rt\s+p(?:å|aa)\s+disse\s+modtagere"
         r"|\beinige\s+oder\s+alle\s+empf(?:ä|ae)nger\s+nicht\s+erreicht",
     ),
     (
@@ -497,9 +509,15 @@ _PERMANENT_TEXT = Phrases(
     ("will", r"\bwill\s+not\s+(?:try|retry|be\s+retried)\b"),
     ("further", r"\bno\s+further\s+(?:delivery\s+)?attempts\b"),
 )
+# Swedish "automatiskt svar" and the default vacation subject "Inte på
+# kontoret" (Solaris CDE Användarhandbok, "Så här skapar du ett automatiskt
+# svar"); Norwegian "Ikke på kontoret" (GroupWise 18 user guide, nb-no,
+# "Opprette en Ikke på kontoret-regel": the auto-reply's subject, in
+# parentheses after the original one, "Sv: Budsjett (Ikke på kontoret)")
 _AUTOREPLY_SUBJECT = rx(
-    r"^\s*(?:re:\s*)?(?:auto(?:matic|matische|matisk|maattinen)?[\s_-]*"
+    r"^\s*(?:re:\s*)?(?:auto(?:matic|matische|matiskt?|maattinen)?[\s_-]*"
     r"(?:reply|response|respond|antwort|answer|svar|vastaus))",
+    r"^\s*(?:inte|ikke)\s+p(?:å|a)\s+kontoret\b|\((?:inte|ikke)\s+p(?:å|a)\s+kontoret\)\s*$",
     r"^\s*out\s+of\s+(?:the\s+)?office\b|^\s*abwesenheit|^\s*absence\b",
     r"^\s*(?:je\s+suis\s+)?absent(?:e|\s+du\s+bureau)?\b",
     r"^\s*r[ée]ponse\s+automatique|^\s*respuesta\s+autom[áa]tica",

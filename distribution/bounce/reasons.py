@@ -1352,6 +1352,17 @@ PHRASE_RULES = (
         # bounced by administrator")
         r"|\bmessage\s+(?:was\s+)?(?:bounced|rejected)\s+by\s+(?:the\s+)?administrator\b",
     ),
+    # Exchange's Danish NDR for a 5.7.x refusal of the message (the Office
+    # 365 Dansk wiki page "Fejl ved levering af mails": "Din meddelelse blev
+    # ikke leveret pga. et tilladelses- eller sikkerhedsproblem. Den er måske
+    # blevet afvist af en redaktør, adressen accepterer kun mails fra visse
+    # afsendere, eller en anden begrænsning forhindrer levering."): a rule of
+    # the receiving side about our message, whatever the address
+    (
+        "policy",
+        "sikkerhedsproblem",
+        r"\btilladelses-\s+eller\s+sikkerhedsproblem",
+    ),
     # soft: the mailbox or the message size
     # the message's size against the server's limit, not the mailbox's:
     # Postfix smtp_proto.c "message size %lu exceeds size limit %.0f of server
@@ -1381,7 +1392,8 @@ PHRASE_RULES = (
     # sending emails to a mail-enabled public folder, exchange/troubleshoot
     # /email-delivery/cannot-send-mail-mepf, ja-jp: "受信者のメールボックスが
     # いっぱいになり", pl-pl: "Skrzynka pocztowa adresata jest pełna", sv-se:
-    # "Mottagarens postlåda är full", he-il); Chinese hosts' 退信 categories
+    # "Mottagarens postlåda är full", nl-nl: "Het postvak van de ontvanger
+    # is vol", he-il); Chinese hosts' 退信 categories
     # ("收件容量满: Quota exceeded", emailhost.com.cn)
     (
         "mailbox_full",
@@ -1402,6 +1414,7 @@ PHRASE_RULES = (
             "pelna",
             "postlåda",
             "postlada",
+            "postvak",
             "מלאה",
             "容量满",
             "cheia",
@@ -1426,6 +1439,7 @@ PHRASE_RULES = (
         r"|\bspeichervolumen\s+(?:ü|ue)berschritten|\bzu\s?viele\s+mails\s+auf\s+dem\s+server"
         r"|\bbuz[oó]n\s+del\s+destinatario\s+(?:est[aá]\s+)?lleno\b"
         r"|\bpostl[åa]d(?:a|an)\s+(?:\S+\s+){0,2}?(?:är\s+)?full\b|(?:收件|邮箱)?容量满"
+        r"|\bpostvak\s+van\s+de\s+ontvanger\s+is\s+vol\b"
         r"|תיבת\s+הדואר\s+(?:\S+\s+){0,3}?מלאה",
     ),
     (

@@ -24,6 +24,12 @@ and SMTP errors in Exchange Online"; Exchange 2007-2019 and 2003):
   Type: SMTP", "hMailServer sent: RCPT TO:<...>", "Remote server replied:
   451 ...", as its delivery code writes them).
 
+The template is translated into the sending mailbox's language; the
+headings this parser knows in other languages are the ones Microsoft's
+pages or a published notice show (``_LOCAL_HEADING`` below).  The
+server's reply under them stays English ("Remote Server returned '...'",
+"#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##").
+
 Exchange does not say which SMTP command was refused; a relayed reply that
 does ("(in reply to RCPT TO command)") is read.
 """
@@ -36,6 +42,10 @@ from . import notice
 NAME = "exchange"
 _KEYS = (
     "diagnostic information",
+    "administrat",
+    "fejlfindingsoplysninger",
+    "診断情報",
+    "modtagere eller grupper",
     "remote server returned",
     "recipients or groups",
     "recipients or distribution lists",
@@ -44,23 +54,62 @@ _KEYS = (
     "intended recipients",
 )
 
+# "Diagnostic information for administrators" as the translated templates
+# write it: Microsoft Support, "Failed delivery messages from the postmaster
+# at outlook.com..." (de-de "Diagnoseinformationen für Administratoren",
+# fr-fr "Informations de diagnostic pour les administrateurs", it-it
+# "Informazioni di diagnostica per gli amministratori", ja-jp "管理者向けの
+# 診断情報"); Microsoft Learn, cannot-send-mail-mepf (sv-se "Diagnostik-
+# information för administratörer", pl-pl "Informacje diagnostyczne dla
+# administratorów", nl-nl "Diagnostische informatie voor beheerders",
+# ja-jp "管理者の診断情報"); a Spanish NDR (pastebin
+# JHaPQHk7: "Información de diagnóstico para los administradores"); the
+# Office 365 Dansk wiki page "Fejl ved levering af mails" (Danish
+# "Fejlfindingsoplysninger for administratorer")
+_LOCAL_HEADING = (
+    r"Diagnoseinformationen\s+f(?:ü|ue)r\s+Administratoren"
+    r"|Informations\s+de\s+diagnostic\s+pour\s+les\s+administrateurs"
+    r"|Informazioni\s+di\s+diagnostica\s+per\s+gli\s+amministratori"
+    r"|Diagnostikinformation\s+f(?:ö|o)r\s+administrat(?:ö|o)rer"
+    r"|Informacje\s+diagnostyczne\s+dla\s+administrator(?:ó|o)w"
+    r"|Informaci(?:ó|o)n\s+de\s+diagn(?:ó|o)stico\s+para\s+(?:los\s+)?administradores"
+    r"|Fejlfindingsoplysninger\s+for\s+administratorer"
+    r"|Diagnostische\s+informatie\s+voor\s+beheerders"
+    r"|管理者(?:向け)?の診断情報"
+)
+# Danish "Delivery has failed to these recipients or groups:" (the same wiki
+# page: "Levering er ikke udført på disse modtagere eller grupper:")
+_LOCAL_LIST = (
+    r"Levering\s+er\s+ikke\s+udf(?:ø|oe)rt\s+p(?:å|aa)\s+disse\s+modtagere"
+    r"\s+eller\s+grupper"
+)
 _MARKER = re.compile(
     r"Diagnostic\s+information\s+for\s+administrators|Remote\s+Server\s+returned\s+'"
+    rf"|{_LOCAL_HEADING}|{_LOCAL_LIST}"
     r"|Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+(?:groups"
     r"|distribution\s+lists)"
     r"|The\s+following\s+recipient\(s\)\s+(?:cannot|could\s+not)\s+be\s+reached"
     r"|did\s+not\s+reach\s+some\s+or\s+all\s+of\s+the\s+intended\s+recipients",
     re.I,
 )
-_DIAGNOSTIC = re.compile(r"Diagnostic\s+information\s+for\s+administrators:?", re.I)
+_DIAGNOSTIC = re.compile(
+    rf"(?:Diagnostic\s+information\s+for\s+administrators|{_LOCAL_HEADING})\s?:?", re.I
+)
 _OLD_LIST = re.compile(
     r"The\s+following\s+recipient\(s\)\s+(?:cannot|could\s+not)\s+be\s+reached:", re.I
 )
+# the server lines and the headers' heading, also as the Spanish NDR
+# (pastebin JHaPQHk7: "Generando servidor:", "Encabezados de mensajes
+# originales:") and the Danish one (Office 365 Dansk wiki: "Genererende
+# server:") write them
 _SERVER_LINE = re.compile(
-    r"^\s*(?:Generating|Receiving|Sending|Reporting)\s+server:|^\s*Original\s+message"
-    r"\s+headers:|^\s*(?:Received|Return-Path|From|To|Subject|Date|Message-ID):",
+    r"^\s*(?:(?:Generating|Receiving|Sending|Reporting)\s+server|Generando\s+servidor"
+    r"|Genererende\s+server):|^\s*(?:Original\s+message\s+headers"
+    r"|Encabezados\s+de\s+mensajes\s+originales):"
+    r"|^\s*(?:Received|Return-Path|From|To|Subject|Date|Message-ID):",
     re.I,
 )
+_HEADERS_START = ("original message", "encabezados", "received", "return-path")
 _BARE_ADDRESS = re.compile(r"^\s*<?([^\s<>@]+@[^\s<>]+?)>?\s*$")
 # "<address> <receiving host> Remote Server returned '550 ...'" on one line:
 # the template's form when it names the server that refused the recipient
@@ -70,8 +119,8 @@ _ADDRESS_RETURNED = re.compile(
 )
 _RETURNED = re.compile(r"Remote\s+Server\s+returned\s", re.I)
 _FAILED_LIST = re.compile(
-    r"Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+(?:groups"
-    r"|distribution\s+lists):",
+    r"(?:Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+(?:groups"
+    rf"|distribution\s+lists)|{_LOCAL_LIST}):",
     re.I,
 )
 # "name<mailto:address>" (the HTML link flattened into the text part); the
@@ -87,11 +136,7 @@ def _diagnostic_entries(text):
     current = None
     for line in text.split("\n"):
         if _SERVER_LINE.match(line):
-            if (
-                line.lower()
-                .lstrip()
-                .startswith(("original message", "received", "return-path"))
-            ):
+            if line.lower().lstrip().startswith(_HEADERS_START):
                 break
             current = None
             continue
