@@ -315,6 +315,9 @@ PHRASE_EXAMPLES = [
     ("受信者のメールサーバーがダウンしています", "server_trouble"),
     ("用户由于长时间未登录处于休眠状态", "mailbox_disabled"),
     ("554 sender is unvalidated. (发信人地址不合法)", "sender_rejected"),
+    # our sender's user, not the recipient's (the review's counter-example)
+    ("550 发件人用户不存在", "sender_rejected"),
+    ("550 收件人用户不存在", "mailbox_unknown"),
     ("[退信] 发信数超限制: sending quota exceeded", "rate_limited"),
     ("[退信] 域名不存在: DNS query error", "domain_unknown"),
     ("메일 수신 서버가 응답을 못하는 상황입니다", "server_trouble"),
