@@ -35,12 +35,11 @@ are the server's, whatever tier decided.
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..i18n import _
 from .model import BLOCKED, HARD, SOFT
 from .stages import CONNECT, DATA, HELO, MAIL, RCPT
-from .text import is_generic_status, normalise_status
+from .text import cached_by_text, is_generic_status, normalise_status
 
 RECIPIENT = "recipient"
 SENDER = "sender"
@@ -2088,31 +2087,14 @@ def status_reason(status, strength=None):
     return code, found_strength
 
 
-# A cache entry keeps its text alive (the key, and the match's string): 256
-# whole notices of a few megabytes each were kept for the server's life.
-# Short texts (a recipient's lines) are cached by the hundred, long ones (a
-# whole notice, read again for each recipient) two at a time.
-_SHORT_TEXT = 16_384
-
-
+@cached_by_text
 def phrase_reason(text):
     """(reason code, match) of the first unhedged phrase family in *text*.
 
-    Cached: the same notice is read for every recipient of a bounce.
+    Cached (:func:`.text.cached_by_text`): the same notice is read for every
+    recipient of a bounce.
     """
-    if not text:
-        return None
-    if len(text) <= _SHORT_TEXT:
-        return _phrase_reason_short(text)
-    return _phrase_reason_long(text)
-
-
-def _phrase_reason(text):
     return _PHRASES.first(text, text.lower(), skip_hedged=True)
-
-
-_phrase_reason_short = lru_cache(maxsize=256)(_phrase_reason)
-_phrase_reason_long = lru_cache(maxsize=2)(_phrase_reason)
 
 
 def blocklist_name(text):

@@ -19,7 +19,8 @@ it in their own way:
 """
 
 import re
-from functools import lru_cache
+
+from .text import cached_by_text
 
 CONNECT = "connect"
 HELO = "helo"
@@ -93,22 +94,12 @@ _MARKERS = (
 )
 
 
+@cached_by_text
 def find_stage(text):
     """The stage named last in *text* (the refused command), or None.
 
-    Cached as :func:`.reasons.phrase_reason` is: short texts by the
-    hundred, long ones two at a time (each entry keeps its text alive)."""
-    if not text:
-        return None
-    if len(text) <= _SHORT_TEXT:
-        return _find_stage_short(text)
-    return _find_stage_long(text)
-
-
-_SHORT_TEXT = 16_384
-
-
-def _find_stage(text):
+    Cached as :func:`.reasons.phrase_reason` is (:func:`.text.cached_by_text`).
+    """
     lowered = " ".join(text.lower().split())
     if not any(marker in lowered for marker in _MARKERS):
         return None
@@ -124,7 +115,3 @@ def _find_stage(text):
                     position = match.start()
                     break
     return found
-
-
-_find_stage_short = lru_cache(maxsize=256)(_find_stage)
-_find_stage_long = lru_cache(maxsize=2)(_find_stage)

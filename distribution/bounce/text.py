@@ -7,6 +7,7 @@ finds SMTP codes and addresses in it.
 import base64
 import binascii
 import codecs
+import functools
 import html
 import quopri
 import re
@@ -76,6 +77,28 @@ def normalise_status(status):
 def is_generic_status(status):
     """True for no status or an X.Y.0 code ("other or undefined", RFC 3463)."""
     return status is None or status.endswith(".0")
+
+
+# A cache entry keeps its text alive (the key, and a match's string): 256
+# whole notices of a few megabytes each were kept for the server's life.
+# Short texts (a recipient's lines) are cached by the hundred, long ones (a
+# whole notice, read again for each recipient) two at a time.
+_SHORT_TEXT = 16_384
+
+
+def cached_by_text(function):
+    """*function* of one text, cached as described above; an empty text is
+    not looked up (*function* is not called: None)."""
+    short = functools.lru_cache(maxsize=256)(function)
+    long = functools.lru_cache(maxsize=2)(function)
+
+    @functools.wraps(function)
+    def cached(text):
+        if not text:
+            return None
+        return (short if len(text) <= _SHORT_TEXT else long)(text)
+
+    return cached
 
 
 _VAGUE_CHARSETS = frozenset({"us-ascii", "ascii", "x-unknown", "unknown-8bit"})
