@@ -12,6 +12,7 @@ text explicitly names as the failed recipient.  A bare mailbox name listed
 as a recipient (AOL) is completed with the reporting domain.  Runs last.
 """
 
+import functools
 import re
 from email.utils import parseaddr
 
@@ -157,12 +158,8 @@ def _recipient_occurrences(text, excluded, whole=""):
     part), where an address broken across a line end is looked for whole."""
     found = []
     lines = text.split("\n")
-    cache = []
-
-    def named():
-        if not cache:
-            cache.append(_addresses_named(whole))
-        return cache[0]
+    # read once, and only when a line looks like a wrapped address's end
+    named = functools.cache(functools.partial(_addresses_named, whole))
 
     for index, line in enumerate(lines):
         if "@" not in line:
