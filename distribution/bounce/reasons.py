@@ -1939,11 +1939,10 @@ _OVERRIDE_STATUS = frozenset(
         "tls_required",  # Zimbra's "4.2.2 ... only on TLS connection"
     }
 )
-# the last error of a delivery whose time expired that says the domain has no
-# mail route: a non-existent domain "also when reported with a 4.x.x status on
-# a final failure" (issue #10's definition of hard), not a queue expiry
-_NO_SUCH_DOMAIN = frozenset({"domain_unknown", "null_mx"})
-# ... unless it says the lookup failed for now: "Host not found, try again"
+# The last error of a delivery whose time expired that gives a domain reason
+# (_DOMAIN_REASONS): a non-existent domain "also when reported with a 4.x.x
+# status on a final failure" (issue #10's definition of hard), not a queue
+# expiry, unless it says the lookup failed for now: "Host not found, try again"
 # is a temporary DNS failure (LABELLING.md, soft), as are a DNS timeout and a
 # SERVFAIL (RFC 2308 section 7.1: a server failure, not a name error)
 _DNS_TEMPORARY = re.compile(
@@ -2172,7 +2171,7 @@ def explain(
         if (
             found[0] == "expired"
             and hit
-            and hit[0] in _NO_SUCH_DOMAIN
+            and hit[0] in _DOMAIN_REASONS
             and not _DNS_TEMPORARY.search(text)
         ):
             return verdict(hit[0], "phrase")
