@@ -503,12 +503,17 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "expected"), CASES)
-def test_localized_notice(raw, expected):
+def assert_classified(raw, expected):
+    """*raw* classified as *expected*: (kind, category, reason, addresses)."""
     result = classify_message(raw)
     kind, category, reason, addresses = expected
     assert (result.kind, result.category, result.reason) == (kind, category, reason)
     assert result.addresses == addresses
+
+
+@pytest.mark.parametrize(("raw", "expected"), CASES)
+def test_localized_notice(raw, expected):
+    assert_classified(raw, expected)
 
 
 NEGATIVES = [

@@ -15,7 +15,7 @@ import pytest
 
 from distribution.bounce import classify_message
 
-from .test_bounce_languages import dsn, notice
+from .test_bounce_languages import assert_classified, dsn, notice
 
 DA_WIKI = (
     "Office 365 - Dansk, wiki page 'Fejl ved levering af mails'"
@@ -229,10 +229,7 @@ CASES = [
 
 @pytest.mark.parametrize(("raw", "expected"), CASES)
 def test_localized_exchange_notice(raw, expected):
-    result = classify_message(raw)
-    kind, category, reason, addresses = expected
-    assert (result.kind, result.category, result.reason) == (kind, category, reason)
-    assert result.addresses == addresses
+    assert_classified(raw, expected)
 
 
 # out-of-office replies from a system mailbox that quote our invoice: the
