@@ -28,21 +28,9 @@ import pytest
 
 from distribution.bounce import classify_message
 
-from .test_bounce_mta_sources import SENDER, _check
+from .test_bounce_mta_sources import SENDER, _check, bare_notice
 
 RCPT = "nobody@b.example"
-
-
-def _mail(body, sender, subject, extra=""):
-    head = (
-        f"From: {sender}\n"
-        f"To: {SENDER}\n"
-        f"Subject: {subject}\n"
-        "Message-ID: <notice@mx.example.net>\n"
-        f"{extra}"
-        "\n"
-    )
-    return (head + body).encode()
 
 
 # --------------------------------------------------------------------------
@@ -72,7 +60,7 @@ def _sendmail_v8_early(subject, transcript):
         "\n"
         "Hello\n"
     )
-    return _mail(
+    return bare_notice(
         body,
         "Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>",
         f"Returned mail: {subject}",
@@ -142,7 +130,7 @@ def test_sendmail_5_transcript_with_the_remote_reply():
         "\n"
         "Hello\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body,
         "Mail Delivery Subsystem <MAILER-DAEMON>",
         "Returned mail: User unknown",
@@ -185,7 +173,7 @@ def _mmdf_error(reason):
         "\n"
         f"From: {SENDER}\nTo: {RCPT}\nSubject: Invoice 42\n\n"
     )
-    return _mail(body, MMDF_FROM, "Failed mail  (msg.aa01234)")
+    return bare_notice(body, MMDF_FROM, "Failed mail  (msg.aa01234)")
 
 
 MMDF_ERRORS = [
@@ -237,7 +225,7 @@ def test_mmdf_timeout():
         "\n"
         f"From: {SENDER}\nTo: {RCPT}\nSubject: Invoice 42\n\n"
     )
-    raw = _mail(body, MMDF_FROM, "Failed mail  (msg.aa01234)")
+    raw = bare_notice(body, MMDF_FROM, "Failed mail  (msg.aa01234)")
     _check(classify_message(raw), "failure", "soft", [RCPT])
 
 
@@ -258,7 +246,7 @@ def test_mmdf_waiting_mail_is_a_delay():
         "\n"
         f"From: {SENDER}\nTo: {RCPT}\nSubject: Invoice 42\n\n"
     )
-    raw = _mail(body, MMDF_FROM, "Waiting mail  (msg.aa01234)")
+    raw = bare_notice(body, MMDF_FROM, "Waiting mail  (msg.aa01234)")
     _check(classify_message(raw), "delay", "soft", [RCPT])
 
 
@@ -320,7 +308,9 @@ def _exchange55(lines, subject="Undeliverable: Invoice 42"):
         f"      '{RCPT}' on 3/27/97 11:21:30 AM\n"
         + "".join(f"            {line}\n" for line in lines)
     )
-    return _mail(body, "System Administrator <postmaster@mx.example.net>", subject)
+    return bare_notice(
+        body, "System Administrator <postmaster@mx.example.net>", subject
+    )
 
 
 EXCHANGE55 = [
@@ -571,7 +561,7 @@ def test_exchange_2000_account_does_not_exist():
         "            the correct address.\n"
         "            <mx.b.example #5.1.1>\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body,
         "System Administrator <postmaster@mx.example.net>",
         "Undeliverable: Invoice 42",
@@ -625,7 +615,7 @@ def _exchange2003(lines, heading="did_not_reach"):
         + f"      {RCPT} on 3/12/2002 12:30 PM\n"
         + "".join(f"            {line}\n" for line in lines)
     )
-    return _mail(
+    return bare_notice(
         body,
         "System Administrator <postmaster@mx.example.net>",
         "Undeliverable: Invoice 42",
@@ -715,7 +705,7 @@ def test_exchange_ims_notice_through_cc_mail():
         "The recipient name is not recognized\n"
         "MSEXCH:IMS:EXAMPLE:SITE:SERVER 0 (000C05A6) Unknown Recipient\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body,
         "System Administrator <postmaster@mx.example.net>",
         "Undeliverable: Invoice 42",
@@ -740,7 +730,7 @@ def test_exchange_x400_recipient_is_not_an_address_we_sent_to():
         "\n"
         "The recipient name is not recognized.\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body,
         "System Administrator <postmaster@mx.example.net>",
         "Undeliverable: Invoice 42",
@@ -769,7 +759,7 @@ def test_windows_smtp_service_without_a_reason():
         f"       {RCPT}\n"
         "\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body,
         "postmaster@mx.example.net",
         "Delivery Status Notification (Failure)",
@@ -805,7 +795,7 @@ def _qmail_yahoo(paragraph, address="nobody@yahoo.com"):
         "\n"
         f"Return-Path: <{SENDER}>\nTo: {address}\nSubject: Invoice 42\n"
     )
-    return _mail(body, "MAILER-DAEMON@mx.example.net", "failure notice")
+    return bare_notice(body, "MAILER-DAEMON@mx.example.net", "failure notice")
 
 
 YAHOO_2000S = [
@@ -987,7 +977,7 @@ def test_domino_report_in_the_notes_client_layout():
         "successfully delivered to all other recipients.\n"
         "mailhub1/EXAMPLE, mail01/EXAMPLE\n"
     )
-    raw = _mail(body, "Postmaster@mx.example.net", "Delivery Failure Report")
+    raw = bare_notice(body, "Postmaster@mx.example.net", "Delivery Failure Report")
     _check(classify_message(raw), "failure", "hard", [RCPT], "domain_unknown")
 
 
@@ -1038,7 +1028,7 @@ def test_smartermail_2000s(reason_text, category, reason):
         f"Failed Recipient: {RCPT}\n"
         f"Reason: {reason_text}\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body, "System Administrator <postmaster@mx.example.net>", "Undeliverable Mail"
     )
     _check(classify_message(raw), "failure", category, [RCPT], reason)
@@ -1060,7 +1050,7 @@ def test_aol_classic_full_mailbox():
         "552 nobody@aol.com has a full mailbox\n"
         "\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body, "Mail Delivery Subsystem <MAILER-DAEMON@aol.com>", "Returned mail"
     )
     _check(classify_message(raw), "failure", "soft", ["nobody@aol.com"], "mailbox_full")
@@ -1085,7 +1075,7 @@ def test_domino_r5_report_with_an_acceptance_as_its_reason():
         "because:\n"
         "250 Message received OK.\n"
     )
-    raw = _mail(body, "Postmaster@mx.example.net", "Delivery Failure Report")
+    raw = bare_notice(body, "Postmaster@mx.example.net", "Delivery Failure Report")
     _check(classify_message(raw), "failure", "soft", [RCPT], "undetermined")
 
 
@@ -1112,7 +1102,7 @@ def test_exchange_ims_ambiguous_recipient():
         "      The MTS-ID of the original message is: c=US;a= ;p=Example;l=user110001172149D1FCA2JL\n"
         "    MSEXCH:IMS:Example:site:SERVER1 0 (000C0595) Ambiguous Recipient\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body,
         "System Administrator <postmaster@mx.example.net>",
         "Undeliverable: Invoice 42",
@@ -1131,7 +1121,7 @@ def test_exchange_ims_too_many_recipients_under_x500_names():
         "\n"
         "The message that caused this notification was:\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body, "IMS Admin <postmaster@mx.example.net>", "Undeliverable: Invoice 42"
     )
     _check(classify_message(raw), "failure", "soft", [], "too_many_recipients")
@@ -1150,7 +1140,7 @@ def test_cc_mail_connector_notice_without_a_recipient():
         "The cause of the failure(s) is listed below\n"
         "     ***  Unknown Date Format  ***\n"
     )
-    raw = _mail(
+    raw = bare_notice(
         body,
         "System Administrator <postmaster@mx.example.net>",
         "Undeliverable: Invoice 42",

@@ -30,6 +30,20 @@ def _mail(body, sender="MAILER-DAEMON@mx.example.net", subject="failure notice")
     return (head + body).encode()
 
 
+def bare_notice(body, sender, subject, extra=""):
+    """A notice with only the From, To, Subject and Message-ID fields (and
+    *extra* header lines): no MIME header, as older and plain-text mail
+    systems write them."""
+    return (
+        f"From: {sender}\n"
+        f"To: {SENDER}\n"
+        f"Subject: {subject}\n"
+        "Message-ID: <notice@mx.example.net>\n"
+        f"{extra}"
+        "\n" + body
+    ).encode()
+
+
 def _report(
     notice,
     status_fields,

@@ -23,6 +23,8 @@ from distribution.bounce import classify_message
 from distribution.bounce.reasons import explain
 from distribution.bounce.stages import CONNECT, DATA, MAIL, RCPT, find_stage
 
+from .test_bounce_mta_sources import bare_notice
+
 MIMECAST = (
     "Mimecast, Mimecast SMTP Error Codes (community.mimecast.com/s/article"
     "/Mimecast-SMTP-Error-Codes-842605754, mimecastsupport.zendesk.com article"
@@ -950,20 +952,6 @@ def test_documented_refusal(source, status, reply, stage, text, expected):
 # ---------------------------------------------------------------------------
 # Whole notices, in the layout each cited page shows
 
-HEAD = (
-    "From: {sender}\n"
-    "To: bounces@erp.example.com\n"
-    "Subject: {subject}\n"
-    "Message-ID: <notice@mx.example.net>\n"
-    "{extra}"
-    "\n"
-)
-
-
-def _mail(body, sender, subject, extra=""):
-    return (HEAD.format(sender=sender, subject=subject, extra=extra) + body).encode()
-
-
 # MDaemon's permanent failure notice, as a recipient posted it
 # (gitlab.com/stavros/Spamnesty issue 100): the notice names the failed
 # address and gives no reason (LABELLING.md: soft, undetermined)
@@ -1493,7 +1481,7 @@ NOTICES = [
     ids=[row[0] for row in NOTICES],
 )
 def test_documented_notice(name, body, sender, subject, category, reason, recipients):
-    result = classify_message(_mail(body, sender, subject))
+    result = classify_message(bare_notice(body, sender, subject))
     assert result.kind == "failure", name
     assert (result.category, result.reason) == (category, reason), name
     assert sorted(result.addresses) == recipients, name
