@@ -317,6 +317,37 @@ _SUBJECT_BOUNCE = rx(
     # "delivery failed", "not delivered"
     r"退信|投递失败|发送失败|未送达|无法送达",
 )
+# Exchange's NDR heading "Diagnostic information for administrators" as the
+# translated templates write it: Microsoft Support, "Failed delivery
+# messages from the postmaster at outlook.com..." (de-de "Diagnose-
+# informationen für Administratoren", fr-fr "Informations de diagnostic pour
+# les administrateurs", it-it "Informazioni di diagnostica per gli
+# amministratori", ja-jp "管理者向けの診断情報"); Microsoft Learn,
+# exchange/troubleshoot/email-delivery/cannot-send-mail-mepf (sv-se
+# "Diagnostikinformation för administratörer", pl-pl "Informacje
+# diagnostyczne dla administratorów", nl-nl "Diagnostische informatie voor
+# beheerders", ja-jp "管理者の診断情報"); a Spanish NDR (pastebin JHaPQHk7:
+# "Información de diagnóstico para los administradores"); the Office 365
+# Dansk wiki page "Fejl ved levering af mails" (Danish
+# "Fejlfindingsoplysninger for administratorer").  Read by the envelope (a
+# bounce's sign) and the Exchange parser (where its diagnostics begin).
+EXCHANGE_HEADING = (
+    r"管理者(?:向け)?の診断情報"
+    r"|\bdiagnoseinformationen\s+f(?:ü|ue)r\s+administratoren"
+    r"|\binformations\s+de\s+diagnostic\s+pour\s+les\s+administrateurs"
+    r"|\binformazioni\s+di\s+diagnostica\s+per\s+gli\s+amministratori"
+    r"|\bdiagnostikinformation\s+f(?:ö|o)r\s+administrat(?:ö|o)rer"
+    r"|\binformacje\s+diagnostyczne\s+dla\s+administrator(?:ó|o)w"
+    r"|\binformaci(?:ó|o)n\s+de\s+diagn(?:ó|o)stico\s+para\s+(?:los\s+)?administradores"
+    r"|\bfejlfindingsoplysninger\s+for\s+administratorer"
+    r"|\bdiagnostische\s+informatie\s+voor\s+beheerders"
+)
+# Danish "Delivery has failed to these recipients or groups:" (the same wiki
+# page: "Levering er ikke udført på disse modtagere eller grupper:")
+EXCHANGE_LIST = (
+    r"\blevering\s+er\s+ikke\s+udf(?:ø|oe)rt\s+p(?:å|aa)\s+disse\s+modtagere"
+    r"\s+eller\s+grupper"
+)
 _BODY_BOUNCE = Phrases(
     (
         "deliver",
@@ -364,35 +395,13 @@ _BODY_BOUNCE = Phrases(
         r"|\bnie\s+zosta[łl]a\s+dostarczona|\bkonnte\s+nicht\s+zugestellt\s+werden"
         r"|\bno\s+se\s+ha\s+podido\s+realizar\s+la\s+entrega",
     ),
-    # Exchange's NDR heading "Diagnostic information for administrators" in
-    # the languages Microsoft Learn and Support show it (exchange/troubleshoot
-    # /email-delivery/cannot-send-mail-mepf: ja-jp "管理者の診断情報", pl-pl
-    # "Informacje diagnostyczne dla administratorów", sv-se
-    # "Diagnostikinformation för administratörer"; support.microsoft.com
-    # de-de, failed-delivery-messages-from-the-postmaster: "Diagnose-
-    # informationen für Administratoren"; the Spanish NDR: "Información de
-    # diagnóstico para los administradores"); Outlook's German rendering of
-    # a report ("Ihre Nachricht hat einige oder alle Empfänger nicht
-    # erreicht", the English "did not reach some or all of the intended
-    # recipients").  French and Italian: the same Microsoft Support article
-    # (fr-fr "Informations de diagnostic pour les administrateurs", it-it
-    # "Informazioni di diagnostica per gli amministratori"); Danish: the
-    # Office 365 Dansk wiki page "Fejl ved levering af mails" (its NDR:
-    # "Levering er ikke udført på disse modtagere eller grupper:",
-    # "Fejlfindingsoplysninger for administratorer:"); Dutch: Microsoft
-    # Learn, cannot-send-mail-mepf, nl-nl ("Diagnostische informatie voor
-    # beheerders")
+    # Exchange's NDR in the sending mailbox's language (EXCHANGE_HEADING and
+    # EXCHANGE_LIST above); Outlook's German rendering of a report ("Ihre
+    # Nachricht hat einige oder alle Empfänger nicht erreicht", the English
+    # "did not reach some or all of the intended recipients")
     (
         ("診断情報", "diagnos", "erreicht", "fejlfinding", "udført"),
-        r"管理者(?:向け)?の診断情報|\bdiagnoseinformationen\s+f(?:ü|ue)r\s+administratoren"
-        r"|\binformacje\s+diagnostyczne\s+dla\s+administrator[óo]w"
-        r"|\bdiagnostikinformation\s+f[öo]r\s+administrat[öo]rer"
-        r"|\binformaci[óo]n\s+de\s+diagn[óo]stico\s+para\s+(?:los\s+)?administradores"
-        r"|\binformations\s+de\s+diagnostic\s+pour\s+les\s+administrateurs"
-        r"|\binformazioni\s+di\s+diagnostica\s+per\s+gli\s+amministratori"
-        r"|\bfejlfindingsoplysninger\s+for\s+administratorer"
-        r"|\bdiagnostische\s+informatie\s+voor\s+beheerders"
-        r"|\blevering\s+er\s+ikke\s+udf(?:ø|oe)rt\s+p(?:å|aa)\s+disse\s+modtagere"
+        rf"{EXCHANGE_HEADING}|{EXCHANGE_LIST}"
         r"|\beinige\s+oder\s+alle\s+empf(?:ä|ae)nger\s+nicht\s+erreicht",
     ),
     (

@@ -26,7 +26,7 @@ and SMTP errors in Exchange Online"; Exchange 2007-2019 and 2003):
 
 The template is translated into the sending mailbox's language; the
 headings this parser knows in other languages are the ones Microsoft's
-pages or a published notice show (``_LOCAL_HEADING`` below).  The
+pages or a published notice show (``envelope.EXCHANGE_HEADING``).  The
 server's reply under them stays English ("Remote Server returned '...'",
 "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##").
 
@@ -36,6 +36,7 @@ does ("(in reply to RCPT TO command)") is read.
 
 import re
 
+from ..envelope import EXCHANGE_HEADING, EXCHANGE_LIST
 from ..text import ADDRESS_SCAN
 from . import notice
 
@@ -54,38 +55,9 @@ _KEYS = (
     "intended recipients",
 )
 
-# "Diagnostic information for administrators" as the translated templates
-# write it: Microsoft Support, "Failed delivery messages from the postmaster
-# at outlook.com..." (de-de "Diagnoseinformationen für Administratoren",
-# fr-fr "Informations de diagnostic pour les administrateurs", it-it
-# "Informazioni di diagnostica per gli amministratori", ja-jp "管理者向けの
-# 診断情報"); Microsoft Learn, cannot-send-mail-mepf (sv-se "Diagnostik-
-# information för administratörer", pl-pl "Informacje diagnostyczne dla
-# administratorów", nl-nl "Diagnostische informatie voor beheerders",
-# ja-jp "管理者の診断情報"); a Spanish NDR (pastebin
-# JHaPQHk7: "Información de diagnóstico para los administradores"); the
-# Office 365 Dansk wiki page "Fejl ved levering af mails" (Danish
-# "Fejlfindingsoplysninger for administratorer")
-_LOCAL_HEADING = (
-    r"Diagnoseinformationen\s+f(?:ü|ue)r\s+Administratoren"
-    r"|Informations\s+de\s+diagnostic\s+pour\s+les\s+administrateurs"
-    r"|Informazioni\s+di\s+diagnostica\s+per\s+gli\s+amministratori"
-    r"|Diagnostikinformation\s+f(?:ö|o)r\s+administrat(?:ö|o)rer"
-    r"|Informacje\s+diagnostyczne\s+dla\s+administrator(?:ó|o)w"
-    r"|Informaci(?:ó|o)n\s+de\s+diagn(?:ó|o)stico\s+para\s+(?:los\s+)?administradores"
-    r"|Fejlfindingsoplysninger\s+for\s+administratorer"
-    r"|Diagnostische\s+informatie\s+voor\s+beheerders"
-    r"|管理者(?:向け)?の診断情報"
-)
-# Danish "Delivery has failed to these recipients or groups:" (the same wiki
-# page: "Levering er ikke udført på disse modtagere eller grupper:")
-_LOCAL_LIST = (
-    r"Levering\s+er\s+ikke\s+udf(?:ø|oe)rt\s+p(?:å|aa)\s+disse\s+modtagere"
-    r"\s+eller\s+grupper"
-)
 _MARKER = re.compile(
     r"Diagnostic\s+information\s+for\s+administrators|Remote\s+Server\s+returned\s+'"
-    rf"|{_LOCAL_HEADING}|{_LOCAL_LIST}"
+    rf"|{EXCHANGE_HEADING}|{EXCHANGE_LIST}"
     r"|Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+(?:groups"
     r"|distribution\s+lists)"
     r"|The\s+following\s+recipient\(s\)\s+(?:cannot|could\s+not)\s+be\s+reached"
@@ -93,7 +65,8 @@ _MARKER = re.compile(
     re.I,
 )
 _DIAGNOSTIC = re.compile(
-    rf"(?:Diagnostic\s+information\s+for\s+administrators|{_LOCAL_HEADING})\s?:?", re.I
+    rf"(?:Diagnostic\s+information\s+for\s+administrators|{EXCHANGE_HEADING})\s?:?",
+    re.I,
 )
 _OLD_LIST = re.compile(
     r"The\s+following\s+recipient\(s\)\s+(?:cannot|could\s+not)\s+be\s+reached:", re.I
@@ -120,7 +93,7 @@ _ADDRESS_RETURNED = re.compile(
 _RETURNED = re.compile(r"Remote\s+Server\s+returned\s", re.I)
 _FAILED_LIST = re.compile(
     r"(?:Delivery\s+has\s+failed\s+to\s+these\s+recipients\s+or\s+(?:groups"
-    rf"|distribution\s+lists)|{_LOCAL_LIST}):",
+    rf"|distribution\s+lists)|{EXCHANGE_LIST}):",
     re.I,
 )
 # "name<mailto:address>" (the HTML link flattened into the text part); the
