@@ -8,7 +8,8 @@ import re
 
 from ..envelope import first_id, mdn_rejected
 from ..evidence import Record, to_failure
-from ..model import AUTOREPLY, BLOCKED, FAILURE, BounceResult
+from ..model import AUTOREPLY, FAILURE, BounceResult
+from ..reasons import REASONS
 from ..text import normalise_address
 from .rfc3464 import parse_fields
 
@@ -44,15 +45,9 @@ def parse(env):
     )
     failure = to_failure(record, env.notice)
     if failure.reason == "undetermined":
-        # the recipient's own filter refused the message
-        from ..reasons import REASONS
-
-        reason = REASONS["recipient_refuses"]
-        failure.reason, failure.category, failure.scope = (
-            reason.code,
-            BLOCKED,
-            reason.scope,
-        )
+        # the recipient's own filter refused the message (the tier stays:
+        # the table found no reason, the format gives this one)
+        failure.decided_by(REASONS["recipient_refuses"], tier=failure.tier)
     return BounceResult(
         is_bounce=True,
         kind=FAILURE,
