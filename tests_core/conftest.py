@@ -6,12 +6,20 @@ import pytest
 
 
 def _best_time(run, argument, repeat=3):
+    """The shortest of *repeat* timings of ``run(argument)``, in seconds."""
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
         run(argument)
         best = min(best, time.perf_counter() - started)
     return best
+
+
+@pytest.fixture
+def best_time():
+    """``best_time(run, argument)``: the shortest of three timings of
+    ``run(argument)``, for tests that compare two inputs in one process."""
+    return _best_time
 
 
 @pytest.fixture
