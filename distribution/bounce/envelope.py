@@ -149,7 +149,16 @@ _RETURNED_HEADER_TYPES = (
 
 
 class Parts:
-    __slots__ = ("dsn", "executable", "htmls", "mdn", "report", "returned", "texts")
+    __slots__ = (
+        "dsn",
+        "executable",
+        "htmls",
+        "mdn",
+        "report",
+        "returned",
+        "texts",
+        "trailing",
+    )
 
     def __init__(self):
         self.dsn = []
@@ -157,6 +166,7 @@ class Parts:
         self.texts = []
         self.htmls = []
         self.returned = []
+        self.trailing = []
         self.report = None
         self.executable = False
 
@@ -196,7 +206,13 @@ def _is_wrapped_report(inner):
     return False
 
 
-def collect(part, acc, depth=0):
+def _after_report(acc):
+    """Whether the notice and the report's machine-readable parts (a
+    delivery-status, a disposition, the returned message) have been read."""
+    return bool((acc.texts or acc.htmls) and (acc.dsn or acc.mdn or acc.returned))
+
+
+def collect(part, acc, depth=0, standalone_html=False):
     if depth > MAX_DEPTH:
         return
     ctype = part.get_content_type()
@@ -225,11 +241,28 @@ def collect(part, acc, depth=0):
         else:
             acc.texts.append(part_text(part))
     elif part.is_multipart():
-        for sub in part.get_payload():
-            if isinstance(sub, Message):
-                collect(sub, acc, depth + 1)
+        subs = [sub for sub in part.get_payload() if isinstance(sub, Message)]
+        # an HTML part is the notice's other rendering only beside a plain
+        # one in a multipart/alternative (RFC 2046 section 5.1.4); alone, or
+        # beside other parts, it is content of its own
+        rendering = ctype == "multipart/alternative" and any(
+            sub.get_content_type() == "text/plain" for sub in subs
+        )
+        for sub in subs:
+            if rendering and sub.get_content_type() == "text/html":
+                acc.htmls.append(part_text(sub))
+            else:
+                collect(sub, acc, depth + 1, standalone_html=not rendering)
+    elif part.get_content_maintype() == "text" and _after_report(acc):
+        # a text a list manager or a gateway added after the report's
+        # machine-readable parts (Mailman's footer, a scanner's disclaimer,
+        # in a part of their own): not the notice
+        acc.trailing.append(part_text(part))
     elif ctype == "text/html":
-        acc.htmls.append(part_text(part))
+        if standalone_html:
+            acc.texts.append(html_to_text(clean(part_text(part))))
+        else:
+            acc.htmls.append(part_text(part))
     elif part.get_content_maintype() == "text":
         acc.texts.append(part_text(part))
     elif not acc.executable and _is_program(part):
@@ -263,6 +296,10 @@ _CUT = Phrases(
     ("forwarded", r"-{2,}\s*forwarded\s+message"),
     ("old", r"(?m)^old\s+message:\s*$"),
     ("-- ", r"(?m)^-- $"),  # a signature (RFC 3676 section 4.3) ends the notice
+    # a list manager's footer appended to the notice: Mailman 2's default
+    # msg_footer ("____...\n%(real_name)s mailing list\n..."), Mailman 3's
+    # ("____...\n$display_name mailing list -- $listname")
+    ("mailing list", r"(?m)^_{20,}[ \t]*\n[^\n]{0,100}\bmailing\s+list\b"),
     ("reads", r"your\s+message\s+reads\s+\(in\s+part\)"),
     ("lines", r"lines\s+of\s+(?:your|the)\s+(?:original\s+)?message"),
     ("summary", r"summary\s+of\s+the\s+undelivered\s+message"),
@@ -550,6 +587,27 @@ _REPLY_SUBJECT = re.compile(r"\s*(?:re|aw|sv|vs|antw)\s*(?:\[\d+\])?\s*:", re.I)
 # a person passing a bounce on, when a person sent it
 _FORWARD_SUBJECT = re.compile(r"\s*(?:fwd?|wg|tr|rv|i|vb|vl)\s*(?:\[\d+\])?\s*:", re.I)
 _POSTMASTER_COPY = re.compile(r"\s*postmaster\s+(?:copy|warning|notify)\s*:", re.I)
+# a list manager's subject tag ("[Osst-users] ", Mailman's subject_prefix,
+# "%d" numbering included) before or between the reply and forward prefixes
+# of a subject: taken out, so that the anchored subject rules read a bounce
+# posted to a list, or an auto-reply to it, as they read one sent directly.
+# ASCII names only: "[不在]" and "【自動返信】" are the auto-replies' words.
+_LIST_TAG = re.compile(r"\[[A-Za-z0-9][\w.+-]{0,63}(?: \d{1,9})?\]\s*")
+_LEADING_TAGS = re.compile(
+    r"(?:\s*(?:\[[A-Za-z0-9][\w.+-]{0,63}(?: \d{1,9})?\]"
+    r"|(?:re|aw|sv|vs|antw|fwd?|wg|tr|rv|i|vb|vl)\s*(?:\[\d+\])?\s*:))*",
+    re.I,
+)
+
+
+def _untagged(subject):
+    """``subject`` without the list tags among its leading prefixes."""
+    lead = _LEADING_TAGS.match(subject)
+    if "[" not in lead.group(0):
+        return subject
+    return _LIST_TAG.sub("", lead.group(0)) + subject[lead.end() :]
+
+
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
 
 
@@ -654,7 +712,7 @@ class Envelope:
     def __init__(self, raw):
         self.msg = to_message(raw)
         msg = self.msg
-        self.subject = header(msg, "Subject")
+        self.subject = _untagged(header(msg, "Subject"))
         self.own_id = _first_id(str(msg.get("Message-ID", "")))
         self.parts = Parts()
         if msg.is_multipart() or msg.get_content_maintype() == "message":

@@ -51,7 +51,10 @@ def _paragraphs(notice):
         if match:
             found.append((match.group(1), match.group(2), [match.group(3).strip()]))
             open_paragraph = True
-        elif open_paragraph and line[:1] in (" ", "\t") and line.strip():
+        elif open_paragraph and line.strip():
+            # bounce(8) indents the reply's continuation lines; a relay or
+            # an archive that re-wrapped or stripped them still leaves the
+            # paragraph whole up to its blank line
             found[-1][2].append(line.strip())
         else:
             open_paragraph = False
