@@ -278,3 +278,86 @@ def test_postfix_reply_continued_without_indent_stays_whole():
             "jo@b.example": ("hard", "5.1.1", RCPT),
             "al@b.example": ("soft", "5.2.2", RCPT),
         }, indent
+
+
+# --- report parts under other labels -----------------------------------------
+
+_STATUS_FIELDS = (
+    "Reporting-MTA: dns; mx.erp.example.com\n"
+    "Arrival-Date: Tue, 1 Dec 2026 10:00:00 +0100\n\n"
+    "Final-Recipient: rfc822; jo@b.example\n"
+    "Action: {action}\n"
+    "Status: {status}\n"
+    "Diagnostic-Code: smtp; {diagnostic}\n"
+)
+
+
+def _report(status_type, action, status, diagnostic, report=True):
+    ctype = (
+        'multipart/report; report-type=delivery-status; boundary="R"'
+        if report
+        else 'multipart/mixed; boundary="R"'
+    )
+    fields = _STATUS_FIELDS.format(action=action, status=status, diagnostic=diagnostic)
+    return (
+        "From: MAILER-DAEMON@mx.erp.example.com (Mail Delivery System)\n"
+        "To: bounces@erp.example.com\nSubject: Delivery Status Notification\n"
+        f"MIME-Version: 1.0\nContent-Type: {ctype}\n\n"
+        "--R\nContent-Type: text/plain\n\n"
+        "This is an automatically generated Delivery Status Notification.\n\n"
+        f"--R\nContent-Type: {status_type}\n\n{fields}\n"
+        "--R\nContent-Type: text/rfc822-headers\n\n"
+        "From: bounces@erp.example.com\nTo: jo@b.example\nSubject: Invoice\n\n"
+        "--R--\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "diagnostic", "expected"),
+    [
+        (
+            "failed",
+            "5.1.1",
+            "550 5.1.1 User unknown",
+            ("failure", "hard", ["jo@b.example"]),
+        ),
+        (
+            "delayed",
+            "4.4.1",
+            "421 4.4.1 Connection timed out",
+            ("delay", "soft", ["jo@b.example"]),
+        ),
+        ("delivered", "2.0.0", "250 2.0.0 OK", ("none", "none", [])),
+    ],
+)
+@pytest.mark.parametrize("report", [True, False])
+def test_a_report_in_a_part_labelled_plain_text_is_the_report(
+    action, status, diagnostic, expected, report
+):
+    """Some mail systems label the delivery-status part text/plain (and the
+    container multipart/mixed): its fields are read as the report's, so a
+    delay stays a delay and a delivery is no failure."""
+    labelled = _report("message/delivery-status", action, status, diagnostic, report)
+    assert outcome(labelled) == expected
+    plain = _report("text/plain", action, status, diagnostic, report)
+    assert outcome(plain) == expected
+
+
+def test_a_delivery_status_part_without_recipients_still_marks_a_report():
+    """A gateway's notice in a multipart/mixed whose delivery-status part
+    names no recipient ("Message removed"): the part is still the sign of a
+    delivery report, beside the notice's own words."""
+    raw = (
+        "From: <gateway@b.example>\nTo: bounces@erp.example.com\n"
+        "Subject: Utilisateur inconnu\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="M"\n\n'
+        "--M\nContent-Type: text/plain\n\n"
+        "A message could not be delivered to:\njo@b.example\n"
+        "Subject: Invoice\n"
+        "L'adresse de messagerie référencée ci-dessus n'existe pas.\n\n"
+        "--M\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: gateway.b.example\n\nMessage removed\n\n"
+        "--M--\n"
+    )
+    assert outcome(raw)[:2] == ("failure", "hard")
+    assert outcome(raw)[2] == ["jo@b.example"]

@@ -156,6 +156,7 @@ class Parts:
         "mdn",
         "report",
         "returned",
+        "status_part",
         "texts",
         "trailing",
     )
@@ -167,6 +168,8 @@ class Parts:
         self.htmls = []
         self.returned = []
         self.trailing = []
+        # a delivery-status part was seen, whether it held recipients or not
+        self.status_part = False
         self.report = None
         self.executable = False
 
@@ -219,6 +222,7 @@ def collect(part, acc, depth=0, standalone_html=False):
     if ctype == "multipart/report" and acc.report is None:
         acc.report = (part.get_param("report-type") or "").lower()
     if ctype in DSN_TYPES:
+        acc.status_part = True
         acc.dsn.append(message_part_text(part))
     elif ctype in MDN_TYPES:
         acc.mdn.append(message_part_text(part))
@@ -704,6 +708,23 @@ _MAILTO = re.compile(r"<\s*mailto:([^>?\s]+)", re.IGNORECASE)
 _RECIPIENT_FIELD = re.compile(
     r"^(?:final|original|x-actual)-recipient[ \t]*:", re.I | re.M
 )
+# a delivery-status report sent in a part labelled as plain text: it
+# begins with the fields of RFC 3464 section 2.2 or 2.3 and has a recipient's
+# action or status
+_DSN_TEXT_START = re.compile(
+    r"\s*(?:reporting-mta|final-recipient|original-recipient|received-from-mta"
+    r"|arrival-date|original-envelope-id|x-postfix-queue-id|dsn-gateway)[ \t]*:",
+    re.I,
+)
+_DSN_TEXT_RECORD = re.compile(r"^(?:action|status)[ \t]*:", re.I | re.M)
+
+
+def _report_in_text(text):
+    return bool(
+        _DSN_TEXT_START.match(text)
+        and _RECIPIENT_FIELD.search(text)
+        and _DSN_TEXT_RECORD.search(text)
+    )
 
 
 class Envelope:
@@ -721,11 +742,17 @@ class Envelope:
             self.parts.htmls.append(part_text(msg))
         else:
             self.parts.texts.append(part_text(msg))
-        # a "delivery-status" part without recipient fields is the readable text
+        # a "delivery-status" part without recipient fields is the readable
+        # text; a plain text part that holds the report's fields is the report
         for text in list(self.parts.dsn):
             if not _RECIPIENT_FIELD.search(text):
                 self.parts.dsn.remove(text)
                 self.parts.texts.append(text)
+        if not self.parts.dsn:
+            reports = [t for t in self.parts.texts if t and _report_in_text(t)]
+            if reports and len(reports) < len(self.parts.texts):
+                self.parts.dsn.extend(reports)
+                self.parts.texts = [t for t in self.parts.texts if t not in reports]
         plain = "\n".join(clean(t) for t in self.parts.texts if t and t.strip())
         if not plain.strip() and self.parts.htmls:
             plain = "\n".join(html_to_text(clean(h)) for h in self.parts.htmls)
@@ -816,7 +843,9 @@ class Envelope:
             _bounce_subject(self.subject, person=not system),
             bool(_BODY_BOUNCE.search(head)),
             bool(self.parts.returned),
-            self.parts.report == "delivery-status" or bool(self.parts.dsn),
+            self.parts.report == "delivery-status"
+            or bool(self.parts.dsn)
+            or self.parts.status_part,
         )
 
     @property
