@@ -251,33 +251,56 @@ def test_an_inline_list_footer_is_not_part_of_the_notice():
 # --- re-wrapped lines ---------------------------------------------------------
 
 
-def test_postfix_reply_continued_without_indent_stays_whole():
-    """bounce(8) indents the continuation of a remote reply; a relay that
+_POSTFIX = (
+    "This is the mail system at host mx.erp.example.com.\n\n"
+    "I'm sorry to have to inform you that your message could not\n"
+    "be delivered to one or more recipients.\n\n"
+    "                   The mail system\n\n"
+    "<jo@b.example>: host mx.b.example[192.0.2.7] said: 550 5.1.1\n"
+    "{i}<jo@b.example>: Recipient address rejected: User unknown (in\n"
+    "{i}reply to RCPT TO command)\n\n"
+    "<al@b.example>: host mx.b.example[192.0.2.7] said: 552\n"
+    "{i}5.2.2 <al@b.example>: Mailbox full (in reply to RCPT TO command)\n"
+)
+_POSTFIX_HEAD = (
+    "From: MAILER-DAEMON@mx.erp.example.com (Mail Delivery System)\n"
+    "To: bounces@erp.example.com\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+)
+_POSTFIX_EXPECTED = {
+    "jo@b.example": ("hard", "5.1.1", RCPT, "mx.b.example"),
+    "al@b.example": ("soft", "5.2.2", RCPT, "mx.b.example"),
+}
+
+
+def _per_recipient(raw):
+    result = classify_message(raw.encode())
+    return {
+        r.address: (r.category, r.status, r.stage, r.remote_mta)
+        for r in result.recipients
+    }
+
+
+@pytest.mark.parametrize("indent", ["    ", ""])
+def test_postfix_reply_continued_without_indent_stays_whole(indent):
+    """bounce(8) indents the continuation of a remote reply and starts each
+    recipient after a blank line (bounce_notify_util.c); a relay that
     re-wraps or strips leading blanks leaves the paragraph up to its blank
-    line, and its status and stage are still read."""
-    template = (
-        "This is the mail system at host mx.erp.example.com.\n\n"
-        "I'm sorry to have to inform you that your message could not\n"
-        "be delivered to one or more recipients.\n\n"
-        "                   The mail system\n\n"
-        "<jo@b.example>: host mx.b.example[192.0.2.7] said: 550\n"
-        "{i}5.1.1 <jo@b.example>: Recipient address rejected: User unknown (in\n"
-        "{i}reply to RCPT TO command)\n\n"
-        "<al@b.example>: host mx.b.example[192.0.2.7] said: 552\n"
-        "{i}5.2.2 <al@b.example>: Mailbox full (in reply to RCPT TO command)\n"
+    line, even where the reply quotes an address at a line's start."""
+    raw = f"{_POSTFIX_HEAD}\n" + _POSTFIX.format(i=indent)
+    assert _per_recipient(raw) == _POSTFIX_EXPECTED
+
+
+def test_an_html_rendering_of_a_plain_notice_reads_the_same():
+    """A notice rendered as HTML (lines ending in <br>, the source's
+    indentation kept): blanks at the start of a rendered line are not
+    shown, so the text read from it has the plain notice's lines."""
+    plain = _POSTFIX.format(i="    ")
+    markup = "<html><body><p>" + "<br>\n".join(
+        line.replace("<", "&lt;").replace(">", "&gt;") for line in plain.splitlines()
     )
-    for indent in ("    ", ""):
-        raw = (
-            "From: MAILER-DAEMON@mx.erp.example.com (Mail Delivery System)\n"
-            "To: bounces@erp.example.com\n"
-            "Subject: Undelivered Mail Returned to Sender\n\n"
-        ) + template.format(i=indent)
-        result = classify_message(raw.encode())
-        found = {r.address: (r.category, r.status, r.stage) for r in result.recipients}
-        assert found == {
-            "jo@b.example": ("hard", "5.1.1", RCPT),
-            "al@b.example": ("soft", "5.2.2", RCPT),
-        }, indent
+    raw = f"{_POSTFIX_HEAD}Content-Type: text/html\n\n{markup}</p></body></html>\n"
+    assert _per_recipient(raw) == _POSTFIX_EXPECTED
 
 
 # --- report parts under other labels -----------------------------------------

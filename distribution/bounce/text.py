@@ -317,18 +317,24 @@ _BREAK_TAGS = re.compile(r"<\s*/?\s*(?:br|p|div|tr|li|h\d|hr|table|pre)\b[^>]*>"
 _DROP_BLOCKS = re.compile(r"<(style|script|head)\b.*?</\1\s*>", re.I | re.S)
 _TAGS = re.compile(r"<[^>]*>")
 _PRE_BLOCKS = re.compile(r"(<pre\b.*?</pre\s*>)", re.I | re.S)
+_LINE_START_BLANKS = re.compile(r"\n[ \t]+")
 
 
 def html_to_text(markup):
     markup = _DROP_BLOCKS.sub(" ", markup)
     if _BREAK_TAGS.search(markup):
         # source line breaks are not significant in HTML, except inside <pre>
+        # and blanks at the start of a rendered line are not shown
         pieces = _PRE_BLOCKS.split(markup)
         markup = "".join(
-            piece if index % 2 else piece.replace("\r", " ").replace("\n", " ")
+            _BREAK_TAGS.sub("\n", piece)
+            if index % 2
+            else _LINE_START_BLANKS.sub(
+                "\n",
+                _BREAK_TAGS.sub("\n", piece.replace("\r", " ").replace("\n", " ")),
+            )
             for index, piece in enumerate(pieces)
         )
-        markup = _BREAK_TAGS.sub("\n", markup)
     return html.unescape(_TAGS.sub("", markup))
 
 

@@ -48,6 +48,12 @@ def _paragraphs(notice):
     open_paragraph = False
     for line in notice.split("\n"):
         match = _RECIPIENT.match(line)
+        if match and open_paragraph:
+            # bounce(8) starts each recipient after a blank line
+            # (bounce_notify_util.c, bounce_recipient_log): an address at the
+            # start of a line inside a paragraph is the remote reply quoting
+            # one, on a continuation line that lost its indent
+            match = None
         if match:
             found.append((match.group(1), match.group(2), [match.group(3).strip()]))
             open_paragraph = True
