@@ -384,3 +384,44 @@ def test_a_delivery_status_part_without_recipients_still_marks_a_report():
     )
     assert outcome(raw)[:2] == ("failure", "hard")
     assert outcome(raw)[2] == ["jo@b.example"]
+
+
+# --- a person passing the notice on ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "banner",
+    [
+        "-----Original Message-----",  # Outlook
+        "-----Ursprungligt meddelande-----",  # Outlook, Swedish
+        "-----Alkuperäinen viesti-----",  # Outlook, Finnish
+        "-----Opprinnelig melding-----",  # Outlook, Norwegian
+        "-----Oprindelig meddelelse-----",  # Outlook, Danish
+        "-----Message d'origine-----",  # Outlook, French
+        "-----Ursprüngliche Nachricht-----",  # Outlook, German
+        "---------- Forwarded message ---------",  # Gmail
+        "---------- Weitergeleitete Nachricht ---------",  # Gmail, German
+        "---------- Message transféré ---------",  # Gmail, French
+        "---------- Vidarebefordrat meddelande ---------",  # Gmail, Swedish
+        "-------- Forwarded Message --------",  # Thunderbird
+        "Begin forwarded message:",  # Apple Mail
+        "Anfang der weitergeleiteten E-Mail:",  # Apple Mail, German
+        "Début du message réexpédié :",  # Apple Mail, French
+    ],
+)
+def test_a_notice_forwarded_inline_by_a_person_is_not_a_bounce(banner):
+    """A customer forwards the bounce they got to us, unquoted, under their
+    mail client's banner: their mail, not a notice about ours."""
+    raw = (
+        "From: Will Smith <will@customer.example.org>\n"
+        "To: billing@erp.example.com\n"
+        "Subject: Fwd: Returned mail: see transcript for details\n"
+        "X-Mailer: Microsoft Outlook 16.0\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Hi, could you check this one?\n\nRegards\nWill\n\n"
+        f"{banner}\n"
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.b.example>\n"
+        "Subject: Returned mail: see transcript for details\n\n"
+        f"{_SENDMAIL_NOTICE}"
+    )
+    assert outcome(raw) == ("none", "none", [])

@@ -298,6 +298,32 @@ _CUT = Phrases(
         r"|header\s+and\s+top\s+\d+\s+lines|undelivered\s+message\s+headers?:",
     ),
     ("forwarded", r"-{2,}\s*forwarded\s+message"),
+    # a person's mail client passing a notice on: the banner above what it
+    # forwards or quotes.  Apple Mail's "Begin forwarded message:" (German
+    # "Anfang der weitergeleiteten E-Mail:", French "Début du message
+    # réexpédié :"); Gmail's and Thunderbird's dashed "Forwarded message" in
+    # German, French and Swedish; Outlook's dashed "Original Message" in
+    # Swedish, Finnish, Norwegian and Danish (German, French and Spanish are
+    # below)
+    (
+        ("begin forwarded", "anfang der weitergeleiteten", "réexpédié"),
+        r"(?m)^[ \t]*(?:begin\s+forwarded\s+message|anfang\s+der\s+weitergeleiteten"
+        r"\s+(?:e-mail|nachricht)|d[ée]but\s+du\s+message\s+r[ée]exp[ée]di[ée])\s*:",
+    ),
+    (
+        (
+            "weitergeleitete",
+            "transféré",
+            "vidarebefordrat",
+            "ursprungligt",
+            "alkuperäinen",
+            "opprinnelig",
+            "oprindelig",
+        ),
+        r"-{2,}\s*(?:weitergeleitete\s+nachricht|message\s+transf[ée]r[ée]"
+        r"|vidarebefordrat\s+meddelande|ursprungligt\s+meddelande"
+        r"|alkuper[äa]inen\s+viesti|opprinnelig\s+melding|oprindelig\s+meddelelse)",
+    ),
     ("old", r"(?m)^old\s+message:\s*$"),
     ("-- ", r"(?m)^-- $"),  # a signature (RFC 3676 section 4.3) ends the notice
     # a list manager's footer appended to the notice: Mailman 2's default
