@@ -425,3 +425,34 @@ def test_a_notice_forwarded_inline_by_a_person_is_not_a_bounce(banner):
         f"{_SENDMAIL_NOTICE}"
     )
     assert outcome(raw) == ("none", "none", [])
+
+
+@pytest.mark.parametrize("prefix", ["Fwd", "Re", "SV", "VL", "WG"])
+def test_a_notice_quoted_by_a_person_without_a_banner_is_not_a_bounce(prefix):
+    """Quoted line by line ("> "), with no banner above: the notice's words
+    are only on quoted lines, the person's own text has none of them."""
+    quoted = "".join(f"> {line}\n" for line in _EXIM_LOCAL_SCAN.splitlines())
+    raw = (
+        "From: Will Smith <will@customer.example.org>\n"
+        "To: billing@erp.example.com\n"
+        f"Subject: {prefix}: Mail delivery failed: returning message to sender\n\n"
+        f"Hi, could you check this one?\n\nWill\n\n{quoted}"
+    )
+    assert outcome(raw) == ("none", "none", [])
+    notice = (
+        "From: Mail Delivery System <Mailer-Daemon@mx.b.example>\n"
+        "To: bounces@erp.example.com\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        f"{_EXIM_LOCAL_SCAN}"
+    )
+    assert outcome(notice)[:2] == ("failure", "blocked")
+
+
+# Exim's local_scan rejection (exim/src/deliver.c, the "rejected by the local
+# scanning code" text of a locally generated bounce)
+_EXIM_LOCAL_SCAN = (
+    "This message was created automatically by mail delivery software.\n\n"
+    "A message that you sent was rejected by the local scanning code that\n"
+    "checks incoming messages on this system. The following error was given:\n\n"
+    "  Message was not accepted -- spam detected.\n"
+)

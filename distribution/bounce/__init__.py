@@ -69,7 +69,7 @@ def classify_message(raw):
 
 def _classify(raw):
     env = Envelope(raw)
-    if env.worm_imitation() or env.postmaster_copy():
+    if env.worm_imitation() or env.postmaster_copy() or env.person_passing_on():
         return BounceResult(False, NONE)
     for parser in PARSERS:
         try:

@@ -812,6 +812,23 @@ class Envelope:
         failure twice, or apply someone else's."""
         return bool(_POSTMASTER_COPY.match(self.subject)) and self.mail_system_sender()
 
+    def person_passing_on(self):
+        """A person replying to or forwarding a notice, quoted: the subject
+        has a reply or forward prefix, the sender is not a mail system, there
+        is no delivery report, and the notice's words are all on quoted
+        lines ("> "), none in the person's own text."""
+        if self.parts.dsn or self.parts.mdn or self.mail_system_sender():
+            return False
+        subject = self.subject
+        if not (_REPLY_SUBJECT.match(subject) or _FORWARD_SUBJECT.match(subject)):
+            return False
+        head = self.notice[:4000]
+        return (
+            ">" in head
+            and bool(_BODY_BOUNCE.search(head))
+            and not _BODY_BOUNCE.search(self.unquoted_head)
+        )
+
     def worm_imitation(self):
         """A mass-mailing worm's fake bounce.
 
