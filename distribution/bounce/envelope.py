@@ -639,6 +639,8 @@ def _untagged(subject):
 
 
 _QUOTED_LINE = re.compile(r"(?m)^[ \t]*>.*\n?")
+# a mail server's reply with its enhanced status code ("550 5.7.1 ...")
+_SMTP_REPLY = re.compile(r"\b[45]\d\d[ -][245]\.\d{1,3}\.\d{1,3}\b")
 
 
 def _bounce_subject(subject, person=False):
@@ -772,8 +774,10 @@ class Envelope:
         # text; a plain text part that holds the report's fields is the report
         for text in list(self.parts.dsn):
             if not _RECIPIENT_FIELD.search(text):
+                # the report's first, human-readable part mislabelled: it
+                # comes before any text added after the report
                 self.parts.dsn.remove(text)
-                self.parts.texts.append(text)
+                self.parts.texts.insert(0, text)
         if not self.parts.dsn:
             reports = [t for t in self.parts.texts if t and _report_in_text(t)]
             if reports and len(reports) < len(self.parts.texts):
@@ -823,10 +827,12 @@ class Envelope:
         if not (_REPLY_SUBJECT.match(subject) or _FORWARD_SUBJECT.match(subject)):
             return False
         head = self.notice[:4000]
+        unquoted = self.unquoted_head
         return (
             ">" in head
-            and bool(_BODY_BOUNCE.search(head))
-            and not _BODY_BOUNCE.search(self.unquoted_head)
+            and bool(_BODY_BOUNCE.search(head) or _SMTP_REPLY.search(head))
+            and not _BODY_BOUNCE.search(unquoted)
+            and not _SMTP_REPLY.search(unquoted)
         )
 
     def worm_imitation(self):
