@@ -77,6 +77,11 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     ``dada_utf7/`` (an older Dada Mail file, GPL-2.0), and, from
     ``MBOX_MESSAGES``, ``bogofilter/good_mbx_delayed.eml`` (one message of
     bogofilter's test mailbox, GPL-2.0).
+    Round fourteen adds ``fml8/<name>.eml`` (the error mails collected in
+    ``regress/errormails/`` of https://github.com/fmlorg/fml8, 1997-2003,
+    addresses scrambled upstream; same terms as Perl), ``kopano/`` (a read
+    receipt in Kopano-dev/kopano-core's MIME tests, AGPL-3.0) and
+    ``zammad_bounce/mail055.eml`` (zammad/zammad, AGPL-3.0).
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -408,6 +413,56 @@ FILES = {
         "06ada5f2b343a21a63e050d03971c3086e89c7cf",
         (("dada/t/corpus/email_messages/hotmail-utf7.eml", "hotmail-utf7.eml"),),
     ),
+    # round fourteen (heldout12): the error mails fml's author collected for
+    # fml8's bounce parser (1997-2003, addresses scrambled upstream to
+    # nuinui.net and most returned messages replaced by one test message;
+    # fml8: same terms as Perl)
+    "fml8": (
+        "https://github.com/fmlorg/fml8.git",
+        "851c6b2f7fe57e01843ef352a0eacfa0b248c5c6",
+        tuple(
+            (f"regress/errormails/{name}", f"{name}.eml")
+            for name in (
+                "biglobe.ne.jp",
+                "dsn",
+                "e500",
+                "exim",
+                "freeserve.ne.jp",
+                "intermail",
+                "interscan",
+                "karame.net",
+                "lotus",
+                "mailsweeper",
+                "nifty.ne.jp",
+                "nms354",
+                "norton",
+                "odn.ne.jp",
+                "postfix-verp",
+                "postfix19991231",
+                "postfix19991231-mp",
+                "smail",
+                "smi-8.6",
+                "smtpsvc",
+                "umin.ac.jp",
+                "webtv.ne.jp",
+                "yahoo.com",
+            )
+        ),
+    ),
+    # round fourteen (heldout12): a Japanese Outlook read receipt in Kopano's
+    # MIME tests (AGPL-3.0)
+    "kopano": (
+        "https://github.com/Kopano-dev/kopano-core.git",
+        "76cf85b895b5fdfada7be422f4a341950ea469bf",
+        (("inetmapi/tests/mails/zcp-11713.eml", "zcp-11713.eml"),),
+    ),
+    # round fourteen (heldout12): Zammad's second real Postfix bounce (2017,
+    # anonymised upstream; AGPL-3.0), at the commit that added it
+    "zammad_bounce": (
+        "https://github.com/zammad/zammad.git",
+        "832b2ec28a1954fa4fffa324f6691c2cac09f80f",
+        (("test/data/mail/mail055.box", "mail055.eml"),),
+    ),
 }
 # round twelve (heldout11): single messages of a test mailbox (mbox), cut at
 # the mbox "From " lines (one or more spaces before the weekday), the "From "
@@ -573,6 +628,9 @@ LIST_ARCHIVES = {
     "linux-serial.vger.kernel.org.0": ("e80e8e9544d10abf7ba29720bbf881397bb5aeac",),
     # round twelve (heldout11)
     "linux-usb.vger.kernel.org.0": ("c4d9d5253e4d2633238cda65d5e0aee8bad52db5",),
+    # round fourteen (heldout12): two negatives of vger lists
+    "linux-nilfs.vger.kernel.org.0": ("346be33b94fac8564150ba53ce879b8062cf8df0",),
+    "linux-wireless.vger.kernel.org.0": ("51f312e2392e597f39693d0e1bd5daf5015e101f",),
 }
 LIST_ARCHIVES_URL = "https://github.com/linux-mailinglist-archives/{}.git"
 MBOX_SPLIT = re.compile(rb"(?m)^(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )")
