@@ -325,6 +325,10 @@ _CUT = Phrases(
         r"|alkuper[äa]inen\s+viesti|opprinnelig\s+melding|oprindelig\s+meddelelse)",
     ),
     ("old", r"(?m)^old\s+message:\s*$"),
+    # the returned message's own header, pasted after the notice with no
+    # line announcing it: a trace field at a line's start (RFC 5321
+    # section 4.4, "Received: from ... by ...")
+    ("received:", r"(?m)^received:[ \t]+(?:from|by)\s"),
     ("-- ", r"(?m)^-- $"),  # a signature (RFC 3676 section 4.3) ends the notice
     # a list manager's footer appended to the notice: Mailman 2's default
     # msg_footer ("____...\n%(real_name)s mailing list\n..."), Mailman 3's
@@ -374,6 +378,10 @@ _SUBJECT_BOUNCE = rx(
     # エラーメール / 配信エラー / 送信エラー ("error mail", the ISPs' name for a
     # bounce: Biglobe FAQ 10621, NTT OCN FAQ pid2300000e64)
     r"配信不能|返されたメール|配信エラー|送信エラー|配送エラー|配信失敗|送信失敗",
+    # "(the mail) could not be delivered / received" (DTI's notice above;
+    # freeserve's 2001 subject "メールを受け取ることが出来ませんでした", fml8's
+    # regress/errormails)
+    r"(?:届ける|受け取る)ことが(?:出来|でき)ませんでした",
     # Korean 반송 ("returned"), 발송 실패 ("sending failed"); Czech
     # nedoručitelná (Seznam); Polish niedostarczona / nie została dostarczona
     # (Interia help, "Dlaczego wiadomość nie została dostarczona?")
@@ -447,7 +455,7 @@ _BODY_BOUNCE = Phrases(
     (
         ("でした", "失敗"),
         r"(?:配信|送信|配達)(?:されませんでした|できませんでした|に失敗)"
-        r"|届けることが(?:出来|でき)ませんでした",
+        r"|(?:届ける|受け取る)ことが(?:出来|でき)ませんでした",
     ),
     # Russian: Yandex's notice ("Ваше письмо не может быть отправлено одному
     # или нескольким адресатам"); Czech: Seznam's ("Vaše zpráva pro <x> ze

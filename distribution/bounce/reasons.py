@@ -1427,7 +1427,7 @@ PHRASE_RULES = (
             "lleno",
         ),
         r"(?:メールボックス|受信トレイ|受信箱|メールボックス容量)[^\n。]{0,12}?"
-        r"(?:いっぱい|満杯|容量オーバー|容量を超)"
+        r"(?:いっぱい|満杯|容量オーバー|容量を超|制限値に達|容量制限に達)"
         r"|(?:邮箱|收件箱|信箱|郵箱|空间|空間)(?:容量)?(?:已满|已滿|不足)"
         r"|메일함(?:이|의)?\s?(?:가득\s?[차찼]|용량(?:이|을)?\s?(?:\S+\s)?초과)"
         r"|\b(?:ящик|почта)\w*\s+(?:\S+\s+){0,2}?переполнен|\b(?:переполненн)\w*\s+(?:почтов\w+\s+)?ящик"
@@ -1731,6 +1731,9 @@ PHRASE_RULES = (
         r"|\bwrong\s+(?:or\s+no\s+longer\s+valid|address)\b|\baddress\s+unknown\b"
         r"|\bkonnte\s+nicht\s+gefunden\s+werden\b"
         r"|\b(?:couldn'?t|could\s+not|can'?t|cannot)\s+be\s+found\b|\bwasn'?t\s+found\s+at\b"
+        # MSN's mail service (2001, CPIMSSMTP): "The user's email name is
+        # not found."
+        r"|\buser['\u2019]s\s+e-?mail\s+name\s+is\s+not\s+found\b"
         # Prodigy (2002): "Unable to find user: <x>"
         r"|\b(?:unable\s+to|couldn'?t|could\s+not|can'?t|cannot)\s+find\s+(?:the\s+)?"
         r"(?:user|recipient|mailbox|addressee)\b"
@@ -2086,14 +2089,48 @@ def status_reason(status, strength=None):
     return code, found_strength
 
 
+_LOCAL_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~-"
+)
+_DOMAIN_CHARS = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-"
+)
+
+
+def _addresses_masked(text):
+    """*text* with the letters and digits of every address replaced by "x",
+    same length: an address's own words ("spam-enabled=false", "virus@",
+    "nospam") are no phrase about it.  Linear: each "@" looks at most 64
+    characters back and 255 ahead."""
+    at = text.find("@")
+    if at == -1:
+        return text
+    chars = list(text)
+    while at != -1:
+        start = at
+        while start > 0 and at - start < 64 and text[start - 1] in _LOCAL_CHARS:
+            start -= 1
+        end = at + 1
+        while end < len(text) and end - at < 256 and text[end] in _DOMAIN_CHARS:
+            end += 1
+        if start < at and "." in text[at + 1 : end]:
+            for index in range(start, end):
+                if chars[index].isalnum():
+                    chars[index] = "x"
+        at = text.find("@", end)
+    return "".join(chars)
+
+
 @cached_by_text
 def phrase_reason(text):
-    """(reason code, match) of the first unhedged phrase family in *text*.
+    """(reason code, match) of the first unhedged phrase family in *text*,
+    its addresses masked (the match's positions are the text's own).
 
     Cached (:func:`.text.cached_by_text`): the same notice is read for every
     recipient of a bounce.
     """
-    return _PHRASES.first(text, text.lower(), skip_hedged=True)
+    masked = _addresses_masked(text)
+    return _PHRASES.first(masked, masked.lower(), skip_hedged=True)
 
 
 def blocklist_name(text):

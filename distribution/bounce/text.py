@@ -192,6 +192,18 @@ def header(msg, name):
     value = msg.get(name)
     if value is None:
         return ""
+    if isinstance(value, Header):
+        # 8-bit bytes in the field (the parser's "unknown-8bit"): UTF-8 as
+        # RFC 6532 allows, else Latin-1, not replacement characters
+        try:
+            value = "".join(
+                decode_bytes(chunk, None if charset == "unknown-8bit" else charset)
+                if isinstance(chunk, bytes)
+                else chunk
+                for chunk, charset in decode_header(value)
+            )
+        except Exception:  # keep the parser's own rendering
+            value = str(value)
     if isinstance(value, str) and "=?" not in value:
         if "\x1b" in value:  # raw ISO-2022-JP, not RFC 2047 encoded
             return clean(decode_bytes(value.encode("latin-1", "replace"), None))

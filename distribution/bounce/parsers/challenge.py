@@ -24,10 +24,13 @@ def parse(env):
     head = env.head_lower
     if not any(key in head for key in _KEYS):
         return None
-    hit = phrase_reason(env.notice[:4000])
+    head = env.notice[:4000]
+    hit = phrase_reason(head)
     if hit is None or hit[0] != "challenge_response":
         return None
-    evidence = hit[1].group(0)
+    # the match is over the text with its addresses masked: its positions
+    # are the text's own
+    evidence = head[hit[1].start() : hit[1].end()]
     failure = to_failure(Record(action="failed", evidence=evidence, shown=evidence))
     return BounceResult(
         is_bounce=True,
