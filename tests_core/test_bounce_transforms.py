@@ -33,8 +33,8 @@ def outcome(raw):
     return category, sorted(address.lower() for address in result.addresses)
 
 
-@pytest.fixture(scope="module")
-def reference():
+@pytest.fixture(scope="module", name="reference")
+def _reference():
     """Each file's outcome as stored and as the generator writes it back."""
     found = {}
     for path in FILES:
