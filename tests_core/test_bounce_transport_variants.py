@@ -456,3 +456,37 @@ _EXIM_LOCAL_SCAN = (
     "checks incoming messages on this system. The following error was given:\n\n"
     "  Message was not accepted -- spam detected.\n"
 )
+
+
+# --- 8-bit header fields -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("subject", "codec", "kind"),
+    [
+        ("Réponse automatique : absent du bureau", "latin-1", "autoreply"),
+        ("Automatiskt svar: Ärende", "cp1252", "autoreply"),
+        ("自動返信: ご請求書について", "utf-8", "autoreply"),
+        ("自動返信: ご請求書について", "cp932", "autoreply"),
+        ("自動返信: ご請求書について", "euc_jp", "autoreply"),
+        ("メールを受け取ることが出来ませんでした", "cp932", "failure"),
+    ],
+)
+def test_a_raw_8_bit_subject_is_read_in_its_charset(subject, codec, kind):
+    """Subjects written as raw 8-bit bytes, not RFC 2047 encoded: UTF-8 as
+    RFC 6532 allows, the Japanese mail systems' Shift_JIS and EUC-JP (told
+    apart by their kana: a field of kanji alone stays unread), else
+    Latin-1 (never taken for Japanese: it has no kana)."""
+    body = (
+        "Sorry, we were unable to deliver your message to the following address.\n\n"
+        "<jo@b.example>:\n550 5.1.1 mailbox unavailable\n"
+        if kind == "failure"
+        else "I am away until Monday.\n"
+    )
+    raw = (
+        b"From: Jo <jo@b.example>\nTo: billing@erp.example.com\nSubject: "
+        + subject.encode(codec)
+        + b"\nContent-Type: text/plain; charset=us-ascii\n\n"
+        + body.encode()
+    )
+    assert classify_message(raw).kind == kind

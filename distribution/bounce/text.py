@@ -150,6 +150,26 @@ _CHARSET_ALIASES = {
 _ISO2022JP_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I")
 
 
+_KANA = re.compile("[\u3041-\u30ff]")
+
+
+def _legacy_text(data):
+    """Unlabelled 8-bit text that is not UTF-8: Japanese mail systems' raw
+    Shift_JIS (cp932) or EUC-JP when it decodes cleanly and has kana, else
+    Latin-1.  Kana are a safe test: in cp932 their lead bytes are 0x82 and
+    0x83, control codes Latin-1 text never holds; in EUC-JP 0xA4 / 0xA5
+    ("¤", "¥") followed by a byte of 0xA1 - 0xF3, which Latin-1 text
+    hardly ever has."""
+    for codec in ("cp932", "euc_jp"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _KANA.search(text):
+            return text
+    return data.decode("latin-1")
+
+
 def decode_bytes(data, charset):
     """Text of *data*; unknown or lying charsets never raise."""
     if charset in _VAGUE_CHARSETS:
@@ -169,7 +189,7 @@ def decode_bytes(data, charset):
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            return data.decode("latin-1")
+            return _legacy_text(data)
     try:
         return data.decode(charset, "replace")
     except Exception:  # a broken codec (e.g. utf-7 on garbage) must not stop us
