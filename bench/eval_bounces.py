@@ -3,7 +3,7 @@
 Usage, from the addon's root (after ``python3 bench/fetch_bounce_corpus.py``
 for the files that are not committed)::
 
-    python3 bench/eval_bounces.py [--split dev|heldout...|heldout12|all] [--misses]
+    python3 bench/eval_bounces.py [--split dev|heldout...|heldout13|all] [--misses]
 
 Prints, for the development part (the rules were tuned on it) and the
 held-out parts (never read while writing the rules) separately: category
@@ -129,6 +129,7 @@ SPLITS = {
     "heldout10": "was held-out 10 (round ten's sources; dev since round eleven)",
     "heldout11": "held-out 11 (round twelve's sources, labelled before any run)",
     "heldout12": "held-out 12 (round fourteen's sources, labelled before any run)",
+    "heldout13": "held-out 13 (round sixteen's sources, labelled before any run)",
 }
 
 

@@ -82,6 +82,9 @@ Writes ``tests_core/samples/bounces/external/`` (git-ignored):
     addresses scrambled upstream; same terms as Perl), ``kopano/`` (a read
     receipt in Kopano-dev/kopano-core's MIME tests, AGPL-3.0) and
     ``zammad_bounce/mail055.eml`` (zammad/zammad, AGPL-3.0).
+    Round sixteen adds ``zammad_bounce/mail078.eml``, ``mail087.eml`` and
+    ``mail092.eml`` (zammad/zammad, AGPL-3.0; a file of ``FILES`` may name
+    its own commit).
 
 ``listarchives/<list>_<commit>.eml``
     Bounces (and a few phishing messages dressed as bounces) that reached the
@@ -457,11 +460,31 @@ FILES = {
         (("inetmapi/tests/mails/zcp-11713.eml", "zcp-11713.eml"),),
     ),
     # round fourteen (heldout12): Zammad's second real Postfix bounce (2017,
-    # anonymised upstream; AGPL-3.0), at the commit that added it
+    # anonymised upstream; AGPL-3.0), at the commit that added it; round
+    # sixteen (heldout13) adds a Gmail delay notice, a Postfix "Mailbox is
+    # full" bounce and a fax notice titled "Failed Mail", each at the commit
+    # the code index holds it at (a third element overrides the commit)
     "zammad_bounce": (
         "https://github.com/zammad/zammad.git",
         "832b2ec28a1954fa4fffa324f6691c2cac09f80f",
-        (("test/data/mail/mail055.box", "mail055.eml"),),
+        (
+            ("test/data/mail/mail055.box", "mail055.eml"),
+            (
+                "test/data/mail/mail078.box",
+                "mail078.eml",
+                "b19ac485bfe89723689f9808a993502b91963c8e",
+            ),
+            (
+                "test/data/mail/mail087.box",
+                "mail087.eml",
+                "b294708ec0e307d0dc05ecae39387c7a6f12938e",
+            ),
+            (
+                "test/data/mail/mail092.box",
+                "mail092.eml",
+                "51e9599286af6c06170c7eb2e277153f711796b0",
+            ),
+        ),
     ),
 }
 # round twelve (heldout11): single messages of a test mailbox (mbox), cut at
@@ -735,8 +758,9 @@ def _single_files(name):
     def write(git_dir):
         _url, commit, files = FILES[name]
         (OUT / name).mkdir(parents=True, exist_ok=True)
-        for path, target in files:
-            (OUT / name / target).write_bytes(_git(git_dir, "show", f"{commit}:{path}"))
+        for path, target, *at in files:
+            blob = _git(git_dir, "show", f"{at[0] if at else commit}:{path}")
+            (OUT / name / target).write_bytes(blob)
         return len(files)
 
     return write
